@@ -1,0 +1,154 @@
+# heaplab: build every program for every runtime, the runtime libraries and pkg-config files,
+# the driver, and the Criterion suites.
+#
+#   make            build everything into build/
+#   make test       all test suites (also under AddressSanitizer + UBSan)
+#   make bench      the benchmark matrix (results in results/)
+#   make install PREFIX=/usr/local
+#
+# Layout of build/:
+#   build/<rt>/<program>           program built for runtime rt (manual, gc, owned)
+#   build/<rt>/faults/<fault>      the safety cases
+#   build/lib/libheaplab-<rt>.a    runtime libraries; build/pkgconfig/heaplab-<rt>.pc
+#   build/san/...                  the same under -fsanitize=address,undefined
+#   build/tests/...                test suites
+
+CC       ?= cc
+OPT      ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Werror
+CFLAGS   ?=
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+B        := build
+PREFIX   ?= /usr/local
+RUNTIMES := manual gc owned
+
+# Core dependencies: installed (as root) or named by tools/deps.sh before anything is built.
+DEPS_OK := $(shell tools/deps.sh core >&2 && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(error missing core packages: see the message above)
+endif
+GC_CFLAGS := $(shell pkg-config --cflags bdw-gc)
+GC_LIBS   := $(shell pkg-config --libs bdw-gc)
+CRIT_CFLAGS := $(shell pkg-config --cflags criterion)
+CRIT_LIBS   := $(shell pkg-config --libs criterion)
+
+# ---- runtimes -------------------------------------------------------------------------------
+RT_DEF_manual := -DHL_RUNTIME_MANUAL
+RT_DEF_gc     := -DHL_RUNTIME_GC
+RT_DEF_owned  := -DHL_RUNTIME_OWNED
+RT_COMMON     := runtimes/common.c $(wildcard runtimes/shared_*.c)
+RT_SRC_manual := runtimes/manual.c $(RT_COMMON)
+RT_SRC_gc     := runtimes/gc.c $(RT_COMMON)
+RT_SRC_owned  := $(wildcard runtimes/owned*.c) $(RT_COMMON)
+RT_LIBS_gc    := $(GC_LIBS)
+HEADERS       := include/heaplab.h $(wildcard runtimes/*.h)
+
+# ---- programs ------------------------------------------------------------------------------
+# Every programs/*.c is a workload, programs/faults/*.c a safety case; programs/lib/*.c is
+# the programs' shared helper code (PRNG, argument parsing), linked into each.
+PROGRAMS   := $(basename $(notdir $(wildcard programs/*.c)))
+FAULTS     := $(basename $(notdir $(wildcard programs/faults/*.c)))
+PROGLIB    := $(wildcard programs/lib/*.c)
+PROGLIB_H  := $(wildcard programs/lib/*.h)
+
+# cflags/libs for runtime $(1), variant $(2) (empty or san)
+rt_cflags = -Iinclude -Iruntimes -Iprograms/lib $(RT_DEF_$(1)) $(if $(filter gc,$(1)),$(GC_CFLAGS)) $(WARN) $(if $(2),$(SANFLAGS),$(OPT)) $(CFLAGS)
+
+define RUNTIME_RULES
+# $(1) runtime, $(2) build dir, $(3) variant flag (empty or san)
+$(2)/lib/libheaplab-$(1).a: $$(RT_SRC_$(1)) $$(HEADERS) | tools/deps.sh
+	@mkdir -p $$(@D)/obj-$(1)
+	@rm -f $$@
+	$$(foreach s,$$(RT_SRC_$(1)),$$(CC) $$(call rt_cflags,$(1),$(3)) -c $$(s) -o $$(@D)/obj-$(1)/$$(notdir $$(s:.c=.o)) &&) true
+	ar rcs $$@ $$(addprefix $$(@D)/obj-$(1)/,$$(notdir $$(RT_SRC_$(1):.c=.o)))
+
+$(2)/$(1)/%: programs/%.c $$(PROGLIB) $$(PROGLIB_H) $(2)/lib/libheaplab-$(1).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(call rt_cflags,$(1),$(3)) $$< $$(PROGLIB) -o $$@ $(2)/lib/libheaplab-$(1).a $$(RT_LIBS_$(1)) -lm
+
+$(2)/$(1)/faults/%: programs/faults/%.c $$(PROGLIB) $$(PROGLIB_H) $(2)/lib/libheaplab-$(1).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(call rt_cflags,$(1),$(3)) $$< $$(PROGLIB) -o $$@ $(2)/lib/libheaplab-$(1).a $$(RT_LIBS_$(1)) -lm
+endef
+$(foreach rt,$(RUNTIMES),$(eval $(call RUNTIME_RULES,$(rt),$(B),)))
+$(foreach rt,$(RUNTIMES),$(eval $(call RUNTIME_RULES,$(rt),$(B)/san,san)))
+
+LIBS      := $(foreach rt,$(RUNTIMES),$(B)/lib/libheaplab-$(rt).a)
+PROG_BINS := $(foreach rt,$(RUNTIMES),$(addprefix $(B)/$(rt)/,$(PROGRAMS)))
+FAULT_BINS := $(foreach rt,$(RUNTIMES),$(addprefix $(B)/$(rt)/faults/,$(FAULTS)))
+SAN_BINS  := $(foreach rt,manual owned,$(addprefix $(B)/san/$(rt)/,$(PROGRAMS)))
+
+# ---- pkg-config files ---------------------------------------------------------------------
+# $(1) runtime, $(2) prefix, $(3) include dir, $(4) runtime header dir, $(5) lib dir
+define PCFILE
+prefix=$(2)
+includedir=$(3)
+rtincludedir=$(4)
+libdir=$(5)
+
+Name: heaplab-$(1)
+Description: heaplab ownership API on the $(1) runtime
+Version: 0.1
+$(if $(filter gc,$(1)),Requires: bdw-gc)
+Cflags: -I$${includedir} -I$${rtincludedir} $(RT_DEF_$(1))
+Libs: -L$${libdir} -lheaplab-$(1)
+endef
+export PCFILE
+
+$(B)/pkgconfig/heaplab-%.pc: Makefile
+	@mkdir -p $(@D)
+	$(file >$@,$(call PCFILE,$*,$(CURDIR),$(CURDIR)/include,$(CURDIR)/runtimes,$(CURDIR)/$(B)/lib))
+	@echo "wrote $@"
+
+PCFILES := $(foreach rt,$(RUNTIMES),$(B)/pkgconfig/heaplab-$(rt).pc)
+
+# ---- tests ----------------------------------------------------------------------------------
+# tests/rt_*.c       built once per runtime (normal, and sanitized for manual and owned)
+# tests/owned_*.c    built for owned only (normal and sanitized)
+# tests/*.mk         further suites (driver, safety), each fragment adds to TEST_BINS
+RT_TESTS    := $(basename $(notdir $(wildcard tests/rt_*.c)))
+OWNED_TESTS := $(basename $(notdir $(wildcard tests/owned_*.c)))
+TEST_SUPPORT := $(wildcard tests/support/*.c)
+TEST_SUPPORT_H := $(wildcard tests/support/*.h)
+
+define TEST_RULES
+# $(1) runtime, $(2) out dir, $(3) lib dir, $(4) variant
+$(2)/%-$(1): tests/%.c $$(TEST_SUPPORT) $$(TEST_SUPPORT_H) $(3)/libheaplab-$(1).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(call rt_cflags,$(1),$(4)) -Itests/support $$(CRIT_CFLAGS) $$< $$(TEST_SUPPORT) -o $$@ $(3)/libheaplab-$(1).a $$(RT_LIBS_$(1)) $$(CRIT_LIBS) -lm
+endef
+$(foreach rt,$(RUNTIMES),$(eval $(call TEST_RULES,$(rt),$(B)/tests,$(B)/lib,)))
+$(foreach rt,manual owned,$(eval $(call TEST_RULES,$(rt),$(B)/tests/san,$(B)/san/lib,san)))
+
+TEST_BINS := $(foreach t,$(RT_TESTS),$(foreach rt,$(RUNTIMES),$(B)/tests/$(t)-$(rt)) \
+                $(foreach rt,manual owned,$(B)/tests/san/$(t)-$(rt))) \
+             $(foreach t,$(OWNED_TESTS),$(B)/tests/$(t)-owned $(B)/tests/san/$(t)-owned)
+
+# Suites contributed by other parts of the tree (driver, safety) add to TEST_BINS and ALL.
+ALL := $(LIBS) $(PROG_BINS) $(FAULT_BINS) $(PCFILES)
+-include bench/*.mk tests/*.mk
+
+# ---- targets --------------------------------------------------------------------------------
+.PHONY: all test bench install clean san
+all: $(ALL)
+
+san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
+
+# Every suite runs even when one fails; the target fails if any did. Criterion prints each
+# suite's "Synthesis" line on stderr, which CI reads.
+test: all san $(TEST_BINS)
+	@tools/run-tests.sh $(TEST_BINS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include/heaplab $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/heaplab.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 runtimes/hl_owned_fast.h runtimes/hl_direct_fast.h $(DESTDIR)$(PREFIX)/include/heaplab/
+	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
+	$(foreach rt,$(RUNTIMES),$(file >$(B)/heaplab-$(rt).pc.install,$(call PCFILE,$(rt),$(PREFIX),$(PREFIX)/include,$(PREFIX)/include/heaplab,$(PREFIX)/lib)))
+	$(foreach rt,$(RUNTIMES),install -m 644 $(B)/heaplab-$(rt).pc.install $(DESTDIR)$(PREFIX)/lib/pkgconfig/heaplab-$(rt).pc &&) true
+
+clean:
+	rm -rf $(B)
+
+# Keep intermediate binaries make considers temporary.
+.SECONDARY:

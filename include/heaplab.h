@@ -1,0 +1,296 @@
+/*
+** heaplab.h: the ownership API, the one header every heaplab program includes.
+**
+** A program written against this header runs unchanged on three runtimes, chosen when it is
+** built (pkg-config heaplab-manual, heaplab-gc or heaplab-owned, which define one of
+** HL_RUNTIME_MANUAL, HL_RUNTIME_GC, HL_RUNTIME_OWNED):
+**
+**   manual  calloc/free. Misuse through the API is undefined behaviour, as in plain C.
+**   gc      Boehm-Demers-Weiser conservative collector. hl_drop only forgets; the collector
+**           reclaims. Misuse is mostly harmless: objects stay alive while reachable.
+**   owned   single-owner generational handles that mimic Rust: every call is checked and a
+**           violation prints a diagnostic and exits with status 101, like a Rust panic.
+**
+** The model is Rust's. Every object has exactly one owner: a variable, an owned field of
+** another object, or an element of a refs buffer. hl_move transfers ownership, hl_drop ends
+** it (dropping owned fields and elements first). Borrows (HL_READ, HL_WRITE, ...) give a
+** plain C pointer to the object for the rest of the enclosing block: any number of shared
+** borrows, or one exclusive borrow, like RefCell. Copying an hl_ref by assignment makes a
+** non-owning copy; it stays usable until the object is next moved, resized or dropped.
+**
+** Owned runtime errors (see DESIGN.md for the full rules; the kind reflects the object's
+** current state):
+**   null handle               borrowing, resizing or indexing HL_NULL
+**   use of moved value        a moved-out variable, or a copy older than the last move/resize
+**   use after free            any handle to an object that has been dropped
+**   double drop               dropping an object that has already been dropped
+**   already borrowed          writing, resizing, moving or slot access while borrowed
+**   already mutably borrowed  reading while exclusively borrowed
+**   drop while borrowed       dropping an object (or its owner) while it is borrowed
+**   index out of bounds       checked accessor past the end
+**   type mismatch             borrowing an object as a type it is not
+**
+** What no runtime can see: a raw pointer kept after its borrow's block ends, `const` cast
+** away, and indexing past the end through a raw borrowed pointer (use the checked
+** accessors). Rust's compiler rejects these; a C library cannot.
+**
+** Where DESIGN.md is silent heaplab does what Rust does; those choices are marked "(Rust)".
+**
+** Objects are 8-byte aligned (enough for every scalar type up to 8 bytes; types that need
+** 16-byte alignment are not supported). The runtimes are single-threaded.
+**
+** Requires C11 and GNU C extensions (statement expressions, the cleanup attribute),
+** as GCC and Clang provide.
+*/
+#ifndef HEAPLAB_H
+#define HEAPLAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if !defined(HL_RUNTIME_MANUAL) && !defined(HL_RUNTIME_GC) && !defined(HL_RUNTIME_OWNED)
+#error "heaplab: build with $(pkg-config --cflags heaplab-manual|heaplab-gc|heaplab-owned)"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------
+** Handles and type descriptors
+** ---------------------------------------------------------------------------------------- */
+
+/* A handle to a heap object: 8 bytes in every runtime. manual and gc keep a pointer in it;
+** owned keeps a slot index and a generation. Treat it as opaque. */
+typedef struct { uintptr_t bits; } hl_ref;
+
+#define HL_NULL ((hl_ref){0})
+
+/* What a struct type looks like to the runtime: its size and where its owned hl_ref fields
+** are, so that dropping an object can drop what it owns ("drop glue"). */
+typedef struct hl_type {
+    const char   *name;   /* for diagnostics */
+    size_t        size;   /* bytes of one object */
+    size_t        nrefs;  /* how many owned hl_ref fields it has */
+    const size_t *refs;   /* their offsets (offsetof), in declaration order */
+} hl_type;
+
+/* HL_TYPE(T, field...) defines `const hl_type T_type` for the struct typedef T, listing T's
+** owned hl_ref fields by name (none for a struct that owns nothing). Types are compared by
+** descriptor address: a type used in several files has one descriptor, declared
+** `extern const hl_type T_type;` in a header and defined with HL_TYPE in one file.
+** Fields that hold non-owning copies of handles (back links, indices) are not listed. */
+#define HL_TYPE(T, ...)                                                                    \
+    static const size_t T##_type_refs[] = {HL__OFFSETS(T, __VA_ARGS__)};                   \
+    const hl_type T##_type = {#T, sizeof(T),                                               \
+                              sizeof(T##_type_refs) / sizeof(size_t) - 1, T##_type_refs}
+
+/* A source location, captured by the API macros for diagnostics. */
+typedef struct hl_site {
+    const char *file;
+    int         line;
+    uint32_t    id;       /* runtime-private (owned: interned index); starts at 0 */
+} hl_site;
+
+/* ------------------------------------------------------------------------------------------
+** Lifetime
+** ---------------------------------------------------------------------------------------- */
+
+/* Start the runtime. Call it before any other call; calling it again while running is
+** harmless, and a first hl_new before it initialises implicitly. After hl_shutdown it starts
+** a fresh runtime (handles from before are invalid). */
+void hl_init(void);
+
+/* Stop the runtime. Returns the number of objects still owned (leaks) where the runtime
+** knows (manual, owned), else 0 (gc). owned also prints
+**   heaplab: warning: N objects (B bytes) leaked
+** with the allocation sites. Drop roots before calling it; drops after it are harmless
+** no-ops. Writes the statistics file when HEAPLAB_STATS is set (see hl_stats below). */
+size_t hl_shutdown(void);
+
+/* A zeroed object of type *t, owned by the caller. Allocation failure is reported
+** ("heaplab: error: out of memory allocating N bytes for T") and exits with status 101. */
+hl_ref hl_new(const hl_type *t);
+
+/* A zeroed pointer-free buffer of n bytes (n may be 0). */
+hl_ref hl_new_bytes(size_t n);
+
+/* A zeroed array of n owned hl_ref elements (vectors, buckets, arenas). */
+hl_ref hl_new_refs(size_t n);
+
+/* Elements of a bytes or refs buffer. Allowed at any time on a live buffer, even while it is
+** borrowed. */
+size_t hl_len(hl_ref buf);
+
+/* Change a bytes or refs buffer's length to n: the content is kept, new elements are zero;
+** shrinking a refs buffer drops the elements cut off (first to last). Acts as a move into *r:
+** older copies of the handle are stale afterwards. Needs exclusive access (no live borrow). */
+void hl_resize(hl_ref *r, size_t n);
+
+/* End ownership: owned fields (in declaration order) and elements (first to last) are
+** dropped first, iteratively (a list of millions does not overflow the stack), then the
+** object; *r becomes HL_NULL. HL_NULL and moved-out values are a no-op. */
+void hl_drop(hl_ref *r);
+
+/* Transfer ownership: returns the value; *from becomes moved-out (hl_is_null is true,
+** dropping it does nothing). Moving HL_NULL returns HL_NULL. Older copies of the handle are
+** stale afterwards (owned); needs no live borrow of the object (Rust cannot move out of a
+** borrowed value either). */
+hl_ref hl_move(hl_ref *from);
+
+/* True for HL_NULL and for a moved-out variable. Never an error. */
+static inline bool hl_is_null(hl_ref r);
+
+/* ------------------------------------------------------------------------------------------
+** Checked element access. owned checks liveness, borrow state and bounds; manual and gc
+** check nothing (an out-of-range index is undefined behaviour there).
+** ---------------------------------------------------------------------------------------- */
+
+/* Byte i of a bytes buffer (a momentary shared borrow). */
+uint8_t hl_byte(hl_ref bytes, size_t i);
+
+/* Set byte i of a bytes buffer (a momentary exclusive borrow). */
+void hl_set_byte(hl_ref bytes, size_t i, uint8_t v);
+
+/* A non-owning copy of element i of a refs buffer (a momentary shared borrow). */
+hl_ref hl_ref_at(hl_ref refs, size_t i);
+
+/* Element i's place, to move into or out of: `*hl_slot(v, i) = hl_move(&x)` or
+** `hl_move(hl_slot(v, i))`. Needs exclusive access (no live borrow). The pointer is valid
+** until the buffer is resized or dropped. Assigning over an element that still owns an
+** object leaks that object (Rust would drop it first): drop the old value first. */
+hl_ref *hl_slot(hl_ref refs, size_t i);
+
+/* ------------------------------------------------------------------------------------------
+** Borrows. Each macro is a declaration (it may expand to more than one): use it where a
+** declaration may stand, not in a `for` initialiser. The borrow is released when the
+** enclosing block ends (also on `return`, `break`, `goto` out of it). A borrow remembers the
+** handle it was taken on, so reassigning the variable inside the block is harmless.
+** ---------------------------------------------------------------------------------------- */
+/* HL_READ(T, name, ref);        const T *name: shared borrow, checked against T_type       */
+/* HL_WRITE(T, name, ref);       T *name: exclusive borrow                                  */
+/* HL_READ_BYTES(name, ref);     const uint8_t *name                                        */
+/* HL_WRITE_BYTES(name, ref);    uint8_t *name                                              */
+/* HL_READ_REFS(name, ref);      const hl_ref *name                                         */
+/* HL_WRITE_REFS(name, ref);     hl_ref *name                                               */
+/* HL_OWNED hl_ref x = ...;      x is dropped when its block ends, unless moved out/dropped */
+/*
+** Writing `p->field = hl_move(&x)` through an HL_WRITE pointer stores an owned handle in
+** the object; `hl_ref c = p->field` makes a non-owning copy, `hl_move(&p->field)` takes
+** ownership out. Objects never move in memory while borrowed, even when other objects are
+** allocated meanwhile. */
+
+/* ------------------------------------------------------------------------------------------
+** Statistics
+** ---------------------------------------------------------------------------------------- */
+
+/* Counters since hl_init. Fields a runtime cannot know are 0 (gc does not see frees; manual
+** and owned have no collections or GC heap). */
+typedef struct hl_stats {
+    uint64_t allocations;      /* objects and buffers created */
+    uint64_t frees;            /* objects and buffers freed (manual, owned) */
+    uint64_t bytes_allocated;  /* payload bytes requested, including resizes' growth */
+    uint64_t live_objects;     /* allocations - frees (manual, owned) */
+    uint64_t peak_live_bytes;  /* highest payload bytes live at once (manual, owned) */
+    uint64_t collections;      /* GC cycles (gc) */
+    uint64_t gc_heap_bytes;    /* GC heap size at the time of the call (gc; Boehm's heap
+                                  does not shrink, so at exit this is its peak) */
+} hl_stats;
+
+hl_stats hl_get_stats(void);
+
+/* The name of the runtime this program was built with: "manual", "gc" or "owned". */
+const char *hl_runtime_name(void);
+
+/* When the environment variable HEAPLAB_STATS names a file, hl_shutdown (or, if the program
+** never calls it, process exit) writes one JSON object there:
+**   {"runtime": "owned", "allocations": N, "frees": N, "bytes_allocated": N,
+**    "live_objects": N, "peak_live_bytes": N, "collections": N, "gc_heap_bytes": N}   */
+
+/* ==========================================================================================
+** Implementation details below: nothing here is part of the contract.
+** ======================================================================================== */
+
+#define HL__CAT2(a, b) a##b
+#define HL__CAT(a, b) HL__CAT2(a, b)
+#if defined(__GNUC__) || defined(__clang__)
+#define HL__LIKELY(x) __builtin_expect(!!(x), 1)
+#define HL__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define HL__COLD __attribute__((cold, noinline))
+#define HL__NORETURN __attribute__((noreturn))
+#else
+#error "heaplab needs GCC or Clang (GNU C extensions)"
+#endif
+
+/* The descriptors of bytes and refs buffers (a buffer's "type" in diagnostics). */
+extern const hl_type hl__bytes_type, hl__refs_type;
+
+/* The location of the macro's caller, as a pointer to a static hl_site. */
+#define HL__SITE                                                                           \
+    ({                                                                                     \
+        static hl_site hl__site_ = {__FILE__, __LINE__, 0};                                \
+        &hl__site_;                                                                        \
+    })
+
+/* HL__OFFSETS(T, a, b) -> offsetof(T, a), offsetof(T, b), 0   (up to 16 fields). The
+** trailing 0 keeps the array non-empty for types that own nothing; nrefs excludes it. */
+#define HL__OFF(T, f) offsetof(T, f),
+#define HL__NARGS(...)                                                                     \
+    HL__NARGS_(0 __VA_OPT__(, ) __VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define HL__NARGS_(z, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, n, ...) n
+#define HL__OFFSETS(T, ...) HL__OFFN(HL__NARGS(__VA_ARGS__), T, __VA_ARGS__) 0
+#define HL__OFFN(n, T, ...) HL__CAT(HL__OFF_, n)(T, __VA_ARGS__)
+#define HL__OFF_0(T, ...)
+#define HL__OFF_1(T, a, ...) HL__OFF(T, a)
+#define HL__OFF_2(T, a, ...) HL__OFF(T, a) HL__OFF_1(T, __VA_ARGS__)
+#define HL__OFF_3(T, a, ...) HL__OFF(T, a) HL__OFF_2(T, __VA_ARGS__)
+#define HL__OFF_4(T, a, ...) HL__OFF(T, a) HL__OFF_3(T, __VA_ARGS__)
+#define HL__OFF_5(T, a, ...) HL__OFF(T, a) HL__OFF_4(T, __VA_ARGS__)
+#define HL__OFF_6(T, a, ...) HL__OFF(T, a) HL__OFF_5(T, __VA_ARGS__)
+#define HL__OFF_7(T, a, ...) HL__OFF(T, a) HL__OFF_6(T, __VA_ARGS__)
+#define HL__OFF_8(T, a, ...) HL__OFF(T, a) HL__OFF_7(T, __VA_ARGS__)
+#define HL__OFF_9(T, a, ...) HL__OFF(T, a) HL__OFF_8(T, __VA_ARGS__)
+#define HL__OFF_10(T, a, ...) HL__OFF(T, a) HL__OFF_9(T, __VA_ARGS__)
+#define HL__OFF_11(T, a, ...) HL__OFF(T, a) HL__OFF_10(T, __VA_ARGS__)
+#define HL__OFF_12(T, a, ...) HL__OFF(T, a) HL__OFF_11(T, __VA_ARGS__)
+#define HL__OFF_13(T, a, ...) HL__OFF(T, a) HL__OFF_12(T, __VA_ARGS__)
+#define HL__OFF_14(T, a, ...) HL__OFF(T, a) HL__OFF_13(T, __VA_ARGS__)
+#define HL__OFF_15(T, a, ...) HL__OFF(T, a) HL__OFF_14(T, __VA_ARGS__)
+#define HL__OFF_16(T, a, ...) HL__OFF(T, a) HL__OFF_15(T, __VA_ARGS__)
+
+/* The API calls take the caller's location; the macros below pass it. Each runtime defines
+** the hl__ functions (or inline versions of them, in its fast-path header). */
+hl_ref hl__new(const hl_type *t, const hl_site *at);
+hl_ref hl__new_bytes(size_t n, const hl_site *at);
+hl_ref hl__new_refs(size_t n, const hl_site *at);
+void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
+void   hl__drop(hl_ref *r, const hl_site *at);
+
+#define hl_new(t) hl__new((t), HL__SITE)
+#define hl_new_bytes(n) hl__new_bytes((n), HL__SITE)
+#define hl_new_refs(n) hl__new_refs((n), HL__SITE)
+#define hl_len(buf) hl__len((buf), HL__SITE)
+#define hl_resize(r, n) hl__resize((r), (n), HL__SITE)
+#define hl_drop(r) hl__drop((r), HL__SITE)
+#define hl_move(from) hl__move((from), HL__SITE)
+#define hl_byte(b, i) hl__byte((b), (i), HL__SITE)
+#define hl_set_byte(b, i, v) hl__set_byte((b), (i), (v), HL__SITE)
+#define hl_ref_at(r, i) hl__ref_at((r), (i), HL__SITE)
+#define hl_slot(r, i) hl__slot((r), (i), HL__SITE)
+
+/* HL_OWNED: drop at the end of the block. The cleanup function gets no location, so the
+** owned runtime reports such drops as happening "at the end of its scope". */
+void hl__drop_at_scope_end(hl_ref *r);
+#define HL_OWNED __attribute__((cleanup(hl__drop_at_scope_end)))
+
+#if defined(HL_RUNTIME_OWNED)
+#include "hl_owned_fast.h"
+#else
+#include "hl_direct_fast.h"
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HEAPLAB_H */

@@ -1,0 +1,101 @@
+/*
+** direct.h: the runtime shape shared by manual and gc, where a handle is a pointer to the
+** payload (layout in hl_direct_fast.h). manual.c and gc.c each define the allocator below as
+** static inline functions and then include this file, so the calls inline:
+**
+**   static void *direct_alloc(size_t n, bool pointer_free);     zeroed block, NULL on failure
+**   static void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free);
+**                                                               content kept, tail NOT zeroed
+**   static void  direct_free(void *p);                          release a block
+**   #define DIRECT_DROP_FREES  1 if hl_drop frees (manual), 0 if it only forgets (gc)
+**
+** Everything else (layout, drop glue, resize, statistics) is written once, here.
+*/
+#ifndef HL_DIRECT_H
+#define HL_DIRECT_H
+
+#include "runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Typed objects are never allocated pointer-free: besides their owned fields they may hold
+** non-owning handle copies, which gc must see to keep their targets alive. */
+
+/* Bytes before the payload: a typed object's descriptor, a buffer's length and kind. */
+#define DIRECT_OBJ_HDR sizeof(const hl_type *)
+#define DIRECT_BUF_HDR (sizeof(size_t) + sizeof(const hl_type *))
+
+static hl__worklist direct_worklist;
+
+static hl_ref direct_buf_new(const hl_type *kind, size_t n, const hl_site *at) {
+    size_t bytes = hl__size(n, hl__elem_size(kind), 0, kind->name, at);
+    size_t *blk = direct_alloc(hl__size(1, bytes, DIRECT_BUF_HDR, kind->name, at), kind == &hl__bytes_type);
+    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+    blk[0] = n;
+    ((const hl_type **)blk)[1] = kind;
+    hl__count_alloc(bytes);
+    return (hl_ref){(uintptr_t)(blk + 2)};
+}
+
+hl_ref hl__new(const hl_type *t, const hl_site *at) {
+    const hl_type **blk = direct_alloc(hl__size(1, t->size, DIRECT_OBJ_HDR, t->name, at), false);
+    if (!blk) hl__out_of_memory(t->size, t->name, at);
+    blk[0] = t;
+    hl__count_alloc(t->size);
+    return (hl_ref){(uintptr_t)(blk + 1)};
+}
+
+hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(&hl__bytes_type, n, at); }
+hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(&hl__refs_type, n, at); }
+
+/* Free one object or buffer, pushing what it owns onto the worklist first. */
+static void direct_free_one(hl_ref r) {
+    const hl_type *t = hl__type_of(r);
+    char *p = hl__ptr(r);
+    if (t == &hl__refs_type) {
+        hl__worklist_push_elems(&direct_worklist, (const hl_ref *)p, hl__buf_len(r));
+        hl__count_free(hl__buf_len(r) * sizeof(hl_ref));
+        direct_free(p - DIRECT_BUF_HDR);
+    } else if (t == &hl__bytes_type) {
+        hl__count_free(hl__buf_len(r));
+        direct_free(p - DIRECT_BUF_HDR);
+    } else {
+        hl__worklist_push_fields(&direct_worklist, p, t);
+        hl__count_free(t->size);
+        direct_free(p - DIRECT_OBJ_HDR);
+    }
+}
+
+/* Iterative drop: the worklist replaces recursion, so depth costs heap, not stack. */
+static void direct_drop_tree(hl_ref root) {
+    size_t base = direct_worklist.len;
+    hl__worklist_push(&direct_worklist, root);
+    while (direct_worklist.len > base) direct_free_one(direct_worklist.items[--direct_worklist.len]);
+}
+
+void hl__drop(hl_ref *r, const hl_site *at) {
+    (void)at;
+    hl_ref v = *r;
+    *r = HL_NULL;
+    if (DIRECT_DROP_FREES && !hl_is_null(v)) direct_drop_tree(v);
+}
+
+void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
+
+void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
+    const hl_type *kind = hl__type_of(*r);
+    size_t es = hl__elem_size(kind), old = hl__buf_len(*r);
+    if (DIRECT_DROP_FREES && kind == &hl__refs_type)
+        for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);
+    char *blk = (char *)hl__ptr(*r) - DIRECT_BUF_HDR;
+    size_t bytes = hl__size(n, es, 0, kind->name, at);
+    blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, bytes + DIRECT_BUF_HDR, kind == &hl__bytes_type);
+    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+    if (n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
+    *(size_t *)blk = n;
+    hl__count_resize(old * es, bytes);
+    *r = (hl_ref){(uintptr_t)(blk + DIRECT_BUF_HDR)};
+}
+
+#endif

@@ -1,0 +1,64 @@
+/*
+** gc.c: the gc runtime. The Boehm-Demers-Weiser conservative collector allocates; hl_drop
+** only forgets the handle (*r = HL_NULL) and the collector reclaims what is unreachable.
+**
+** Best honest configuration: pointer-free bytes buffers come from GC_MALLOC_ATOMIC (neither
+** cleared nor scanned, so we clear them), everything else from GC_MALLOC (cleared). Large
+** blocks use the _ignore_off_page variants, which are valid because a handle always points
+** into the first 16 bytes of its block; this avoids Boehm's warnings and false retention for
+** big buffers. Heap tuning is Boehm's own environment: GC_INITIAL_HEAP_SIZE,
+** GC_MAXIMUM_HEAP_SIZE, GC_FREE_SPACE_DIVISOR (see docs/measuring.md).
+*/
+#include "runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gc.h>
+
+/* From this size on a block is allocated with the _ignore_off_page variants. */
+#define GC_LARGE_BLOCK (64 * 1024)
+
+static inline void *direct_alloc(size_t n, bool pointer_free) {
+    if (!pointer_free) return n < GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
+    void *p = n < GC_LARGE_BLOCK ? GC_MALLOC_ATOMIC(n) : GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+
+/* GC_REALLOC keeps the block's kind (atomic or not). */
+static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free) {
+    (void)old, (void)pointer_free;
+    return GC_REALLOC(p, n);
+}
+
+static inline void direct_free(void *p) { (void)p; }
+
+#define DIRECT_DROP_FREES 0
+#include "direct.h"
+
+const char *hl_runtime_name(void) { return "gc"; }
+
+static bool running;
+
+void hl_init(void) {
+    if (running) return;
+    running = true;
+    GC_INIT();
+    hl__stats_start();
+}
+
+/* The collector does not know which objects the program still means to own. */
+size_t hl_shutdown(void) {
+    running = false;
+    hl__stats_export();
+    return 0;
+}
+
+void hl__stats_runtime(hl_stats *s) {
+    s->frees = 0;
+    s->live_objects = 0;
+    s->peak_live_bytes = 0;
+    s->collections = GC_get_gc_no();
+    s->gc_heap_bytes = GC_get_heap_size();
+}

@@ -1,0 +1,62 @@
+/*
+** hl_direct_fast.h: the inline half of the manual and gc runtimes (included by heaplab.h).
+**
+** In both runtimes a handle is a plain pointer to the object's payload, and every access is
+** a plain memory access: no checks, no function call. This is what C gives you, and the
+** baseline the other runtimes are measured against.
+**
+** Layout of a block (8-byte aligned payload):
+**
+**     typed object:  [ const hl_type *type ][ payload: type->size bytes ]
+**     buffer:        [ size_t len ][ const hl_type *kind ][ payload: len elements ]
+**                                                          ^ hl_ref.bits points here
+**
+** so the descriptor is always the word before the payload, and a buffer's length the word
+** before that. kind is &hl__bytes_type or &hl__refs_type. A moved-out variable is HL_NULL.
+*/
+#ifndef HL_DIRECT_FAST_H
+#define HL_DIRECT_FAST_H
+
+#include <string.h>
+
+static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
+
+static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
+static inline const hl_type *hl__type_of(hl_ref r) { return ((const hl_type *const *)r.bits)[-1]; }
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-2]; }
+
+static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
+    (void)at;
+    hl_ref r = *from;
+    *from = HL_NULL;
+    return r;
+}
+
+static inline uint8_t hl__byte(hl_ref b, size_t i, const hl_site *at) {
+    (void)at;
+    return ((const uint8_t *)hl__ptr(b))[i];
+}
+
+static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at) {
+    (void)at;
+    ((uint8_t *)hl__ptr(b))[i] = v;
+}
+
+static inline hl_ref hl__ref_at(hl_ref r, size_t i, const hl_site *at) {
+    (void)at;
+    return ((const hl_ref *)hl__ptr(r))[i];
+}
+
+static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
+    (void)at;
+    return (hl_ref *)hl__ptr(r) + i;
+}
+
+#define HL_READ(T, name, ref) const T *name = (const T *)hl__ptr(ref)
+#define HL_WRITE(T, name, ref) T *name = (T *)hl__ptr(ref)
+#define HL_READ_BYTES(name, ref) const uint8_t *name = (const uint8_t *)hl__ptr(ref)
+#define HL_WRITE_BYTES(name, ref) uint8_t *name = (uint8_t *)hl__ptr(ref)
+#define HL_READ_REFS(name, ref) const hl_ref *name = (const hl_ref *)hl__ptr(ref)
+#define HL_WRITE_REFS(name, ref) hl_ref *name = (hl_ref *)hl__ptr(ref)
+
+#endif

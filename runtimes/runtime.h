@@ -1,0 +1,97 @@
+/*
+** runtime.h: what the three runtimes share, private to runtimes/.
+**
+** - statistics counters and their update helpers (hl_get_stats reads them);
+** - fatal diagnostics in the DESIGN.md format (a block on stderr, exit status 101);
+** - the built-in descriptors of bytes and refs buffers;
+** - the iterative drop worklist (a growable stack of handles).
+*/
+#ifndef HL_RUNTIME_H
+#define HL_RUNTIME_H
+
+#include "heaplab.h"
+
+#include <stdio.h>
+
+/* Exit status of a violation or an unrecoverable error: Rust's panic status. */
+#define HL_EXIT_PANIC 101
+
+/* Counters behind hl_get_stats. live_bytes is the running payload total that peak_live_bytes
+** tracks; runtimes that cannot see frees (gc) leave frees and live_bytes alone. */
+typedef struct hl__counters {
+    uint64_t allocations, frees, bytes_allocated, live_bytes, peak_live_bytes;
+} hl__counters;
+
+extern hl__counters hl__count;
+
+static inline void hl__count_alloc(size_t bytes) {
+    hl__count.allocations++;
+    hl__count.bytes_allocated += bytes;
+    hl__count.live_bytes += bytes;
+    if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
+}
+
+static inline void hl__count_free(size_t bytes) {
+    hl__count.frees++;
+    hl__count.live_bytes -= bytes;
+}
+
+/* A buffer grew or shrank by delta payload bytes. */
+static inline void hl__count_resize(size_t old_bytes, size_t new_bytes) {
+    if (new_bytes > old_bytes) {
+        hl__count.bytes_allocated += new_bytes - old_bytes;
+        hl__count.live_bytes += new_bytes - old_bytes;
+        if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
+    } else {
+        hl__count.live_bytes -= old_bytes - new_bytes;
+    }
+}
+
+/* Report stack overflow as a diagnostic (shared_signals.c); hl_init calls it. */
+void hl__signals_install(void);
+
+/* Reset counters (hl_init) and arrange for HEAPLAB_STATS to be written at exit. */
+void hl__stats_start(void);
+
+/* Write HEAPLAB_STATS now (once per hl_init; hl_shutdown calls it, or process exit). */
+void hl__stats_export(void);
+
+/* The runtime-specific part of hl_get_stats: collections and heap size (gc), or nothing. */
+void hl__stats_runtime(hl_stats *s);
+
+/* Element size of a buffer kind: 1 for bytes, sizeof(hl_ref) for refs. */
+static inline size_t hl__elem_size(const hl_type *kind) { return kind == &hl__refs_type ? sizeof(hl_ref) : 1; }
+
+/* Fatal errors. hl__panic_begin prints "heaplab: error: <kind>" and the "-->" line (at may
+** be NULL: no location); the caller adds "   = note: ..." lines with hl__note and ends with
+** hl__panic_end, which exits with status 101. */
+void hl__panic_begin(const char *kind, const hl_site *at);
+void hl__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+HL__NORETURN void hl__panic_end(void);
+
+/* "heaplab: error: out of memory allocating N bytes for T", exit 101. */
+HL__NORETURN HL__COLD void hl__out_of_memory(size_t bytes, const char *what, const hl_site *at);
+
+/* Overflow-checked size arithmetic for allocation requests: a*b + c, or out of memory. */
+size_t hl__size(size_t a, size_t b, size_t c, const char *what, const hl_site *at);
+
+/* The drop worklist: a LIFO stack of handles still to be dropped. It lives as long as the
+** process (reused by every drop) so dropping does not allocate in the common case. */
+typedef struct hl__worklist {
+    hl_ref *items;
+    size_t  len, cap;
+} hl__worklist;
+
+void hl__worklist_grow(hl__worklist *w);
+
+static inline void hl__worklist_push(hl__worklist *w, hl_ref r) {
+    if (HL__UNLIKELY(w->len == w->cap)) hl__worklist_grow(w);
+    w->items[w->len++] = r;
+}
+
+/* Push the owned handles of an object (fields in declaration order, elements first to
+** last) so that they pop in that order. Null and moved-out handles are skipped. */
+void hl__worklist_push_fields(hl__worklist *w, const void *obj, const hl_type *t);
+void hl__worklist_push_elems(hl__worklist *w, const hl_ref *elems, size_t n);
+
+#endif
