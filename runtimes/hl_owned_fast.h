@@ -1,0 +1,194 @@
+/*
+** hl_owned_fast.h: the inline half of the owned runtime (included by heaplab.h).
+**
+** A handle is (generation << 32 | slot index). Every object has a slot in one table:
+**
+**     hl__orun.slots[i]  = { gen, borrow, tid, obj }     hot: read by every checked call
+**     hl__orun.cold[i]   = { birth, alloc site, event site }   read by diagnostics and moves
+**
+** Invariants (the whole safety argument rests on them):
+**  - slot.gen is odd while the slot holds a live object and even while it is vacant
+**    (slotmap's convention). A handle is valid iff its generation equals slot.gen; handles
+**    are only ever created with odd generations, so no handle matches a vacant slot.
+**  - a move or resize adds 2 to slot.gen (older copies of the handle stop matching); a drop
+**    adds 1 (vacant). Generations only grow, up to HL__OGEN_MAX = 2^31 - 1: a slot that would
+**    pass it is retired (never reused) and a live object in it is moved to a fresh slot, so a
+**    stale handle never becomes valid again.
+**  - cold.birth is slot.gen when the current (or last) object of the slot was allocated, so
+**    a stale handle with birth <= gen < slot.gen refers to the slot's current object (moved
+**    since: "use of moved value" if it lives) and one with gen < birth to an older, dropped
+**    object.
+**  - a moved-out variable holds its old handle with bit 63 set (HL__OMOVED): hl_is_null is
+**    true for it, and no slot generation can match it.
+**  - borrow is RefCell's flag: 0 unborrowed, n > 0 shared borrows, -1 exclusive.
+**  - slot 0 is never used (HL_NULL has index 0); its gen never matches.
+** The fast paths below check exactly these and call an out-of-line function (owned_diag.c)
+** to diagnose and report anything else.
+*/
+#ifndef HL_OWNED_FAST_H
+#define HL_OWNED_FAST_H
+
+typedef struct hl__oslot {
+    uint32_t gen;     /* odd: live with this generation; even: vacant */
+    int16_t  borrow;  /* 0 free, > 0 shared borrows, -1 exclusive */
+    uint16_t tid;     /* type id: hl__orun.types[tid] is the object's descriptor */
+    void    *obj;     /* the payload (a buffer's length is the word before it) */
+} hl__oslot;
+
+typedef struct hl__ocold {
+    uint32_t birth;   /* gen at allocation (or relocation) of the slot's object */
+    uint32_t alloc;   /* site id of its allocation */
+    uint32_t event;   /* site id of its last move or resize; of its drop once vacant */
+} hl__ocold;
+
+typedef struct hl__oruntime {
+    hl__oslot      *slots;
+    hl__ocold      *cold;
+    uint32_t        nslots;   /* slots [0, nslots) exist */
+    const hl_type **types;    /* by type id */
+} hl__oruntime;
+
+extern hl__oruntime hl__orun;
+
+#define HL__OMOVED (1ULL << 63)
+#define HL__OGEN_MAX 0x7FFFFFFFu
+#define HL__TID_BYTES 0
+#define HL__TID_REFS 1
+
+/* What a failing fast path was doing, for the diagnosis. */
+typedef enum hl__oop {
+    HL__OP_READ, HL__OP_WRITE, HL__OP_MOVE, HL__OP_RESIZE, HL__OP_DROP,
+    HL__OP_GET, HL__OP_SET, HL__OP_SLOT, HL__OP_LEN
+} hl__oop;
+
+/* Diagnose why op on r failed and report it (exit 101). want: the expected descriptor for
+** borrows and element access; index: for element access. Fast paths call it only when a
+** check failed, so it never returns. Moves have their own slow path, which also handles the
+** legal cases the fast path declines (moving HL_NULL, relocating an old slot's object). */
+HL__NORETURN HL__COLD void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index,
+                                     const hl_site *at);
+HL__COLD hl_ref hl__omove_slow(hl_ref *from, const hl_site *at);
+HL__COLD uint32_t hl__osite_intern(hl_site *at);
+
+static inline bool hl_is_null(hl_ref r) { return (int64_t)r.bits <= 0; }
+
+static inline uint32_t hl__osite(const hl_site *at) {
+    return HL__LIKELY(at->id) ? at->id : hl__osite_intern((hl_site *)at);
+}
+
+/* The slot of r if r is a valid handle to a live object, else NULL. */
+static inline hl__oslot *hl__olive(hl_ref r) {
+    uint32_t i = (uint32_t)r.bits;
+    if (HL__LIKELY(i < hl__orun.nslots)) {
+        hl__oslot *s = &hl__orun.slots[i];
+        if (HL__LIKELY(s->gen == (uint32_t)(r.bits >> 32))) return s;
+    }
+    return NULL;
+}
+
+static inline size_t hl__obuf_len(const void *obj) { return ((const size_t *)obj)[-1]; }
+
+/* ---- borrows ---------------------------------------------------------------------------- */
+
+typedef struct hl__guard {
+    void    *ptr;
+    uint32_t idx;
+} hl__guard;
+
+static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_site *at) {
+    hl__oslot *s = hl__olive(r);
+    /* (uint16_t)borrow < INT16_MAX: not exclusively borrowed (-1) and not saturated. */
+    if (HL__LIKELY(s && (uint16_t)s->borrow < INT16_MAX && hl__orun.types[s->tid] == t)) {
+        s->borrow++;
+        return (hl__guard){s->obj, (uint32_t)r.bits};
+    }
+    hl__ofail(r, t, HL__OP_READ, 0, at);
+}
+
+static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, const hl_site *at) {
+    hl__oslot *s = hl__olive(r);
+    if (HL__LIKELY(s && s->borrow == 0 && hl__orun.types[s->tid] == t)) {
+        s->borrow = -1;
+        return (hl__guard){s->obj, (uint32_t)r.bits};
+    }
+    hl__ofail(r, t, HL__OP_WRITE, 0, at);
+}
+
+/* A borrow cannot outlive its object (dropping a borrowed object is an error), so the slot
+** is still the one borrowed; the bound check only guards against hl_shutdown in between. */
+static inline void hl__release_read(hl__guard *g) {
+    if (HL__LIKELY(g->idx < hl__orun.nslots)) hl__orun.slots[g->idx].borrow--;
+}
+
+static inline void hl__release_write(hl__guard *g) {
+    if (HL__LIKELY(g->idx < hl__orun.nslots)) hl__orun.slots[g->idx].borrow = 0;
+}
+
+#define HL__BORROW(acquire, release, PT, name, ref, t, g)                                  \
+    __attribute__((cleanup(release))) hl__guard g = acquire((ref), (t), HL__SITE);         \
+    PT name = (PT)g.ptr
+#define HL__READ_AS(PT, name, ref, t)                                                      \
+    HL__BORROW(hl__borrow_read, hl__release_read, PT, name, ref, t, HL__CAT(hl__g, __COUNTER__))
+#define HL__WRITE_AS(PT, name, ref, t)                                                     \
+    HL__BORROW(hl__borrow_write, hl__release_write, PT, name, ref, t, HL__CAT(hl__g, __COUNTER__))
+
+#define HL_READ(T, name, ref) HL__READ_AS(const T *, name, ref, &T##_type)
+#define HL_WRITE(T, name, ref) HL__WRITE_AS(T *, name, ref, &T##_type)
+#define HL_READ_BYTES(name, ref) HL__READ_AS(const uint8_t *, name, ref, &hl__bytes_type)
+#define HL_WRITE_BYTES(name, ref) HL__WRITE_AS(uint8_t *, name, ref, &hl__bytes_type)
+#define HL_READ_REFS(name, ref) HL__READ_AS(const hl_ref *, name, ref, &hl__refs_type)
+#define HL_WRITE_REFS(name, ref) HL__WRITE_AS(hl_ref *, name, ref, &hl__refs_type)
+
+/* ---- moves ------------------------------------------------------------------------------ */
+
+static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
+    hl_ref r = *from;
+    hl__oslot *s = hl__olive(r);
+    if (HL__LIKELY(s && s->borrow == 0 && s->gen < HL__OGEN_MAX)) {
+        s->gen += 2;
+        hl__orun.cold[(uint32_t)r.bits].event = hl__osite(at);
+        from->bits = r.bits | HL__OMOVED;
+        return (hl_ref){r.bits + (2ULL << 32)};
+    }
+    return hl__omove_slow(from, at);
+}
+
+/* ---- element access --------------------------------------------------------------------- */
+
+static inline size_t hl__len(hl_ref buf, const hl_site *at) {
+    hl__oslot *s = hl__olive(buf);
+    if (HL__LIKELY(s && s->tid <= HL__TID_REFS)) return hl__obuf_len(s->obj);
+    hl__ofail(buf, NULL, HL__OP_LEN, 0, at);
+}
+
+static inline uint8_t hl__byte(hl_ref b, size_t i, const hl_site *at) {
+    hl__oslot *s = hl__olive(b);
+    if (HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
+        return ((const uint8_t *)s->obj)[i];
+    hl__ofail(b, &hl__bytes_type, HL__OP_GET, i, at);
+}
+
+static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at) {
+    hl__oslot *s = hl__olive(b);
+    if (HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow == 0 && i < hl__obuf_len(s->obj))) {
+        ((uint8_t *)s->obj)[i] = v;
+        return;
+    }
+    hl__ofail(b, &hl__bytes_type, HL__OP_SET, i, at);
+}
+
+static inline hl_ref hl__ref_at(hl_ref r, size_t i, const hl_site *at) {
+    hl__oslot *s = hl__olive(r);
+    if (HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
+        return ((const hl_ref *)s->obj)[i];
+    hl__ofail(r, &hl__refs_type, HL__OP_GET, i, at);
+}
+
+static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
+    hl__oslot *s = hl__olive(r);
+    if (HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow == 0 && i < hl__obuf_len(s->obj)))
+        return (hl_ref *)s->obj + i;
+    hl__ofail(r, &hl__refs_type, HL__OP_SLOT, i, at);
+}
+
+#endif

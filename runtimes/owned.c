@@ -1,0 +1,346 @@
+/*
+** owned.c: the owned runtime's handle table and object lifetimes: allocation, moves,
+** resizes, iterative drops, type ids, source-site interning, shutdown with leak report.
+**
+** The table layout and its invariants are documented in hl_owned_fast.h; the checks that
+** fail are diagnosed in owned_diag.c. Everything here runs after a check has passed or is
+** the slow half of a fast path.
+*/
+#include "owned.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+hl__oruntime hl__orun;
+
+static uint32_t      slot_cap;     /* slots allocated (>= nslots) */
+static uint32_t      free_head;    /* first vacant reusable slot, 0 = none; next in obj */
+static bool          running;
+static hl__worklist  worklist;     /* pending drops */
+
+/* Type ids: hl__orun.types[id]; a small open-addressing map from descriptor to id. */
+static uint32_t       ntypes, types_cap;
+static struct tmap { const hl_type *t; uint32_t id; } *tmap;
+static uint32_t       tmap_cap;
+
+/* Interned sites: id -> site. Ids persist across hl_init/hl_shutdown (sites keep them). */
+static const hl_site **sites;
+static uint32_t        nsites, sites_cap;
+static const hl_site   site_scope_end = {"<end of scope>", 0, HL__SITE_SCOPE_END};
+
+/* ---- small growable arrays ------------------------------------------------------------- */
+
+static void *grow(void *p, uint32_t *cap, size_t elem, uint32_t need, const char *what) {
+    if (need <= *cap) return p;
+    uint64_t c = *cap ? *cap : 64;
+    while (c < need) c *= 2;
+    if (c > UINT32_MAX) hl__out_of_memory(SIZE_MAX, what, NULL);
+    void *q = realloc(p, (size_t)c * elem);
+    if (!q) hl__out_of_memory((size_t)c * elem, what, NULL);
+    *cap = (uint32_t)c;
+    return q;
+}
+
+/* ---- sites ------------------------------------------------------------------------------ */
+
+uint32_t hl__osite_intern(hl_site *at) {
+    if (nsites < 2) nsites = 2;   /* ids 0 and 1 are reserved */
+    sites = grow(sites, &sites_cap, sizeof *sites, nsites + 1, "the site table");
+    sites[nsites] = at;
+    at->id = nsites;
+    return nsites++;
+}
+
+const hl_site *hl__osite_get(uint32_t id) {
+    if (id == HL__SITE_SCOPE_END) return &site_scope_end;
+    return id && id < nsites ? sites[id] : NULL;
+}
+
+/* ---- type ids --------------------------------------------------------------------------- */
+
+static uint32_t tmap_hash(const hl_type *t, uint32_t cap) {
+    return (uint32_t)(((uintptr_t)t >> 3) * 0x9E3779B97F4A7C15ULL >> 32) & (cap - 1);
+}
+
+static void tmap_put(const hl_type *t, uint32_t id) {
+    uint32_t i = tmap_hash(t, tmap_cap);
+    while (tmap[i].t) i = (i + 1) & (tmap_cap - 1);
+    tmap[i] = (struct tmap){t, id};
+}
+
+static uint32_t type_register(const hl_type *t) {
+    if (ntypes > UINT16_MAX) {
+        hl__panic_begin("too many types", NULL);
+        hl__note("the owned runtime supports %u distinct hl_type descriptors", UINT16_MAX + 1);
+        hl__panic_end();
+    }
+    hl__orun.types = grow(hl__orun.types, &types_cap, sizeof *hl__orun.types, ntypes + 1, "the type table");
+    hl__orun.types[ntypes] = t;
+    if (2 * (ntypes + 1) > tmap_cap) {   /* keep the map at most half full */
+        struct tmap *old = tmap;
+        uint32_t old_cap = tmap_cap;
+        tmap_cap = tmap_cap ? tmap_cap * 2 : 64;
+        tmap = calloc(tmap_cap, sizeof *tmap);
+        if (!tmap) hl__out_of_memory(tmap_cap * sizeof *tmap, "the type table", NULL);
+        for (uint32_t i = 0; i < old_cap; i++)
+            if (old[i].t) tmap_put(old[i].t, old[i].id);
+        free(old);
+    }
+    tmap_put(t, ntypes);
+    return ntypes++;
+}
+
+/* The id of descriptor t, registering it on first use. Programs allocate runs of one type,
+** so the last answer is cached. */
+static uint32_t type_id(const hl_type *t) {
+    static const hl_type *last;
+    static uint32_t last_id;
+    if (HL__LIKELY(t == last)) return last_id;
+    uint32_t i = tmap_hash(t, tmap_cap);
+    while (tmap[i].t && tmap[i].t != t) i = (i + 1) & (tmap_cap - 1);
+    last = t;
+    last_id = tmap[i].t ? tmap[i].id : type_register(t);
+    return last_id;
+}
+
+/* ---- lifetime of the runtime ------------------------------------------------------------ */
+
+const char *hl_runtime_name(void) { return "owned"; }
+bool hl__orunning(void) { return running; }
+
+void hl_init(void) {
+    if (running) return;
+    running = true;
+    hl__stats_start();
+    /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. */
+    hl__orun.slots = grow(NULL, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
+    hl__orun.cold = malloc((size_t)slot_cap * sizeof *hl__orun.cold);
+    if (!hl__orun.cold) hl__out_of_memory(slot_cap * sizeof *hl__orun.cold, "the handle table", NULL);
+    hl__orun.slots[0] = (hl__oslot){.gen = HL__OGEN_FORWARDED, .obj = NULL};
+    hl__orun.cold[0] = (hl__ocold){0};
+    hl__orun.nslots = 1;
+    free_head = 0;
+    ntypes = 0;
+    free(tmap);
+    tmap = NULL;
+    tmap_cap = 0;
+    type_register(&hl__bytes_type);   /* HL__TID_BYTES */
+    type_register(&hl__refs_type);    /* HL__TID_REFS */
+}
+
+size_t hl__opayload(const hl__oslot *s) {
+    if (s->tid > HL__TID_REFS) return hl__orun.types[s->tid]->size;
+    return hl__obuf_len(s->obj) * hl__elem_size(hl__orun.types[s->tid]);
+}
+
+/* Release an object's memory (its block), not its slot. */
+static void block_free(hl__oslot *s) {
+    size_t bytes = hl__opayload(s);
+    if (s->tid > HL__TID_REFS)
+        hl__blk_free(s->obj, bytes);
+    else
+        hl__blk_free((size_t *)s->obj - 1, bytes + sizeof(size_t));
+    hl__count_free(bytes);
+}
+
+size_t hl_shutdown(void) {
+    if (!running) return 0;
+    size_t count = 0, bytes = 0;
+    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
+        hl__oslot *s = &hl__orun.slots[i];
+        if (s->gen & 1) {
+            count++;
+            bytes += hl__opayload(s);
+        }
+    }
+    if (count) hl__oreport_leaks(count, bytes);
+    hl__stats_export();
+    for (uint32_t i = 1; i < hl__orun.nslots; i++)   /* large blocks are not in chunks */
+        if (hl__orun.slots[i].gen & 1) block_free(&hl__orun.slots[i]);
+    hl__blk_release_all();
+    free(hl__orun.slots);
+    free(hl__orun.cold);
+    hl__orun.slots = NULL;
+    hl__orun.cold = NULL;
+    hl__orun.nslots = slot_cap = 0;
+    running = false;
+    return count;
+}
+
+/* ---- slots ------------------------------------------------------------------------------ */
+
+/* A fresh slot for obj: the most recently vacated one (warm in cache), else a new one. */
+static hl_ref slot_new(uint32_t tid, void *obj, uint32_t alloc_site) {
+    uint32_t i = free_head;
+    if (HL__LIKELY(i != 0)) {
+        free_head = (uint32_t)(uintptr_t)hl__orun.slots[i].obj;
+    } else {
+        i = hl__orun.nslots;
+        if (HL__UNLIKELY(i == slot_cap)) {
+            if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
+            uint32_t cap = slot_cap;
+            hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
+            hl__orun.cold = grow(hl__orun.cold, &cap, sizeof *hl__orun.cold, i + 1, "the handle table");
+        }
+        hl__orun.slots[i].gen = 0;
+        hl__orun.nslots = i + 1;
+    }
+    hl__oslot *s = &hl__orun.slots[i];
+    s->gen++;   /* even (vacant) -> odd (live) */
+    s->borrow = 0;
+    s->tid = (uint16_t)tid;
+    s->obj = obj;
+    hl__orun.cold[i] = (hl__ocold){s->gen, alloc_site, HL__SITE_NONE};
+    return (hl_ref){(uint64_t)s->gen << 32 | i};
+}
+
+/* Vacate slot i (its object is already freed). A slot whose generation reached the limit
+** is retired: it stays vacant forever, so no stale handle to it can become valid. */
+static void slot_vacate(uint32_t i, uint32_t drop_site) {
+    hl__oslot *s = &hl__orun.slots[i];
+    s->gen++;   /* odd -> even */
+    hl__orun.cold[i].event = drop_site;
+    if (HL__LIKELY(s->gen < HL__OGEN_MAX)) {
+        s->obj = (void *)(uintptr_t)free_head;
+        free_head = i;
+    } else {
+        s->obj = NULL;
+    }
+}
+
+/* ---- allocation ------------------------------------------------------------------------- */
+
+static void ensure_running(void) {
+    if (HL__UNLIKELY(!running)) hl_init();
+}
+
+hl_ref hl__new(const hl_type *t, const hl_site *at) {
+    ensure_running();
+    void *obj = hl__blk_alloc(t->size);
+    if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
+    hl__count_alloc(t->size);
+    return slot_new(type_id(t), obj, hl__osite(at));
+}
+
+static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
+    ensure_running();
+    const hl_type *kind = hl__orun.types[tid];
+    size_t bytes = hl__size(n, hl__elem_size(kind), 0, kind->name, at);
+    size_t *blk = hl__blk_alloc(hl__size(1, bytes, sizeof(size_t), kind->name, at));
+    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+    blk[0] = n;
+    hl__count_alloc(bytes);
+    return slot_new(tid, blk + 1, hl__osite(at));
+}
+
+hl_ref hl__new_bytes(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, at); }
+hl_ref hl__new_refs(size_t n, const hl_site *at) { return buf_new(HL__TID_REFS, n, at); }
+
+/* ---- moves ------------------------------------------------------------------------------ */
+
+/* The legal moves the fast path declines: moving HL_NULL, and moving an object whose slot
+** has reached the generation limit (it is relocated to a fresh slot and the old slot is
+** retired with a forwarding note for diagnostics). Everything else is an error. */
+hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
+    hl_ref r = *from;
+    if (r.bits == 0) return HL_NULL;
+    hl__oslot *s = hl__olive(r);
+    if (!s || s->borrow != 0 || !running) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
+    uint32_t old = (uint32_t)r.bits;
+    hl__ocold c = hl__orun.cold[old];
+    hl__oslot moved = *s;
+    hl_ref fresh = slot_new(moved.tid, moved.obj, c.alloc);
+    uint32_t fi = (uint32_t)fresh.bits;
+    hl__orun.cold[fi].event = hl__osite(at);
+    s = &hl__orun.slots[old];   /* slot_new may have moved the table */
+    s->gen = HL__OGEN_FORWARDED;
+    s->obj = (void *)(uintptr_t)((uint64_t)hl__orun.cold[fi].birth << 32 | fi);
+    hl__orun.cold[old].event = hl__osite(at);
+    from->bits = r.bits | HL__OMOVED;
+    return fresh;
+}
+
+hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
+    hl__oslot *s = hl__olive(r);
+    if (!s) hl__ofail(r, NULL, HL__OP_MOVE, 0, NULL);
+    uint32_t i = (uint32_t)r.bits;
+    s->gen = HL__OGEN_MAX - 2 * (bumps_left > HL__OGEN_MAX / 2 ? HL__OGEN_MAX / 2 : bumps_left);
+    hl__orun.cold[i].birth = s->gen;
+    return (hl_ref){(uint64_t)s->gen << 32 | i};
+}
+
+/* ---- drops ------------------------------------------------------------------------------ */
+
+/* Free the live, checked object in slot i: push what it owns, free its block, vacate. */
+static void drop_one(uint32_t i, uint32_t drop_site) {
+    hl__oslot *s = &hl__orun.slots[i];
+    if (s->tid == HL__TID_REFS)
+        hl__worklist_push_elems(&worklist, s->obj, hl__obuf_len(s->obj));
+    else if (s->tid > HL__TID_REFS)
+        hl__worklist_push_fields(&worklist, s->obj, hl__orun.types[s->tid]);
+    block_free(s);
+    slot_vacate(i, drop_site);
+}
+
+/* Drop r and everything it owns, iteratively. Each handle is checked when it is reached:
+** owned fields must hold live, unborrowed objects. */
+static void drop_tree(hl_ref r, const hl_site *at) {
+    uint32_t site = at ? hl__osite(at) : HL__SITE_SCOPE_END;
+    size_t base = worklist.len;
+    hl__worklist_push(&worklist, r);
+    while (worklist.len > base) {
+        hl_ref h = worklist.items[--worklist.len];
+        hl__oslot *s = hl__olive(h);
+        if (HL__UNLIKELY(!s || s->borrow != 0)) hl__ofail(h, NULL, HL__OP_DROP, 0, at);
+        drop_one((uint32_t)h.bits, site);
+    }
+}
+
+void hl__drop(hl_ref *r, const hl_site *at) {
+    hl_ref v = *r;
+    if (hl_is_null(v)) return;   /* HL_NULL or moved-out: nothing to drop */
+    if (HL__UNLIKELY(!running)) {   /* after hl_shutdown: harmless */
+        *r = HL_NULL;
+        return;
+    }
+    drop_tree(v, at);
+    *r = HL_NULL;
+}
+
+void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
+
+/* ---- resize ----------------------------------------------------------------------------- */
+
+void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
+    hl_ref v = *r;
+    hl__oslot *s = hl__olive(v);
+    if (!s || s->tid > HL__TID_REFS || s->borrow != 0) hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
+    if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
+        v = *r = hl__omove_slow(r, at);
+        s = hl__olive(v);
+    }
+    uint32_t i = (uint32_t)v.bits;
+    const hl_type *kind = hl__orun.types[s->tid];
+    size_t es = hl__elem_size(kind), old = hl__obuf_len(s->obj);
+    size_t bytes = hl__size(n, es, 0, kind->name, at);
+    if (s->tid == HL__TID_REFS && n < old) {
+        /* Cut-off elements are dropped first to last, while the buffer is still intact. */
+        for (size_t k = n; k < old; k++) {
+            hl_ref *e = (hl_ref *)s->obj + k;
+            hl__drop(e, at);
+            s = &hl__orun.slots[i];
+        }
+    }
+    size_t *blk = (size_t *)s->obj - 1;
+    blk = hl__blk_realloc(blk, old * es + sizeof(size_t), hl__size(1, bytes, sizeof(size_t), kind->name, at));
+    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+    blk[0] = n;
+    s->obj = blk + 1;
+    hl__count_resize(old * es, bytes);
+    /* A resize is a move into *r: older copies of the handle are stale. */
+    s->gen += 2;
+    hl__orun.cold[i].event = hl__osite(at);
+    *r = (hl_ref){(uint64_t)s->gen << 32 | i};
+}
+
+void hl__stats_runtime(hl_stats *s) { (void)s; }

@@ -1,0 +1,49 @@
+/*
+** owned.h: private interface between the owned runtime's files (owned.c: the handle table
+** and lifetimes; owned_alloc.c: the block allocator; owned_diag.c: diagnostics). The data
+** structures and their invariants are documented in hl_owned_fast.h.
+*/
+#ifndef HL_OWNED_H
+#define HL_OWNED_H
+
+#include "runtime.h"
+
+/* ---- block allocator (owned_alloc.c) -------------------------------------------------------
+** Size-class free lists carved from large chunks: a freed block is reused by the next
+** allocation of its class, without malloc's general-purpose bookkeeping. The caller passes
+** the block's size to free and realloc (it always knows it), so blocks carry no header.
+** Blocks never move while allocated. Zeroed on allocation. NULL when memory is exhausted. */
+void *hl__blk_alloc(size_t n);
+void  hl__blk_free(void *p, size_t n);
+void *hl__blk_realloc(void *p, size_t old, size_t n);   /* the grown tail is zeroed */
+void  hl__blk_release_all(void);                        /* hl_shutdown: return the chunks */
+
+/* ---- the handle table (owned.c) ------------------------------------------------------------ */
+
+/* Vacant slot generation of a retired slot whose object moved to another slot; obj then
+** holds the forwarding (index, birth) of where it went. Even, and above every live gen. */
+#define HL__OGEN_FORWARDED 0xFFFFFFFEu
+
+/* Site ids with a fixed meaning. */
+#define HL__SITE_NONE 0        /* no location known */
+#define HL__SITE_SCOPE_END 1   /* "at the end of its scope" (HL_OWNED) */
+
+const hl_site *hl__osite_get(uint32_t id);
+bool hl__orunning(void);
+
+/* Bytes of payload the object in slot s holds (typed: size; buffers: len * element). */
+size_t hl__opayload(const hl__oslot *s);
+
+/* ---- diagnostics (owned_diag.c) ------------------------------------------------------------ */
+
+/* The leak report printed by hl_shutdown: live objects grouped by allocation site. */
+void hl__oreport_leaks(size_t count, size_t bytes);
+
+/* ---- test hook ------------------------------------------------------------------------------
+** Pretend the slot of the live object r has been reused and moved so often that only
+** `bumps_left` more moves remain before its generation reaches the 2^31 limit. r becomes
+** stale; the returned handle is the object's new, valid handle. For tests of slot
+** retirement, which would otherwise need 2^31 allocations. */
+hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left);
+
+#endif

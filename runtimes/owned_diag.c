@@ -1,0 +1,234 @@
+/*
+** owned_diag.c: why did a checked call fail? The owned runtime's diagnostics.
+**
+** Fast paths (hl_owned_fast.h) only know that a check failed; this file works out which
+** rule of DESIGN.md was broken, from the object's *current* state, and prints the block:
+**
+**   heaplab: error: use of moved value
+**     --> programs/faults/use_after_move.c:31
+**      = note: `Node` allocated at programs/faults/use_after_move.c:20
+**      = note: moved at programs/faults/use_after_move.c:27
+**
+** then exits with status 101, as a Rust panic does. Also the leak report of hl_shutdown.
+*/
+#include "owned.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What a handle refers to, reconstructed from the table. */
+typedef struct target {
+    uint32_t idx;        /* the slot that holds (or held) the object */
+    bool     live;       /* the object is alive */
+    bool     current;    /* the handle is its valid handle */
+    bool     known;      /* the slot still describes this object (not reused since) */
+} target;
+
+/* Resolve a non-null handle: follow forwarding notes of relocated objects, then compare the
+** handle's generation with the slot's (see the invariants in hl_owned_fast.h). */
+static target resolve(hl_ref r) {
+    target t = {(uint32_t)r.bits, false, false, false};
+    uint32_t gen = (uint32_t)(r.bits >> 32) & HL__OGEN_MAX;
+    bool moved_out = (r.bits & HL__OMOVED) != 0;
+    for (;;) {
+        if (t.idx == 0 || t.idx >= hl__orun.nslots) return t;   /* not from this runtime */
+        const hl__oslot *s = &hl__orun.slots[t.idx];
+        if (s->gen != HL__OGEN_FORWARDED) break;
+        uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
+        t.idx = (uint32_t)fwd;
+        gen = (uint32_t)(fwd >> 32);
+        moved_out = true;   /* any handle to the old slot is older than the relocation */
+    }
+    const hl__oslot *s = &hl__orun.slots[t.idx];
+    const hl__ocold *c = &hl__orun.cold[t.idx];
+    bool slot_live = s->gen & 1;
+    t.known = gen >= c->birth && gen <= s->gen;
+    t.live = slot_live && t.known;
+    t.current = t.live && !moved_out && gen == s->gen;
+    return t;
+}
+
+static void note_site(const char *what, uint32_t id) {
+    const hl_site *site = hl__osite_get(id);
+    if (!site) return;
+    if (id == HL__SITE_SCOPE_END)
+        hl__note("%s at the end of its scope", what);
+    else
+        hl__note("%s at %s:%d", what, site->file, site->line);
+}
+
+static const char *type_name(uint32_t idx) { return hl__orun.types[hl__orun.slots[idx].tid]->name; }
+
+static void note_alloc(uint32_t idx) {
+    const hl_site *site = hl__osite_get(hl__orun.cold[idx].alloc);
+    if (site)
+        hl__note("`%s` allocated at %s:%d", type_name(idx), site->file, site->line);
+    else
+        hl__note("`%s` allocated here", type_name(idx));
+}
+
+HL__NORETURN static void fail(const char *kind, const hl_site *at) {
+    hl__panic_begin(kind, at);
+    hl__panic_end();
+}
+
+/* The "-->" line for a call without a location: drops at the end of an HL_OWNED scope. */
+static const hl_site *where(const hl_site *at) {
+    static const hl_site scope_end = {"(the end of an HL_OWNED variable's scope)", 0, 0};
+    return at ? at : &scope_end;
+}
+
+static void begin(const char *kind, const hl_site *at) {
+    at = where(at);
+    fflush(stdout);
+    if (at->line)
+        hl__panic_begin(kind, at);
+    else {
+        hl__panic_begin(kind, NULL);
+        fprintf(stderr, "  --> %s\n", at->file);
+    }
+}
+
+/* The handle does not refer to a live object: moved, dropped or never valid. */
+HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_site *at) {
+    if (t.idx == 0 || t.idx >= hl__orun.nslots) {
+        begin(hl__orunning() ? "invalid handle" : "runtime not running", at);
+        hl__note(hl__orunning() ? "the handle was not made by this runtime (or is uninitialised memory)"
+                                : "call hl_init before using the API; handles do not survive hl_shutdown");
+        hl__panic_end();
+    }
+    if (t.live) {   /* the object lives elsewhere: this handle is a moved-out or older copy */
+        begin("use of moved value", at);
+        note_alloc(t.idx);
+        note_site("moved", hl__orun.cold[t.idx].event);
+        hl__panic_end();
+    }
+    begin(op == HL__OP_DROP ? "double drop" : "use after free", at);
+    if (t.known) {
+        note_alloc(t.idx);
+        note_site("dropped", hl__orun.cold[t.idx].event);
+    } else {
+        hl__note("the object was dropped and its slot has since been reused");
+    }
+    (void)r;
+    hl__panic_end();
+}
+
+static const char *op_verb(hl__oop op) {
+    switch (op) {
+    case HL__OP_READ: return "borrowed";
+    case HL__OP_WRITE: return "borrowed mutably";
+    case HL__OP_GET: case HL__OP_SET: case HL__OP_SLOT: return "indexed";
+    default: return "used";
+    }
+}
+
+void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl_site *at) {
+    if (!hl__orunning() && r.bits != 0) {
+        begin("runtime not running", at);
+        hl__note("call hl_init before using the API; handles do not survive hl_shutdown");
+        hl__panic_end();
+    }
+    if (r.bits == 0) {
+        begin("null handle", at);
+        hl__note("HL_NULL was %s", op_verb(op));
+        hl__panic_end();
+    }
+    target t = resolve(r);
+    if (!t.current) fail_stale(r, t, op, at);
+
+    const hl__oslot *s = &hl__orun.slots[t.idx];
+    const hl_type *have = hl__orun.types[s->tid];
+    bool is_buffer = s->tid <= HL__TID_REFS;
+    if ((want && have != want) || ((op == HL__OP_RESIZE || op == HL__OP_LEN) && !is_buffer)) {
+        begin("type mismatch", at);
+        note_alloc(t.idx);
+        if (want)
+            hl__note("%s as `%s`", op_verb(op), want->name);
+        else
+            hl__note("%s is not a bytes or refs buffer", op == HL__OP_LEN ? "hl_len: it" : "hl_resize: it");
+        hl__panic_end();
+    }
+    bool exclusive = op == HL__OP_WRITE || op == HL__OP_MOVE || op == HL__OP_RESIZE || op == HL__OP_SET ||
+                     op == HL__OP_SLOT;
+    if (op == HL__OP_DROP && s->borrow != 0) {
+        begin("drop while borrowed", at);
+        note_alloc(t.idx);
+        hl__note("it is %s", s->borrow < 0 ? "mutably borrowed" : "borrowed");
+        hl__panic_end();
+    }
+    if (exclusive && s->borrow != 0) {
+        begin("already borrowed", at);
+        note_alloc(t.idx);
+        hl__note("it is %s", s->borrow < 0 ? "already mutably borrowed" : "borrowed (shared) here");
+        hl__panic_end();
+    }
+    if (!exclusive && s->borrow < 0) {
+        begin("already mutably borrowed", at);
+        note_alloc(t.idx);
+        hl__panic_end();
+    }
+    if (s->borrow == INT16_MAX) {
+        begin("too many shared borrows", at);
+        note_alloc(t.idx);
+        hl__note("at most %d shared borrows of one object can be live at once", INT16_MAX - 1);
+        hl__panic_end();
+    }
+    if (is_buffer && index >= hl__obuf_len(s->obj)) {
+        begin("index out of bounds", at);
+        hl__note("the len is %zu but the index is %zu", hl__obuf_len(s->obj), index);
+        note_alloc(t.idx);
+        hl__panic_end();
+    }
+    /* A fast path declined a call that passes every check: a bug in heaplab itself. */
+    fail("internal error: a check failed without a cause", at);
+}
+
+/* ---- leak report ------------------------------------------------------------------------- */
+
+typedef struct leak_site {
+    uint32_t site, tid;
+    size_t   count, bytes;
+} leak_site;
+
+static int by_count_desc(const void *a, const void *b) {
+    const leak_site *x = a, *y = b;
+    return x->count < y->count ? 1 : x->count > y->count ? -1 : (x->site > y->site) - (x->site < y->site);
+}
+
+#define LEAK_SITES_SHOWN 10
+
+void hl__oreport_leaks(size_t count, size_t bytes) {
+    fflush(stdout);
+    fprintf(stderr, "heaplab: warning: %zu object%s (%zu bytes) leaked\n", count, count == 1 ? "" : "s", bytes);
+    /* Group live objects by (allocation site, type): a small linear-probe table. */
+    size_t cap = 64, n = 0;
+    leak_site *tab = calloc(cap, sizeof *tab);
+    if (!tab) return;
+    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
+        const hl__oslot *s = &hl__orun.slots[i];
+        if (!(s->gen & 1)) continue;
+        uint32_t site = hl__orun.cold[i].alloc;
+        size_t k = 0;
+        while (k < n && !(tab[k].site == site && tab[k].tid == s->tid)) k++;
+        if (k == n) {
+            if (n == cap) {
+                leak_site *t2 = realloc(tab, 2 * cap * sizeof *tab);
+                if (!t2) break;
+                tab = t2;
+                cap *= 2;
+            }
+            tab[n++] = (leak_site){site, s->tid, 0, 0};
+        }
+        tab[k].count++;
+        tab[k].bytes += hl__opayload(s);
+    }
+    qsort(tab, n, sizeof *tab, by_count_desc);
+    for (size_t k = 0; k < n && k < LEAK_SITES_SHOWN; k++) {
+        const hl_site *site = hl__osite_get(tab[k].site);
+        hl__note("%zu `%s` (%zu bytes) allocated at %s:%d", tab[k].count, hl__orun.types[tab[k].tid]->name,
+                 tab[k].bytes, site ? site->file : "?", site ? site->line : 0);
+    }
+    if (n > LEAK_SITES_SHOWN) hl__note("... and %zu more allocation sites", n - LEAK_SITES_SHOWN);
+    free(tab);
+}
