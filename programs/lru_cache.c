@@ -1,0 +1,248 @@
+/*
+** lru_cache: a fixed-capacity least-recently-used cache under random gets and puts.
+**
+** Models an in-process cache (a web server's page cache, a database buffer pool's index): a
+** hash index from 64-bit keys to entries, and a doubly linked recency list whose head is the
+** most recently used entry and whose tail is evicted when the cache is full. Keys are drawn
+** half from a power law (a hot set) and half uniformly from a key space four times the
+** capacity, so hits, misses and evictions all happen all the time. 80 % of operations are
+** gets (a miss loads the value and inserts it), 20 % are puts (replacing the value of a
+** present key).
+**
+** Written the way idiomatic Rust writes it: the cache owns its entries in an arena (a refs
+** buffer, one slot per entry), and every link is a non-owning index into that arena: the
+** list's next and prev, and the hash chains. Hash chain heads live in a bytes buffer of
+** 32-bit indices. The arena never moves an entry, so no link ever goes stale; an evicted
+** entry is dropped and its slot reused for the next insert.
+**
+** Allocation pattern: long-lived entries and values (bytes buffers of 17..2048 bytes, power
+** law) that die in an order unrelated to their birth order: the fragmentation case for
+** malloc, and a large live heap for a tracing collector to scan on every collection.
+**
+** Size argument: the number of cache operations (default 2000000).
+*/
+#include "heaplab.h"
+#include "hl_prog.h"
+#include "hlp_util.h"
+
+#include <stdio.h>
+
+#define NIL UINT32_MAX
+
+typedef struct Entry {
+    hl_ref   value;         /* owned bytes buffer */
+    uint64_t key;
+    uint64_t version;       /* how many times this key's value was written */
+    uint32_t prev, next;    /* recency list: arena indices, non-owning (NIL at the ends) */
+    uint32_t hnext;         /* hash chain: arena index (NIL at the end) */
+    uint32_t len;           /* value length */
+} Entry;
+HL_TYPE(Entry, value);
+
+enum { CAPACITY = 1 << 16, NBUCKETS = 1 << 16, KEYSPACE = 4 * CAPACITY };
+
+typedef struct Cache {
+    hl_ref   arena;        /* owned refs buffer of CAPACITY entries */
+    hl_ref   heads;        /* owned bytes: NBUCKETS uint32 chain heads (NIL = empty) */
+    uint32_t mru, lru;     /* list ends (NIL when empty) */
+    uint32_t size;
+} Cache;
+
+static size_t bucket_of(uint64_t key) { return hlp_hash_u64(key) & (NBUCKETS - 1); }
+
+static hl_ref entry(const Cache *c, uint32_t i) { return hl_ref_at(c->arena, i); }
+
+static uint32_t find(const Cache *c, uint64_t key) {
+    uint32_t i;
+    {
+        HL_READ_BYTES(h, c->heads);
+        i = hlp_get_u32(h, bucket_of(key));
+    }
+    while (i != NIL) {
+        HL_READ(Entry, e, entry(c, i));
+        if (e->key == key) return i;
+        i = e->hnext;
+    }
+    return NIL;
+}
+
+static void set_next(Cache *c, uint32_t i, uint32_t next) {
+    if (i == NIL) {
+        c->mru = next;
+        return;
+    }
+    HL_WRITE(Entry, e, entry(c, i));
+    e->next = next;
+}
+
+static void set_prev(Cache *c, uint32_t i, uint32_t prev) {
+    if (i == NIL) {
+        c->lru = prev;
+        return;
+    }
+    HL_WRITE(Entry, e, entry(c, i));
+    e->prev = prev;
+}
+
+static void list_unlink(Cache *c, uint32_t i) {
+    uint32_t prev, next;
+    {
+        HL_READ(Entry, e, entry(c, i));
+        prev = e->prev;
+        next = e->next;
+    }
+    set_next(c, prev, next);
+    set_prev(c, next, prev);
+}
+
+static void list_push_front(Cache *c, uint32_t i) {
+    {
+        HL_WRITE(Entry, e, entry(c, i));
+        e->prev = NIL;
+        e->next = c->mru;
+    }
+    set_prev(c, c->mru, i);
+    c->mru = i;
+}
+
+static void hash_unlink(Cache *c, uint32_t i, uint64_t key) {
+    size_t b = bucket_of(key);
+    uint32_t hnext;
+    {
+        HL_READ(Entry, e, entry(c, i));
+        hnext = e->hnext;
+    }
+    HL_WRITE_BYTES(h, c->heads);
+    uint32_t j = hlp_get_u32(h, b);
+    if (j == i) {
+        hlp_put_u32(h, b, hnext);
+        return;
+    }
+    for (;;) {
+        HL_WRITE(Entry, e, entry(c, j));
+        if (e->hnext == i) {
+            e->hnext = hnext;
+            return;
+        }
+        j = e->hnext;
+    }
+}
+
+static uint8_t value_byte(uint64_t key, uint64_t version, size_t i) {
+    return (uint8_t)(key * 29 + version * 7 + i + (i >> 5));
+}
+
+static hl_ref make_value(uint64_t key, uint64_t version, uint32_t len) {
+    hl_ref v = hl_new_bytes(len);
+    HL_WRITE_BYTES(b, v);
+    for (size_t i = 0; i < len; i++) b[i] = value_byte(key, version, i);
+    return v;
+}
+
+/* Insert a key known to be absent, evicting the least recently used entry when full. */
+static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
+    uint32_t i;
+    if (c->size < CAPACITY) {
+        i = c->size++;
+    } else {
+        i = c->lru;
+        uint64_t old_key;
+        {
+            HL_READ(Entry, e, entry(c, i));
+            old_key = e->key;
+        }
+        list_unlink(c, i);
+        hash_unlink(c, i, old_key);
+        hl_drop(hl_slot(c->arena, i));   /* the entry and its value */
+        (*evictions)++;
+    }
+    hl_ref value = make_value(key, 0, len);
+    hl_ref e = hl_new(&Entry_type);
+    size_t b = bucket_of(key);
+    {
+        HL_WRITE(Entry, w, e);
+        w->value = hl_move(&value);
+        w->key = key;
+        w->len = len;
+        HL_WRITE_BYTES(h, c->heads);
+        w->hnext = hlp_get_u32(h, b);
+        hlp_put_u32(h, b, i);
+    }
+    *hl_slot(c->arena, i) = hl_move(&e);
+    list_push_front(c, i);
+}
+
+/* Replace the value of entry i. */
+static void replace(Cache *c, uint32_t i, uint32_t len) {
+    HL_WRITE(Entry, w, entry(c, i));
+    hl_drop(&w->value);
+    w->version++;
+    w->value = make_value(w->key, w->version, len);
+    w->len = len;
+}
+
+/* Check and hash entry i's value. */
+static uint64_t read_value(const Cache *c, uint32_t i) {
+    HL_READ(Entry, e, entry(c, i));
+    HL_READ_BYTES(b, e->value);
+    if (b[e->len - 1] != value_byte(e->key, e->version, e->len - 1)) return 0;
+    return hlp_hash_bytes(b, e->len) ^ e->version;
+}
+
+int main(int argc, char **argv) {
+    static const hlp_spec spec = {"lru_cache", "fixed-capacity LRU cache: random gets and puts",
+                                  "number of operations", 2000000, 1, 1000000000};
+    uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
+    hl_init();
+    hlp_rng rng;
+    hlp_rng_seed(&rng, 0x1e0);
+    Cache c = {hl_new_refs(CAPACITY), hl_new_bytes(4 * NBUCKETS), NIL, NIL, 0};
+    {
+        HL_WRITE_BYTES(h, c.heads);
+        for (size_t b = 0; b < NBUCKETS; b++) hlp_put_u32(h, b, NIL);
+    }
+    uint64_t sum = HLP_CHECK_INIT, hits = 0, misses = 0, puts = 0, evictions = 0, bad = 0;
+    for (uint64_t op = 0; op < n; op++) {
+        uint64_t key = hlp_rng_below(&rng, 2) ? hlp_rng_pow(&rng, KEYSPACE) : 1 + hlp_rng_below(&rng, KEYSPACE);
+        uint32_t len = (uint32_t)(16 + hlp_rng_pow(&rng, 2032));
+        bool is_put = hlp_rng_below(&rng, 5) == 0;
+        uint32_t i = find(&c, key);
+        if (i == NIL) {
+            insert(&c, key, len, &evictions);
+            misses += !is_put;
+            puts += is_put;
+            continue;
+        }
+        list_unlink(&c, i);
+        list_push_front(&c, i);
+        if (is_put) {
+            replace(&c, i, len);
+            puts++;
+        } else {
+            uint64_t h = read_value(&c, i);
+            bad += h == 0;
+            sum = hlp_mix(sum, h);
+            hits++;
+        }
+    }
+    if (bad) {
+        fprintf(stderr, "lru_cache: error: %llu corrupt values\n", (unsigned long long)bad);
+        return 1;
+    }
+    /* Walk the recency list from the most recently used end. */
+    uint64_t walked = 0;
+    for (uint32_t i = c.mru; i != NIL; walked++) {
+        HL_READ(Entry, e, entry(&c, i));
+        sum = hlp_mix(sum, e->key ^ (e->version << 32));
+        i = e->next;
+    }
+    printf("%llu operations: %llu hits, %llu misses, %llu puts, %llu evictions, %llu entries\n",
+           (unsigned long long)n, (unsigned long long)hits, (unsigned long long)misses,
+           (unsigned long long)puts, (unsigned long long)evictions, (unsigned long long)walked);
+    uint64_t counts[] = {hits, misses, puts, evictions, walked};
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) sum = hlp_mix(sum, counts[k]);
+    hl_drop(&c.arena);
+    hl_drop(&c.heads);
+    hlp_print_checksum(&spec, (long long)n, sum);
+    return hl_shutdown() == 0 ? 0 : 1;
+}

@@ -1,0 +1,262 @@
+/*
+** word_freq: text processing with a hash map keyed by strings.
+**
+** Models a word-count / streaming-statistics job: a corpus is generated chunk by chunk
+** (64 KiB bytes buffers of space-separated words drawn from a Zipf-like vocabulary of 2^20
+** words), tokenised, and each token updates a chained hash map from word (a bytes key owned
+** by its entry) to count. One token in four is a retraction: it decrements the word's count
+** and deletes the entry when the count reaches zero; and every 2^17 tokens every count decays
+** by one, deleting the entries that reach zero. So rare words are inserted and deleted over
+** and over while common ones live for the whole run. The bucket array (a refs buffer
+** that owns each chain) doubles with hl_resize when the load factor exceeds 3/4, and the
+** chains are split in place.
+**
+** Allocation pattern: a steady stream of small keys (1..12 bytes) and entries with mixed
+** lifetimes (a long-lived core of frequent words, a churning fringe of rare ones), short-lived
+** large chunk buffers, and a few large bucket-array resizes.
+**
+** The checksum covers the map's final content (hashed word, count) in bucket order and the
+** operation counts.
+**
+** Size argument: the number of tokens processed (default 3000000).
+*/
+#include "heaplab.h"
+#include "hl_prog.h"
+#include "hlp_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Entry {
+    hl_ref   key;    /* owned bytes: the word */
+    hl_ref   next;   /* owned: the rest of the chain */
+    uint64_t hash;
+    uint64_t count;
+    uint32_t len;
+} Entry;
+HL_TYPE(Entry, key, next);
+
+typedef struct Map {
+    hl_ref buckets;   /* owned refs buffer of nbuckets chains */
+    size_t nbuckets, count;
+} Map;
+
+enum { DECAY_EVERY = 1 << 17, VOCAB_BITS = 20, CHUNK = 64 * 1024, MAX_WORD = 12 };
+
+/* Word number w of the vocabulary: its letters are a function of w alone. */
+static size_t vocab_word(uint64_t w, uint8_t out[MAX_WORD]) {
+    uint64_t h = hlp_hash_u64(w + 0x5eed);
+    size_t len = 1 + (size_t)(h % MAX_WORD);
+    for (size_t i = 0; i < len; i++) {
+        h = hlp_hash_u64(h + i);
+        out[i] = (uint8_t)('a' + h % 26);
+    }
+    return len;
+}
+
+/* One chunk of text: whole words separated by single spaces, at most CHUNK bytes. */
+static hl_ref make_chunk(hlp_rng *rng, size_t *used) {
+    hl_ref chunk = hl_new_bytes(CHUNK);
+    HL_WRITE_BYTES(t, chunk);
+    size_t n = 0;
+    for (;;) {
+        uint8_t w[MAX_WORD];
+        size_t len = vocab_word(hlp_rng_pow(rng, 1u << VOCAB_BITS) - 1, w);
+        if (n + len + 1 > CHUNK) break;
+        memcpy(t + n, w, len);
+        n += len;
+        t[n++] = ' ';
+    }
+    *used = n;
+    return chunk;
+}
+
+/* A non-owning copy of the entry for word[0..len) with hash h, or HL_NULL. */
+static hl_ref map_find(const Map *m, const uint8_t *word, size_t len, uint64_t h) {
+    hl_ref e = hl_ref_at(m->buckets, h & (m->nbuckets - 1));
+    while (!hl_is_null(e)) {
+        HL_READ(Entry, r, e);
+        if (r->hash == h && r->len == len) {
+            HL_READ_BYTES(k, r->key);
+            if (memcmp(k, word, len) == 0) return e;
+        }
+        e = r->next;
+    }
+    return HL_NULL;
+}
+
+/* Double the bucket array and split every chain between bucket i and bucket i + old. */
+static void map_grow(Map *m) {
+    size_t old = m->nbuckets;
+    hl_resize(&m->buckets, 2 * old);
+    m->nbuckets = 2 * old;
+    for (size_t i = 0; i < old; i++) {
+        hl_ref chain = hl_move(hl_slot(m->buckets, i));
+        while (!hl_is_null(chain)) {
+            hl_ref e = hl_move(&chain);
+            size_t b;
+            {
+                HL_WRITE(Entry, w, e);
+                chain = hl_move(&w->next);
+                b = w->hash & (m->nbuckets - 1);
+                w->next = hl_move(hl_slot(m->buckets, b));
+            }
+            *hl_slot(m->buckets, b) = hl_move(&e);
+        }
+    }
+}
+
+static void map_insert(Map *m, const uint8_t *word, size_t len, uint64_t h) {
+    if (4 * (m->count + 1) > 3 * m->nbuckets) map_grow(m);
+    hl_ref key = hl_new_bytes(len);
+    {
+        HL_WRITE_BYTES(k, key);
+        memcpy(k, word, len);
+    }
+    size_t b = h & (m->nbuckets - 1);
+    hl_ref e = hl_new(&Entry_type);
+    {
+        HL_WRITE(Entry, w, e);
+        w->key = hl_move(&key);
+        w->next = hl_move(hl_slot(m->buckets, b));
+        w->hash = h;
+        w->len = (uint32_t)len;
+        w->count = 1;
+    }
+    *hl_slot(m->buckets, b) = hl_move(&e);
+    m->count++;
+}
+
+/* Unlink and drop the entry of bucket b whose count has just dropped to zero (there is one). */
+static void map_remove_dead(Map *m, size_t b) {
+    hl_ref prev = hl_ref_at(m->buckets, b);
+    bool first;
+    {
+        HL_READ(Entry, r, prev);
+        first = r->count == 0;
+    }
+    if (first) {
+        hl_ref v = hl_move(hl_slot(m->buckets, b));
+        {
+            HL_WRITE(Entry, w, v);
+            *hl_slot(m->buckets, b) = hl_move(&w->next);
+        }
+        hl_drop(&v);
+    } else {
+        /* Walk with non-owning copies until prev is the dead entry's predecessor. */
+        for (;;) {
+            HL_READ(Entry, r, prev);
+            HL_READ(Entry, nx, r->next);
+            if (nx->count == 0) break;
+            prev = r->next;
+        }
+        HL_WRITE(Entry, p, prev);
+        hl_ref v = hl_move(&p->next);
+        {
+            HL_WRITE(Entry, w, v);
+            p->next = hl_move(&w->next);
+        }
+        hl_drop(&v);
+    }
+    m->count--;
+}
+
+/* Decay: decrement every count, deleting the entries that reach zero (the streaming
+** "frequent items" trick that keeps the map from filling with one-off words). Each chain is
+** taken out of its bucket and the survivors are pushed back. Returns the number deleted. */
+static uint64_t map_decay(Map *m) {
+    uint64_t deleted = 0;
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        hl_ref chain = hl_move(hl_slot(m->buckets, i));
+        while (!hl_is_null(chain)) {
+            hl_ref e = hl_move(&chain);
+            bool dead;
+            {
+                HL_WRITE(Entry, w, e);
+                chain = hl_move(&w->next);
+                dead = --w->count == 0;
+                if (!dead) w->next = hl_move(hl_slot(m->buckets, i));
+            }
+            if (dead) {
+                hl_drop(&e);
+                deleted++;
+            } else {
+                *hl_slot(m->buckets, i) = hl_move(&e);
+            }
+        }
+    }
+    m->count -= deleted;
+    return deleted;
+}
+
+int main(int argc, char **argv) {
+    static const hlp_spec spec = {"word_freq", "word counts in a string-keyed chained hash map with churn",
+                                  "number of tokens", 3000000, 1, 1000000000};
+    uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
+    hl_init();
+    hlp_rng rng;
+    hlp_rng_seed(&rng, 0x0f0e0d);
+    Map m = {hl_new_refs(16), 16, 0};
+    uint64_t tokens = 0, inserts = 0, updates = 0, deletes = 0, decays = 0, misses = 0, max_count = 0;
+    while (tokens < n) {
+        size_t used;
+        HL_OWNED hl_ref chunk = make_chunk(&rng, &used);
+        HL_READ_BYTES(text, chunk);
+        for (size_t pos = 0; pos < used && tokens < n;) {
+            size_t start = pos;
+            while (text[pos] != ' ') pos++;
+            size_t len = pos - start;
+            pos++;   /* the space */
+            if (++tokens % DECAY_EVERY == 0) {
+                deletes += map_decay(&m);
+                decays++;
+            }
+            const uint8_t *word = text + start;
+            uint64_t h = hlp_hash_bytes(word, len);
+            hl_ref e = map_find(&m, word, len, h);
+            bool retract = hlp_rng_below(&rng, 4) == 0;
+            if (retract) {
+                if (hl_is_null(e)) {
+                    misses++;
+                    continue;
+                }
+                bool gone;
+                {
+                    HL_WRITE(Entry, w, e);
+                    gone = --w->count == 0;
+                }
+                if (gone) {
+                    map_remove_dead(&m, h & (m.nbuckets - 1));
+                    deletes++;
+                }
+            } else if (hl_is_null(e)) {
+                map_insert(&m, word, len, h);
+                inserts++;
+            } else {
+                HL_WRITE(Entry, w, e);
+                if (++w->count > max_count) max_count = w->count;
+                updates++;
+            }
+        }
+    }
+    uint64_t sum = HLP_CHECK_INIT, total = 0;
+    for (size_t i = 0; i < m.nbuckets; i++) {
+        hl_ref e = hl_ref_at(m.buckets, i);
+        while (!hl_is_null(e)) {
+            HL_READ(Entry, r, e);
+            sum = hlp_mix(sum, r->hash ^ r->count);
+            total += r->count;
+            e = r->next;
+        }
+    }
+    printf("tokens %llu: %llu inserts, %llu updates, %llu deletes, %llu misses; %llu distinct words "
+           "(%llu occurrences) in %llu buckets, top count %llu\n",
+           (unsigned long long)tokens, (unsigned long long)inserts, (unsigned long long)updates,
+           (unsigned long long)deletes, (unsigned long long)misses, (unsigned long long)m.count,
+           (unsigned long long)total, (unsigned long long)m.nbuckets, (unsigned long long)max_count);
+    uint64_t counts[] = {decays, inserts, updates, deletes, misses, m.count, total, m.nbuckets, max_count};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) sum = hlp_mix(sum, counts[i]);
+    hl_drop(&m.buckets);
+    hlp_print_checksum(&spec, (long long)n, sum);
+    return hl_shutdown() == 0 ? 0 : 1;
+}
