@@ -1,0 +1,934 @@
+/*
+** rt_conformance.c: the contract all three runtimes share (DESIGN.md, include/heaplab.h).
+**
+** Compiled once per runtime (build/tests/rt_conformance-<rt>). The suite never names a
+** runtime except through hl_runtime_name(), and only where a runtime's documented difference
+** is asserted: gc does not see frees (frees, live_objects and peak_live_bytes are 0, and
+** hl_shutdown cannot count leaks), manual and owned have no collections or GC heap.
+**
+** Criterion runs every test in its own process; each test starts a fresh runtime.
+*/
+#define _GNU_SOURCE
+#include "heaplab.h"
+#include "hl_test.h"
+
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- types -------------------------------------------------------------------------------- */
+
+typedef struct Leaf {   /* owns nothing */
+    int64_t v;
+    uint8_t pad[24];
+} Leaf;
+HL_TYPE(Leaf);
+
+typedef struct Node {   /* one owned field: a singly linked list */
+    int64_t val;
+    hl_ref  next;
+} Node;
+HL_TYPE(Node, next);
+
+typedef struct Tri {    /* several owned fields between plain ones, plus a non-owning copy */
+    hl_ref   a;
+    int32_t  x;
+    hl_ref   b;
+    double   d;
+    hl_ref   c;
+    hl_ref   back;      /* not owned: not listed */
+} Tri;
+HL_TYPE(Tri, a, b, c);
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 0; }
+/* gc does not see frees: frees, live_objects and peak_live_bytes are 0 there by contract. */
+static bool sees_frees(void) { return !rt_is("gc"); }
+
+static void fresh(void) {
+    hl_shutdown();
+    hl_init();
+}
+
+static hl_ref node_new(int64_t val) {
+    hl_ref n = hl_new(&Node_type);
+    HL_WRITE(Node, p, n);
+    p->val = val;
+    return n;
+}
+
+static int64_t node_val(hl_ref n) {
+    HL_READ(Node, p, n);
+    return p->val;
+}
+
+/* A list of len nodes valued first, first+1, ... built iteratively (head first). */
+static hl_ref list_new(size_t len, int64_t first) {
+    hl_ref head = HL_NULL;
+    for (size_t i = len; i-- > 0;) {
+        hl_ref n = node_new(first + (int64_t)i);
+        {
+            HL_WRITE(Node, p, n);
+            p->next = hl_move(&head);
+        }
+        head = hl_move(&n);
+    }
+    return head;
+}
+
+static size_t list_len(hl_ref head) {
+    size_t n = 0;
+    hl_ref cur = head;
+    while (!hl_is_null(cur)) {
+        HL_READ(Node, p, cur);
+        cur = p->next;   /* reassigning the borrowed handle variable: harmless */
+        n++;
+    }
+    return n;
+}
+
+static uint64_t live(void) { return hl_get_stats().live_objects; }
+static uint64_t frees(void) { return hl_get_stats().frees; }
+
+/* Leak check at the end of a test: every test drops what it made. */
+static void finish(void) {
+    size_t leaked = hl_shutdown();
+    if (sees_frees())
+        cr_assert_eq(leaked, 0, "hl_shutdown reported %zu leaked objects", leaked);
+    else
+        cr_assert_eq(leaked, 0, "gc cannot count leaks: hl_shutdown returns 0");
+}
+
+TestSuite(conformance, .init = fresh);
+
+/* ---- runtime identity and descriptors ------------------------------------------------------ */
+
+Test(conformance, runtime_name_is_one_of_three) {
+    const char *n = hl_runtime_name();
+    cr_assert(n != NULL);
+    cr_assert(rt_is("manual") || rt_is("gc") || rt_is("owned"), "hl_runtime_name() = \"%s\"", n);
+}
+
+Test(conformance, handle_is_8_bytes) {
+    cr_assert_eq(sizeof(hl_ref), 8);
+    cr_assert_eq(HL_NULL.bits, 0);
+    cr_assert(hl_is_null(HL_NULL));
+    finish();
+}
+
+Test(conformance, hl_type_zero_refs) {
+    cr_assert_str_eq(Leaf_type.name, "Leaf");
+    cr_assert_eq(Leaf_type.size, sizeof(Leaf));
+    cr_assert_eq(Leaf_type.nrefs, 0);
+}
+
+Test(conformance, hl_type_one_ref) {
+    cr_assert_str_eq(Node_type.name, "Node");
+    cr_assert_eq(Node_type.size, sizeof(Node));
+    cr_assert_eq(Node_type.nrefs, 1);
+    cr_assert_eq(Node_type.refs[0], offsetof(Node, next));
+}
+
+Test(conformance, hl_type_several_refs_in_declaration_order) {
+    cr_assert_str_eq(Tri_type.name, "Tri");
+    cr_assert_eq(Tri_type.size, sizeof(Tri));
+    cr_assert_eq(Tri_type.nrefs, 3);
+    cr_assert_eq(Tri_type.refs[0], offsetof(Tri, a));
+    cr_assert_eq(Tri_type.refs[1], offsetof(Tri, b));
+    cr_assert_eq(Tri_type.refs[2], offsetof(Tri, c));
+}
+
+/* ---- zeroed memory -------------------------------------------------------------------------- */
+
+static bool all_zero(const void *p, size_t n) {
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i]) return false;
+    return true;
+}
+
+Test(conformance, new_objects_are_zeroed) {
+    /* Dirty objects and drop them first so that reused memory is exercised too. */
+    for (int round = 0; round < 64; round++) {
+        hl_ref t = hl_new(&Tri_type), l = hl_new(&Leaf_type);
+        {
+            HL_WRITE(Tri, p, t);
+            memset(&p->x, 0xa5, sizeof p->x);
+            memset(&p->d, 0xa5, sizeof p->d);
+            HL_WRITE(Leaf, q, l);
+            memset(q, 0x5a, sizeof *q);
+        }
+        hl_drop(&t);
+        hl_drop(&l);
+    }
+    hl_ref t = hl_new(&Tri_type), l = hl_new(&Leaf_type);
+    {
+        HL_READ(Tri, p, t);
+        cr_assert(all_zero(p, sizeof *p), "hl_new(&Tri_type) is not zeroed");
+        cr_assert(hl_is_null(p->a) && hl_is_null(p->b) && hl_is_null(p->c));
+        HL_READ(Leaf, q, l);
+        cr_assert(all_zero(q, sizeof *q), "hl_new(&Leaf_type) is not zeroed");
+    }
+    hl_drop(&t);
+    hl_drop(&l);
+    finish();
+}
+
+Test(conformance, new_buffers_are_zeroed) {
+    for (int round = 0; round < 16; round++) {
+        hl_ref b = hl_new_bytes(4096);
+        {
+            HL_WRITE_BYTES(p, b);
+            memset(p, 0xee, 4096);
+        }
+        hl_drop(&b);
+    }
+    hl_ref b = hl_new_bytes(4096), r = hl_new_refs(100), e = hl_new_bytes(0), er = hl_new_refs(0);
+    cr_assert_eq(hl_len(b), 4096);
+    cr_assert_eq(hl_len(r), 100);
+    cr_assert_eq(hl_len(e), 0);
+    cr_assert_eq(hl_len(er), 0);
+    cr_assert(!hl_is_null(e), "a 0-byte buffer is still a buffer");
+    {
+        HL_READ_BYTES(p, b);
+        cr_assert(all_zero(p, 4096), "hl_new_bytes is not zeroed");
+        HL_READ_REFS(q, r);
+        for (size_t i = 0; i < 100; i++) cr_assert(hl_is_null(q[i]), "element %zu of hl_new_refs not null", i);
+    }
+    for (size_t i = 0; i < 4096; i++) cr_assert_eq(hl_byte(b, i), 0);
+    for (size_t i = 0; i < 100; i++) cr_assert(hl_is_null(hl_ref_at(r, i)));
+    hl_drop(&b);
+    hl_drop(&r);
+    hl_drop(&e);
+    hl_drop(&er);
+    finish();
+}
+
+/* ---- drop ------------------------------------------------------------------------------------ */
+
+Test(conformance, drop_sets_handle_to_null) {
+    hl_ref n = node_new(1), b = hl_new_bytes(8), r = hl_new_refs(2);
+    hl_drop(&n);
+    hl_drop(&b);
+    hl_drop(&r);
+    cr_assert(hl_is_null(n) && hl_is_null(b) && hl_is_null(r));
+    cr_assert_eq(n.bits, 0, "hl_drop sets *r = HL_NULL");
+    cr_assert_eq(b.bits, 0);
+    cr_assert_eq(r.bits, 0);
+    hl_drop(&n);   /* HL_NULL: no-op */
+    finish();
+}
+
+Test(conformance, drop_glue_frees_children) {
+    hl_ref t = hl_new(&Tri_type);
+    hl_ref a = list_new(3, 10), b = node_new(20), c = hl_new_refs(2);
+    *hl_slot(c, 1) = node_new(30);
+    hl_ref back = node_new(99);   /* referred to by a non-owning field only */
+    {
+        HL_WRITE(Tri, p, t);
+        p->a = hl_move(&a);
+        p->b = hl_move(&b);
+        p->c = hl_move(&c);
+        p->back = back;
+        p->x = 7;
+    }
+    hl_stats s0 = hl_get_stats();
+    cr_assert_eq(s0.allocations, 8);
+    if (sees_frees()) cr_assert_eq(s0.live_objects, 8);
+    hl_drop(&t);
+    cr_assert(hl_is_null(t));
+    if (sees_frees()) {
+        hl_stats s1 = hl_get_stats();
+        cr_assert_eq(s1.frees - s0.frees, 7, "drop of a Tri must free it and its 6 owned descendants, freed %llu",
+                     (unsigned long long)(s1.frees - s0.frees));
+        cr_assert_eq(s1.live_objects, 1, "only the unowned `back` object is left");
+    }
+    cr_assert_eq(node_val(back), 99, "a non-owning field's target is not dropped");
+    hl_drop(&back);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, drop_skips_null_fields) {
+    hl_ref t = hl_new(&Tri_type);
+    hl_ref b = node_new(5);
+    {
+        HL_WRITE(Tri, p, t);
+        p->b = hl_move(&b);
+    }
+    hl_drop(&t);
+    if (sees_frees()) {
+        cr_assert_eq(frees(), 2);
+        cr_assert_eq(live(), 0);
+    }
+    finish();
+}
+
+/* ---- move ------------------------------------------------------------------------------------ */
+
+Test(conformance, moved_out_source_is_null_and_dropping_it_does_nothing) {
+    hl_ref a = node_new(41);
+    hl_ref b = hl_move(&a);
+    cr_assert(hl_is_null(a), "the moved-out source must be null");
+    cr_assert(!hl_is_null(b));
+    uint64_t f = frees();
+    hl_drop(&a);   /* moved-out: no-op */
+    cr_assert(hl_is_null(a));
+    cr_assert_eq(frees(), f, "dropping a moved-out variable freed something");
+    cr_assert_eq(node_val(b), 41, "the moved value must survive dropping its old variable");
+    if (sees_frees()) cr_assert_eq(live(), 1);
+    hl_drop(&b);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, move_chain_keeps_the_object) {
+    hl_ref a = node_new(7);
+    hl_ref b = hl_move(&a);
+    hl_ref c = hl_move(&b);
+    hl_ref d = hl_move(&c);
+    cr_assert(hl_is_null(a) && hl_is_null(b) && hl_is_null(c));
+    cr_assert_eq(node_val(d), 7);
+    cr_assert_eq(hl_get_stats().allocations, 1, "a move allocates nothing");
+    hl_drop(&b);
+    hl_drop(&d);
+    finish();
+}
+
+Test(conformance, moving_null_returns_null) {
+    hl_ref n = HL_NULL;
+    hl_ref m = hl_move(&n);
+    cr_assert(hl_is_null(m));
+    cr_assert_eq(m.bits, HL_NULL.bits, "moving HL_NULL returns HL_NULL");
+    cr_assert(hl_is_null(n));
+    hl_drop(&n);
+    hl_drop(&m);
+    finish();
+}
+
+Test(conformance, move_into_owned_field_and_back_out) {
+    hl_ref parent = node_new(1), child = node_new(2);
+    {
+        HL_WRITE(Node, p, parent);
+        p->next = hl_move(&child);
+    }
+    cr_assert(hl_is_null(child));
+    hl_ref out;
+    {
+        HL_WRITE(Node, p, parent);
+        out = hl_move(&p->next);
+        cr_assert(hl_is_null(p->next));
+    }
+    cr_assert_eq(node_val(out), 2);
+    hl_drop(&parent);
+    if (sees_frees()) cr_assert_eq(live(), 1, "the child moved out of the parent must not be dropped with it");
+    cr_assert_eq(node_val(out), 2);
+    hl_drop(&out);
+    finish();
+}
+
+/* ---- bytes buffers --------------------------------------------------------------------------- */
+
+Test(conformance, bytes_len_and_resize_keep_content_and_zero_new_bytes) {
+    hl_ref b = hl_new_bytes(10);
+    cr_assert_eq(hl_len(b), 10);
+    for (size_t i = 0; i < 10; i++) hl_set_byte(b, i, (uint8_t)(i * 7 + 1));
+    hl_resize(&b, 1000);
+    cr_assert_eq(hl_len(b), 1000);
+    for (size_t i = 0; i < 10; i++) cr_assert_eq(hl_byte(b, i), (uint8_t)(i * 7 + 1), "byte %zu lost by growing", i);
+    for (size_t i = 10; i < 1000; i++) cr_assert_eq(hl_byte(b, i), 0, "new byte %zu not zero", i);
+    hl_resize(&b, 5);
+    cr_assert_eq(hl_len(b), 5);
+    for (size_t i = 0; i < 5; i++) cr_assert_eq(hl_byte(b, i), (uint8_t)(i * 7 + 1), "byte %zu lost by shrinking", i);
+    hl_resize(&b, 20);   /* the bytes cut off before must come back as zeros */
+    cr_assert_eq(hl_len(b), 20);
+    for (size_t i = 5; i < 20; i++) cr_assert_eq(hl_byte(b, i), 0, "byte %zu not zeroed after shrink + grow", i);
+    hl_resize(&b, 0);
+    cr_assert_eq(hl_len(b), 0);
+    hl_resize(&b, 3);
+    cr_assert_eq(hl_len(b), 3);
+    for (size_t i = 0; i < 3; i++) cr_assert_eq(hl_byte(b, i), 0);
+    hl_drop(&b);
+    finish();
+}
+
+Test(conformance, bytes_large_resize_through_borrows) {
+    hl_ref b = hl_new_bytes(1);
+    size_t n = 1;
+    for (int step = 0; step < 20; step++) {   /* up to 1 MiB: crosses large-block thresholds */
+        size_t m = n * 2;
+        hl_resize(&b, m);
+        HL_WRITE_BYTES(p, b);
+        for (size_t i = n; i < m; i++) cr_assert_eq(p[i], 0);
+        for (size_t i = n; i < m; i++) p[i] = (uint8_t)(i % 251);
+        n = m;
+    }
+    {
+        HL_READ_BYTES(p, b);
+        for (size_t i = 1; i < n; i++) cr_assert_eq(p[i], (uint8_t)(i % 251), "byte %zu", i);
+    }
+    hl_drop(&b);
+    finish();
+}
+
+/* ---- refs buffers ---------------------------------------------------------------------------- */
+
+Test(conformance, refs_len_and_resize_keep_content_and_zero_new_elements) {
+    hl_ref v = hl_new_refs(3);
+    for (size_t i = 0; i < 3; i++) *hl_slot(v, i) = node_new((int64_t)i + 1);
+    hl_resize(&v, 10);
+    cr_assert_eq(hl_len(v), 10);
+    for (size_t i = 0; i < 3; i++) cr_assert_eq(node_val(hl_ref_at(v, i)), (int64_t)i + 1, "element %zu lost", i);
+    for (size_t i = 3; i < 10; i++) cr_assert(hl_is_null(hl_ref_at(v, i)), "new element %zu not null", i);
+    if (sees_frees()) cr_assert_eq(live(), 4);
+    cr_assert_eq(hl_get_stats().allocations, 4, "resize is not an allocation");
+    hl_drop(&v);
+    if (sees_frees()) cr_assert_eq(live(), 0, "dropping the resized buffer drops its elements");
+    finish();
+}
+
+Test(conformance, shrinking_refs_drops_the_cut_off_elements) {
+    hl_ref v = hl_new_refs(4);
+    for (size_t i = 0; i < 4; i++) *hl_slot(v, i) = list_new(2, 10 * (int64_t)i);   /* 2 nodes each */
+    hl_ref kept = hl_ref_at(v, 0);
+    (void)kept;
+    if (sees_frees()) cr_assert_eq(live(), 9);
+    uint64_t f0 = frees();
+    hl_resize(&v, 1);
+    cr_assert_eq(hl_len(v), 1);
+    if (sees_frees()) {
+        cr_assert_eq(frees() - f0, 6, "shrinking 4 -> 1 must drop 3 lists of 2 nodes, freed %llu",
+                     (unsigned long long)(frees() - f0));
+        cr_assert_eq(live(), 3);
+    }
+    cr_assert_eq(node_val(hl_ref_at(v, 0)), 0);
+    cr_assert_eq(list_len(hl_ref_at(v, 0)), 2);
+    hl_resize(&v, 4);
+    for (size_t i = 1; i < 4; i++) cr_assert(hl_is_null(hl_ref_at(v, i)), "element %zu came back after shrink", i);
+    hl_resize(&v, 0);
+    cr_assert_eq(hl_len(v), 0);
+    if (sees_frees()) cr_assert_eq(live(), 1, "shrinking to 0 drops every element");
+    hl_drop(&v);
+    finish();
+}
+
+Test(conformance, refs_buffer_owns_its_elements) {
+    hl_ref v = hl_new_refs(5);
+    for (size_t i = 0; i < 5; i++)
+        if (i != 2) *hl_slot(v, i) = list_new(i + 1, 0);   /* element 2 stays null */
+    if (sees_frees()) cr_assert_eq(live(), 1 + 1 + 2 + 4 + 5);
+    uint64_t f0 = frees();
+    hl_drop(&v);
+    cr_assert(hl_is_null(v));
+    if (sees_frees()) {
+        cr_assert_eq(frees() - f0, 13, "drop of the buffer freed %llu of 13", (unsigned long long)(frees() - f0));
+        cr_assert_eq(live(), 0);
+    }
+    finish();
+}
+
+Test(conformance, nested_refs_buffers_are_dropped) {
+    hl_ref outer = hl_new_refs(3);
+    for (size_t i = 0; i < 3; i++) {
+        hl_ref inner = hl_new_refs(3);
+        for (size_t j = 0; j < 3; j++) *hl_slot(inner, j) = hl_new_bytes(16);
+        *hl_slot(outer, i) = hl_move(&inner);
+    }
+    if (sees_frees()) cr_assert_eq(live(), 13);
+    hl_drop(&outer);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, slot_move_in_and_out) {
+    hl_ref v = hl_new_refs(3);
+    hl_ref x = node_new(5);
+    *hl_slot(v, 1) = hl_move(&x);
+    cr_assert(hl_is_null(x));
+    cr_assert(hl_is_null(hl_ref_at(v, 0)));
+    cr_assert(!hl_is_null(hl_ref_at(v, 1)));
+    cr_assert_eq(node_val(hl_ref_at(v, 1)), 5);
+    hl_ref y = hl_move(hl_slot(v, 1));
+    cr_assert(hl_is_null(hl_ref_at(v, 1)), "the element is null after moving out of its slot");
+    cr_assert_eq(node_val(y), 5);
+    uint64_t f = frees();
+    hl_drop(&v);
+    cr_assert_eq(frees() - f, sees_frees() ? 1 : 0, "only the buffer is freed: its element was moved out");
+    cr_assert_eq(node_val(y), 5);
+    hl_drop(&y);
+    finish();
+}
+
+Test(conformance, slot_pointer_is_the_element_place) {
+    hl_ref v = hl_new_refs(4);
+    hl_ref *s = hl_slot(v, 2);
+    *s = node_new(77);
+    {
+        HL_READ_REFS(e, v);
+        cr_assert(!hl_is_null(e[2]));
+        cr_assert_eq(node_val(e[2]), 77);
+    }
+    /* a pointer from hl_slot stays valid until the buffer is resized or dropped */
+    hl_ref *s0 = hl_slot(v, 0);
+    *s0 = node_new(1);
+    hl_ref t = hl_move(s);
+    cr_assert(hl_is_null(hl_ref_at(v, 2)));
+    hl_drop(&t);
+    hl_drop(&v);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, ref_at_is_a_non_owning_copy) {
+    hl_ref v = hl_new_refs(2);
+    *hl_slot(v, 0) = node_new(3);
+    hl_ref c = hl_ref_at(v, 0);
+    cr_assert_eq(node_val(c), 3);
+    {
+        HL_WRITE(Node, p, c);
+        p->val = 4;
+    }
+    cr_assert_eq(node_val(hl_ref_at(v, 0)), 4, "a write through the copy reaches the element");
+    cr_assert(!hl_is_null(hl_ref_at(v, 0)), "hl_ref_at does not move the element out");
+    cr_assert(hl_is_null(hl_ref_at(v, 1)));
+    uint64_t f = frees();
+    hl_drop(&v);
+    cr_assert_eq(frees() - f, sees_frees() ? 2 : 0, "the buffer still owned the element");
+    finish();
+}
+
+Test(conformance, refs_borrow_macros) {
+    hl_ref v = hl_new_refs(3);
+    {
+        HL_WRITE_REFS(e, v);
+        for (size_t i = 0; i < 3; i++) {
+            hl_ref n = node_new((int64_t)i * 100);
+            e[i] = hl_move(&n);
+        }
+    }
+    {
+        HL_READ_REFS(e, v);
+        HL_READ_REFS(e2, v);
+        cr_assert_eq(e, e2);
+        for (size_t i = 0; i < 3; i++) cr_assert_eq(node_val(e[i]), (int64_t)i * 100);
+        cr_assert_eq(hl_len(v), 3, "hl_len is allowed while borrowed");
+    }
+    hl_drop(&v);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+/* ---- borrows --------------------------------------------------------------------------------- */
+
+Test(conformance, write_then_read_through_borrows) {
+    hl_ref t = hl_new(&Tri_type);
+    {
+        HL_WRITE(Tri, p, t);
+        p->x = -12345;
+        p->d = 2.5;
+    }
+    {
+        HL_READ(Tri, p, t);
+        cr_assert_eq(p->x, -12345);
+        cr_assert(p->d == 2.5);
+    }
+    hl_drop(&t);
+    finish();
+}
+
+Test(conformance, several_shared_borrows_at_once) {
+    hl_ref n = node_new(9);
+    {
+        HL_READ(Node, a, n);
+        HL_READ(Node, b, n);
+        HL_READ(Node, c, n);
+        cr_assert(a == b && b == c, "shared borrows of one object point at it");
+        cr_assert_eq(a->val + b->val + c->val, 27);
+        cr_assert_eq(node_val(n), 9, "another shared borrow in a callee");
+    }
+    {
+        HL_WRITE(Node, w, n);   /* all three released at the end of their block */
+        w->val = 10;
+    }
+    cr_assert_eq(node_val(n), 10);
+    hl_drop(&n);
+    finish();
+}
+
+Test(conformance, bytes_borrow_macros_and_accessors_agree) {
+    hl_ref b = hl_new_bytes(64);
+    {
+        HL_WRITE_BYTES(p, b);
+        for (size_t i = 0; i < 64; i++) p[i] = (uint8_t)(255 - i);
+    }
+    for (size_t i = 0; i < 64; i++) cr_assert_eq(hl_byte(b, i), (uint8_t)(255 - i));
+    for (size_t i = 0; i < 64; i += 2) hl_set_byte(b, i, 1);
+    {
+        HL_READ_BYTES(p, b);
+        HL_READ_BYTES(q, b);
+        cr_assert_eq(p, q);
+        for (size_t i = 0; i < 64; i++) cr_assert_eq(p[i], (i % 2 == 0) ? 1 : (uint8_t)(255 - i), "byte %zu", i);
+    }
+    hl_drop(&b);
+    finish();
+}
+
+Test(conformance, reassigning_the_handle_inside_a_borrow_is_harmless) {
+    hl_ref a = node_new(1), b = node_new(2);
+    hl_ref cur = a;
+    {
+        HL_READ(Node, p, cur);
+        cur = b;   /* the borrow is of a, not of whatever cur holds now */
+        cr_assert_eq(p->val, 1);
+        cur = HL_NULL;
+    }
+    {
+        HL_WRITE(Node, p, a);   /* a's shared borrow was released */
+        p->val = 11;
+    }
+    {
+        HL_WRITE(Node, p, b);   /* b was never borrowed */
+        p->val = 22;
+    }
+    cur = b;
+    {
+        HL_WRITE(Node, p, cur);
+        cur = a;
+        p->val = 23;
+    }
+    {
+        HL_WRITE(Node, p, b);   /* b's exclusive borrow was released */
+        cr_assert_eq(p->val, 23);
+    }
+    cr_assert_eq(node_val(a), 11);
+    hl_drop(&a);
+    hl_drop(&b);
+    finish();
+}
+
+Test(conformance, list_traversal_reassigning_inside_borrows) {
+    hl_ref head = list_new(100, 0);
+    int64_t sum = 0;
+    hl_ref cur = head;
+    while (!hl_is_null(cur)) {
+        HL_READ(Node, p, cur);
+        sum += p->val;
+        cur = p->next;
+    }
+    cr_assert_eq(sum, 99 * 100 / 2);
+    /* then every node can be written: no borrow leaked */
+    cur = head;
+    while (!hl_is_null(cur)) {
+        HL_WRITE(Node, p, cur);
+        p->val = 1;
+        cur = p->next;
+    }
+    cr_assert_eq(list_len(head), 100);
+    hl_drop(&head);
+    finish();
+}
+
+static int64_t early_return(hl_ref n, bool early) {
+    HL_WRITE(Node, p, n);
+    if (early) return p->val;
+    p->val++;
+    return p->val;
+}
+
+Test(conformance, borrow_released_on_return_and_break) {
+    hl_ref n = node_new(5);
+    cr_assert_eq(early_return(n, true), 5);
+    cr_assert_eq(early_return(n, false), 6);
+    for (int i = 0; i < 3; i++) {
+        HL_WRITE(Node, p, n);
+        p->val += 1;
+        if (i == 1) break;
+    }
+    cr_assert_eq(node_val(n), 8);
+    hl_drop(&n);
+    finish();
+}
+
+Test(conformance, objects_do_not_move_while_borrowed) {
+    hl_ref a = node_new(123);
+    hl_ref bytes = hl_new_bytes(256);
+    hl_ref keep = hl_new_refs(20000);
+    {
+        HL_READ(Node, p, a);
+        HL_WRITE_BYTES(bp, bytes);
+        memset(bp, 0x42, 256);
+        for (size_t i = 0; i < 20000; i++) {
+            *hl_slot(keep, i) = i % 100 == 0 ? hl_new_bytes(i) : node_new((int64_t)i);
+            if (i % 1000 == 0) {
+                hl_ref tmp = list_new(50, 0);
+                hl_drop(&tmp);
+            }
+        }
+        HL_READ(Node, q, a);
+        cr_assert_eq(p, q, "the object moved while borrowed");
+        cr_assert_eq(p->val, 123);
+        for (size_t i = 0; i < 256; i++) cr_assert_eq(bp[i], 0x42);
+        bp[255] = 7;   /* the borrowed pointer still addresses the live buffer */
+    }
+    {
+        HL_WRITE(Node, p, a);
+        hl_ref more = list_new(10000, 0);   /* allocating inside an exclusive borrow */
+        p->val = 456;
+        hl_drop(&more);
+        p->val++;
+    }
+    cr_assert_eq(node_val(a), 457);
+    cr_assert_eq(hl_byte(bytes, 255), 7);
+    cr_assert_eq(hl_byte(bytes, 254), 0x42);
+    for (size_t i = 1; i < 20000; i++)
+        if (i % 100 != 0) cr_assert_eq(node_val(hl_ref_at(keep, i)), (int64_t)i);
+    hl_drop(&keep);
+    hl_drop(&a);
+    hl_drop(&bytes);
+    finish();
+}
+
+/* ---- HL_OWNED -------------------------------------------------------------------------------- */
+
+Test(conformance, owned_variable_dropped_at_block_end) {
+    {
+        HL_OWNED hl_ref x = list_new(3, 0);
+        HL_OWNED hl_ref y = hl_new_bytes(10);
+        if (sees_frees()) cr_assert_eq(live(), 4);
+        cr_assert_eq(list_len(x), 3);
+        cr_assert_eq(hl_len(y), 10);
+    }
+    if (sees_frees()) {
+        cr_assert_eq(live(), 0, "HL_OWNED variables must be dropped at the end of their block");
+        cr_assert_eq(frees(), 4);
+    }
+    finish();
+}
+
+Test(conformance, owned_variable_moved_out_is_not_dropped) {
+    hl_ref keep;
+    {
+        HL_OWNED hl_ref x = node_new(8);
+        keep = hl_move(&x);
+    }
+    if (sees_frees()) cr_assert_eq(live(), 1, "a moved-out HL_OWNED variable must not be dropped");
+    cr_assert_eq(node_val(keep), 8);
+    {
+        HL_OWNED hl_ref y = node_new(9);
+        hl_drop(&y);   /* dropped explicitly: the scope end does nothing more */
+        HL_OWNED hl_ref z = HL_NULL;
+        (void)z;
+    }
+    if (sees_frees()) cr_assert_eq(frees(), 1);
+    hl_drop(&keep);
+    finish();
+}
+
+static void owned_in_loop(int n) {
+    for (int i = 0; i < n; i++) {
+        HL_OWNED hl_ref t = list_new(4, i);
+        if (i == n - 1) break;
+        if (i % 2) continue;
+    }
+}
+
+Test(conformance, owned_variable_dropped_on_break_and_continue) {
+    owned_in_loop(7);
+    if (sees_frees()) {
+        cr_assert_eq(live(), 0);
+        cr_assert_eq(frees(), 28);
+    }
+    finish();
+}
+
+/* ---- deep structures -------------------------------------------------------------------------- */
+
+Test(conformance, dropping_a_3_million_node_list_does_not_overflow_the_stack) {
+    const size_t N = 3000000;
+    hl_ref head = list_new(N, 0);
+    cr_assert_eq(hl_get_stats().allocations, N);
+    cr_assert_eq(list_len(head), N);
+    hl_drop(&head);
+    cr_assert(hl_is_null(head));
+    if (sees_frees()) {
+        cr_assert_eq(frees(), N);
+        cr_assert_eq(live(), 0);
+    }
+    finish();
+}
+
+Test(conformance, dropping_a_long_chain_through_buffers_and_fields) {
+    /* alternate refs buffers and nodes: drop glue must be iterative across both */
+    const size_t N = 500000;
+    hl_ref head = HL_NULL;
+    for (size_t i = 0; i < N; i++) {
+        hl_ref v = hl_new_refs(1);
+        *hl_slot(v, 0) = hl_move(&head);
+        hl_ref n = node_new((int64_t)i);
+        {
+            HL_WRITE(Node, p, n);
+            p->next = hl_move(&v);
+        }
+        head = hl_move(&n);
+    }
+    hl_drop(&head);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+/* ---- statistics ------------------------------------------------------------------------------- */
+
+Test(conformance, stats_count_what_they_say) {
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 0, "counters start at 0 after hl_init");
+    cr_assert_eq(s.bytes_allocated, 0);
+    cr_assert_eq(s.frees, 0);
+
+    hl_ref a = hl_new(&Node_type);   /* +16 */
+    hl_ref b = hl_new_bytes(100);    /* +100 -> live 116 */
+    hl_ref r = hl_new_refs(4);       /* +32  -> live 148 */
+    hl_drop(&b);                     /* live 48 */
+    hl_resize(&r, 10);               /* +48 growth -> live 96 */
+    hl_ref c = hl_new_bytes(200);    /* live 296: the peak */
+    hl_drop(&c);                     /* live 96 */
+    hl_resize(&r, 2);                /* live 32 */
+    s = hl_get_stats();
+    cr_assert_eq(s.allocations, 4, "allocations = %llu", (unsigned long long)s.allocations);
+    cr_assert_eq(s.bytes_allocated, 16 + 100 + 32 + 48 + 200, "bytes_allocated = %llu",
+                 (unsigned long long)s.bytes_allocated);
+    if (sees_frees()) {
+        cr_assert_eq(s.frees, 2, "frees = %llu", (unsigned long long)s.frees);
+        cr_assert_eq(s.live_objects, 2, "live_objects = %llu", (unsigned long long)s.live_objects);
+        cr_assert_eq(s.peak_live_bytes, 296, "peak_live_bytes = %llu", (unsigned long long)s.peak_live_bytes);
+        cr_assert_eq(s.collections, 0, "manual and owned have no collections");
+        cr_assert_eq(s.gc_heap_bytes, 0, "manual and owned have no GC heap");
+    } else {
+        cr_assert_eq(s.frees, 0, "gc does not see frees");
+        cr_assert_eq(s.live_objects, 0);
+        cr_assert_eq(s.peak_live_bytes, 0);
+        cr_assert_gt(s.gc_heap_bytes, 0, "gc reports its heap size");
+    }
+    hl_drop(&a);
+    hl_drop(&r);
+    s = hl_get_stats();
+    cr_assert_eq(s.allocations, 4);
+    if (sees_frees()) {
+        cr_assert_eq(s.frees, 4);
+        cr_assert_eq(s.live_objects, 0);
+        cr_assert_eq(s.peak_live_bytes, 296, "the peak is a high-water mark");
+    }
+    finish();
+}
+
+Test(conformance, stats_restart_with_hl_init) {
+    hl_ref a = node_new(1);
+    hl_drop(&a);
+    cr_assert_eq(hl_get_stats().allocations, 1);
+    hl_shutdown();
+    hl_init();
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 0, "counters are since hl_init");
+    cr_assert_eq(s.bytes_allocated, 0);
+    cr_assert_eq(s.frees, 0);
+    cr_assert_eq(s.peak_live_bytes, 0);
+    finish();
+}
+
+Test(conformance, stats_collections_on_gc) {
+    /* Allocate and forget well over the initial heap: the collector must run (gc only). */
+    for (int i = 0; i < 200; i++) {
+        hl_ref b = hl_new_bytes(1 << 20);
+        hl_drop(&b);
+    }
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 200);
+    cr_assert_eq(s.bytes_allocated, 200ull << 20);
+    if (rt_is("gc"))
+        cr_assert_gt(s.collections, 0, "200 MiB allocated and forgotten without a collection");
+    else {
+        cr_assert_eq(s.collections, 0);
+        cr_assert_eq(s.peak_live_bytes, 1 << 20, "one 1 MiB buffer live at a time");
+    }
+    finish();
+}
+
+Test(conformance, shutdown_counts_leaks) {
+    hl_ref list = list_new(2, 0), b = hl_new_bytes(4), gone = node_new(0);
+    hl_drop(&gone);
+    size_t leaked = hl_shutdown();
+    if (sees_frees())
+        cr_assert_eq(leaked, 3, "2 nodes and 1 buffer still owned, hl_shutdown returned %zu", leaked);
+    else
+        cr_assert_eq(leaked, 0, "gc does not know its leaks");
+    /* drops after hl_shutdown are harmless */
+    hl_drop(&list);
+    hl_drop(&b);
+}
+
+Test(conformance, stats_file_written_by_shutdown) {
+    char dir[] = "/tmp/hl_stats_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/stats.json", dir);
+    hl_shutdown();
+    cr_assert_eq(setenv("HEAPLAB_STATS", path, 1), 0);
+    hl_init();
+
+    hl_ref a = node_new(1);           /* 16 */
+    hl_ref b = hl_new_bytes(1000);    /* 1016 live: peak */
+    hl_drop(&b);
+    hl_ref r = hl_new_refs(2);        /* 16 */
+    hl_drop(&r);
+    hl_drop(&a);
+    cr_assert_eq(access(path, F_OK), -1, "the statistics are written at hl_shutdown, not before");
+    size_t leaked = hl_shutdown();
+    cr_assert_eq(leaked, 0);
+
+    char *json = hl_read_file(path);
+    cr_assert_not_null(json, "hl_shutdown did not write %s", path);
+    const char *p = json;
+    while (*p == ' ' || *p == '\n') p++;
+    cr_assert_eq(*p, '{', "not a JSON object: %s", json);
+    cr_assert_eq(strchr(p + 1, '{'), NULL, "more than one object: %s", json);
+    const char *close = strchr(p, '}');
+    cr_assert_not_null(close, "unterminated object: %s", json);
+    for (const char *q = close + 1; *q; q++) cr_assert(*q == ' ' || *q == '\n', "text after the object: %s", json);
+
+    char rt[32];
+    cr_assert(hl_json_string(json, "runtime", rt, sizeof rt), "no \"runtime\" in %s", json);
+    cr_assert_str_eq(rt, hl_runtime_name());
+    unsigned long long v;
+    const char *keys[] = {"allocations", "frees", "bytes_allocated", "live_objects", "peak_live_bytes",
+                          "collections", "gc_heap_bytes"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        cr_assert(hl_json_number(json, keys[k], &v), "no number \"%s\" in %s", keys[k], json);
+    hl_json_number(json, "allocations", &v);
+    cr_assert_eq(v, 3, "%s", json);
+    hl_json_number(json, "bytes_allocated", &v);
+    cr_assert_eq(v, 16 + 1000 + 16, "%s", json);
+    if (sees_frees()) {
+        hl_json_number(json, "frees", &v);
+        cr_assert_eq(v, 3, "%s", json);
+        hl_json_number(json, "live_objects", &v);
+        cr_assert_eq(v, 0, "%s", json);
+        hl_json_number(json, "peak_live_bytes", &v);
+        cr_assert_eq(v, 1016, "%s", json);
+        hl_json_number(json, "collections", &v);
+        cr_assert_eq(v, 0, "%s", json);
+        hl_json_number(json, "gc_heap_bytes", &v);
+        cr_assert_eq(v, 0, "%s", json);
+    } else {
+        hl_json_number(json, "frees", &v);
+        cr_assert_eq(v, 0, "%s", json);
+        hl_json_number(json, "gc_heap_bytes", &v);
+        cr_assert_gt(v, 0, "%s", json);
+    }
+    free(json);
+    unlink(path);
+    rmdir(dir);
+    unsetenv("HEAPLAB_STATS");
+}
