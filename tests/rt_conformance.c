@@ -932,3 +932,44 @@ Test(conformance, stats_file_written_by_shutdown) {
     rmdir(dir);
     unsetenv("HEAPLAB_STATS");
 }
+
+Test(conformance, runtime_restarts_after_shutdown) {
+    /* "After hl_shutdown it starts a fresh runtime": types, slots and counters work again,
+    ** whatever the order in which types are first used in each session. */
+    hl_ref a = node_new(1), l = hl_new(&Leaf_type);
+    hl_drop(&l);
+    hl_ref b = node_new(2);
+    hl_drop(&a);
+    hl_drop(&b);
+    cr_assert_eq(hl_shutdown(), 0);
+    hl_init();
+    hl_ref n = node_new(3);              /* Node first again ... */
+    hl_ref leaf = hl_new(&Leaf_type);    /* ... then Leaf */
+    hl_ref t = hl_new(&Tri_type);
+    {
+        HL_WRITE(Leaf, p, leaf);
+        p->v = 4;
+    }
+    cr_assert_eq(node_val(n), 3, "a Node is still a Node after a restart");
+    {
+        HL_READ(Leaf, p, leaf);
+        cr_assert_eq(p->v, 4);
+        HL_READ(Tri, q, t);
+        cr_assert(hl_is_null(q->a));
+    }
+    cr_assert_eq(hl_get_stats().allocations, 3);
+    hl_drop(&n);
+    hl_drop(&leaf);
+    hl_drop(&t);
+    finish();
+    hl_init();   /* and once more, in the other order */
+    hl_ref l2 = hl_new(&Leaf_type), n2 = node_new(5);
+    cr_assert_eq(node_val(n2), 5);
+    {
+        HL_READ(Leaf, p, l2);
+        cr_assert_eq(p->v, 0);
+    }
+    hl_drop(&l2);
+    hl_drop(&n2);
+    finish();
+}
