@@ -1,0 +1,174 @@
+/*
+** alloc_mix: allocator stress with mixed sizes and lifetimes.
+**
+** Models a server's heap traffic in the shape of the larson and xmalloc benchmarks, single-
+** threaded: a working set of 16384 live objects (a refs buffer, the "window") into which new
+** objects are stored, each store dropping the object it replaces. Where a new object goes
+** decides its lifetime:
+**   - half of the stores go to the next slot of a ring over the window (the sliding window:
+**     that object dies exactly 16384 stores later, FIFO);
+**   - the other half go to a random slot (geometric lifetimes, frees in random order);
+**   - one store in 64 goes to a random slot of a smaller long-lived region (1024 slots).
+** One step in eight also hands an object over to another random slot (larson's "freed by
+** another thread"): it is moved there and the object it lands on dies.
+**
+** Objects are mostly bytes buffers whose sizes follow a power law over 8 B..4 KiB (most are
+** small, a few are page-sized); one in eight is a small typed Pair object owning two such
+** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
+** checked when it dies, so the checksum covers every object's life.
+**
+** Size argument: the number of objects allocated (default 4000000).
+*/
+#include "heaplab.h"
+#include "hl_prog.h"
+#include "hlp_util.h"
+
+#include <stdio.h>
+
+typedef struct Pair {
+    hl_ref   a, b;    /* owned bytes buffers */
+    uint64_t stamp;
+} Pair;
+HL_TYPE(Pair, a, b);
+
+enum { WINDOW = 1 << 14, OLD = 1 << 10, MIN_SIZE = 8, MAX_SIZE = 4096 };
+enum { K_EMPTY, K_BYTES, K_PAIR };
+
+/* Per-slot bookkeeping, kept in a bytes buffer: kind (1 byte) and size (4 bytes). */
+typedef struct Region {
+    hl_ref   slots;   /* owned refs buffer */
+    hl_ref   meta;    /* owned bytes: 8 per slot */
+    uint32_t n;
+} Region;
+
+static Region region_new(uint32_t n) { return (Region){hl_new_refs(n), hl_new_bytes(8 * (size_t)n), n}; }
+
+static size_t draw_size(hlp_rng *rng) { return MIN_SIZE - 1 + hlp_rng_pow(rng, MAX_SIZE - MIN_SIZE + 1); }
+
+/* A bytes buffer of size >= 8 bytes: the stamp in its first 8 bytes, a check byte last. */
+static hl_ref new_bytes(size_t size, uint64_t stamp) {
+    hl_ref b = hl_new_bytes(size);
+    HL_WRITE_BYTES(w, b);
+    hlp_put_u64(w, 0, stamp);
+    if (size > 8) w[size - 1] = (uint8_t)(stamp >> 3);
+    return b;
+}
+
+/* The stamp of a buffer made by new_bytes, or 0 when its check byte is wrong. */
+static uint64_t check_bytes(hl_ref b, size_t size) {
+    HL_READ_BYTES(r, b);
+    uint64_t stamp = hlp_get_u64(r, 0);
+    return size == 8 || r[size - 1] == (uint8_t)(stamp >> 3) ? stamp : 0;
+}
+
+/* Kill whatever slot i of r holds: check its stamp, fold it into the checksum, drop it. */
+static void kill(Region *r, uint32_t i, uint64_t *sum, uint64_t *bad) {
+    uint8_t kind;
+    uint32_t size;
+    {
+        HL_READ_BYTES(m, r->meta);
+        kind = m[8 * i];
+        size = hlp_get_u32(m, 2 * i + 1);
+    }
+    hl_ref h = hl_ref_at(r->slots, i);
+    uint64_t stamp = 0;
+    if (kind == K_BYTES) {
+        stamp = check_bytes(h, size);
+    } else if (kind == K_PAIR) {
+        HL_READ(Pair, p, h);
+        stamp = p->stamp;
+        if (check_bytes(p->a, size) != stamp || check_bytes(p->b, MIN_SIZE) != stamp + 1) stamp = 0;
+    } else {
+        return;
+    }
+    *bad += stamp == 0;
+    *sum = hlp_mix(*sum, stamp ^ size);
+    hl_drop(hl_slot(r->slots, i));
+    HL_WRITE_BYTES(m, r->meta);
+    m[8 * i] = K_EMPTY;
+}
+
+/* Store a new object in slot i of r (which is empty). */
+static void store(Region *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
+    size_t size = draw_size(rng);
+    uint8_t kind = hlp_rng_below(rng, 8) == 0 ? K_PAIR : K_BYTES;
+    hl_ref obj;
+    if (kind == K_BYTES) {
+        obj = new_bytes(size, stamp);
+    } else {
+        obj = hl_new(&Pair_type);
+        hl_ref a = new_bytes(size, stamp), b = new_bytes(MIN_SIZE, stamp + 1);
+        HL_WRITE(Pair, p, obj);
+        p->a = hl_move(&a);
+        p->b = hl_move(&b);
+        p->stamp = stamp;
+    }
+    *hl_slot(r->slots, i) = hl_move(&obj);
+    HL_WRITE_BYTES(m, r->meta);
+    m[8 * i] = kind;
+    hlp_put_u32(m, 2 * i + 1, (uint32_t)size);
+}
+
+/* Hand the object in slot from over to slot to (killing what was there). */
+static void hand_over(Region *r, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
+    if (from == to) return;
+    kill(r, to, sum, bad);
+    hl_ref x = hl_move(hl_slot(r->slots, from));
+    *hl_slot(r->slots, from) = HL_NULL;   /* taken: the place is empty, not moved-out */
+    *hl_slot(r->slots, to) = hl_move(&x);
+    HL_WRITE_BYTES(m, r->meta);
+    for (int k = 0; k < 8; k++) m[8 * to + k] = m[8 * from + k];
+    m[8 * from] = K_EMPTY;
+}
+
+static void region_drop(Region *r, uint64_t *sum, uint64_t *bad) {
+    for (uint32_t i = 0; i < r->n; i++) kill(r, i, sum, bad);
+    hl_drop(&r->slots);
+    hl_drop(&r->meta);
+}
+
+int main(int argc, char **argv) {
+    static const hlp_spec spec = {"alloc_mix", "allocator stress: power-law sizes, random lifetimes, sliding window",
+                                  "number of objects allocated", 4000000, 1, 2000000000};
+    uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
+    hl_init();
+    hlp_rng rng;
+    hlp_rng_seed(&rng, 0xa110c);
+    Region young = region_new(WINDOW), old = region_new(OLD);
+    uint64_t sum = HLP_CHECK_INIT, bad = 0, handovers = 0, olds = 0;
+    uint32_t ring = 0;
+    for (uint64_t step = 0; step < n; step++) {
+        uint64_t stamp = hlp_hash_u64(step) | 1;   /* never 0, which marks a bad check */
+        Region *r = &young;
+        uint32_t i;
+        if (hlp_rng_below(&rng, 64) == 0) {
+            r = &old;
+            i = (uint32_t)hlp_rng_below(&rng, OLD);
+            olds++;
+        } else if (hlp_rng_below(&rng, 2) == 0) {
+            i = ring;
+            ring = (ring + 1) & (WINDOW - 1);
+        } else {
+            i = (uint32_t)hlp_rng_below(&rng, WINDOW);
+        }
+        kill(r, i, &sum, &bad);
+        store(r, i, &rng, stamp);
+        if (hlp_rng_below(&rng, 8) == 0) {
+            hand_over(&young, (uint32_t)hlp_rng_below(&rng, WINDOW), (uint32_t)hlp_rng_below(&rng, WINDOW), &sum,
+                      &bad);
+            handovers++;
+        }
+    }
+    region_drop(&young, &sum, &bad);
+    region_drop(&old, &sum, &bad);
+    if (bad) {
+        fprintf(stderr, "alloc_mix: error: %llu objects with a corrupt stamp\n", (unsigned long long)bad);
+        return 1;
+    }
+    printf("%llu objects: %llu long-lived, %llu handed over\n", (unsigned long long)n, (unsigned long long)olds,
+           (unsigned long long)handovers);
+    sum = hlp_mix(sum, olds);
+    sum = hlp_mix(sum, handovers);
+    hlp_print_checksum(&spec, (long long)n, sum);
+    return hl_shutdown() == 0 ? 0 : 1;
+}
