@@ -45,6 +45,10 @@ static const char *const crash_marks[] = {
     "AddressSanitizer: ILL on unknown address",
     "AddressSanitizer: DEADLYSIGNAL",
     "Process terminating with default action of signal",
+    /* the tool itself gave up */
+    "Valgrind's memory management: out of memory",
+    "Valgrind cannot continue",
+    "ERROR: Failed to mmap",
     /* glibc's malloc aborts name a symptom but never a place */
     "free(): ",
     "malloc(): ",

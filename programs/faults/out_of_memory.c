@@ -11,8 +11,8 @@
 **                  the FAULT line, exit 101
 **   gc             detected, as far as Boehm's out-of-memory path allows (GC_MALLOC returns
 **                  NULL and the runtime reports it the same way)
-**   manual + AddressSanitizer: its allocator's out-of-memory report
-**   manual + valgrind: whatever valgrind does when its own mappings fail
+**   manual + AddressSanitizer: crash: ASan's own mmap fails ("ERROR: Failed to mmap")
+**   manual + valgrind: crash: valgrind runs out of memory itself and gives up
 **
 ** If the limit is never reached the program prints "result: wrong ..."; it cannot succeed.
 */

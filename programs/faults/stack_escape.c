@@ -10,8 +10,7 @@
 ** Expected:
 **   manual, gc, owned  silent: the table was overwritten by the next call's frame
 **   manual + AddressSanitizer: stack-use-after-return (with detect_stack_use_after_return=1)
-**   manual + valgrind: usually silent (the stack is valid memory again when it is read), or
-**           an invalid read below the stack pointer
+**   manual + valgrind: Invalid read (the table lies below the stack pointer when it is read)
 **
 ** Without the bug the sum of squares 0..15 is read back: "result: ok 1240".
 */
