@@ -973,3 +973,77 @@ Test(conformance, runtime_restarts_after_shutdown) {
     hl_drop(&n2);
     finish();
 }
+
+Test(conformance, borrow_of_an_owned_variable_in_its_own_block) {
+    /* the borrow is declared after the owner, so it is released before the owner is dropped */
+    {
+        HL_OWNED hl_ref x = node_new(4);
+        HL_READ(Node, p, x);
+        cr_assert_eq(p->val, 4);
+    }
+    {
+        HL_OWNED hl_ref y = hl_new_bytes(8);
+        HL_WRITE_BYTES(p, y);
+        p[7] = 1;
+        cr_assert_eq(hl_len(y), 8, "hl_len is allowed during an exclusive borrow");
+    }
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, objects_and_buffers_are_8_byte_aligned) {
+    hl_ref keep = hl_new_refs(64);
+    for (size_t i = 0; i < 64; i++) {
+        *hl_slot(keep, i) = i % 3 == 0 ? hl_new_bytes(i) : i % 3 == 1 ? hl_new(&Leaf_type) : hl_new_refs(i);
+        hl_ref e = hl_ref_at(keep, i);
+        if (i % 3 == 0) {
+            HL_READ_BYTES(p, e);
+            cr_assert_eq((uintptr_t)p % 8, 0, "bytes buffer %zu at %p", i, (const void *)p);
+        } else if (i % 3 == 1) {
+            HL_READ(Leaf, p, e);
+            cr_assert_eq((uintptr_t)p % 8, 0, "object %zu at %p", i, (const void *)p);
+        } else {
+            HL_READ_REFS(p, e);
+            cr_assert_eq((uintptr_t)p % 8, 0, "refs buffer %zu at %p", i, (const void *)p);
+        }
+    }
+    hl_drop(&keep);
+    finish();
+}
+
+Test(conformance, init_twice_is_harmless) {
+    hl_ref a = node_new(6);
+    hl_init();   /* already running */
+    cr_assert_eq(node_val(a), 6, "a second hl_init must not invalidate live objects");
+    hl_ref b = node_new(7);
+    cr_assert_eq(node_val(b), 7);
+    hl_drop(&a);
+    hl_drop(&b);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, first_allocation_initialises_implicitly) {
+    hl_shutdown();   /* not running now */
+    hl_ref a = node_new(8);
+    cr_assert_eq(node_val(a), 8);
+    cr_assert_eq(hl_get_stats().allocations, 1);
+    hl_drop(&a);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+Test(conformance, moving_keeps_the_content) {
+    /* a move transfers the object itself: no copy, nothing reset */
+    hl_ref b = hl_new_bytes(32);
+    hl_set_byte(b, 31, 9);
+    hl_ref c = hl_move(&b);
+    cr_assert_eq(hl_get_stats().allocations, 1);
+    {
+        HL_READ_BYTES(p, c);
+        cr_assert_eq(p[31], 9);
+        cr_assert_eq(p[0], 0);
+    }
+    hl_drop(&c);
+    finish();
+}
