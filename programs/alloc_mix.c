@@ -17,7 +17,7 @@
 ** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
 ** checked when it dies, so the checksum covers every object's life.
 **
-** Size argument: the number of objects allocated (default 4000000).
+** Size argument: the number of objects allocated (default 5000000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"
@@ -129,7 +129,7 @@ static void region_drop(Region *r, uint64_t *sum, uint64_t *bad) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"alloc_mix", "allocator stress: power-law sizes, random lifetimes, sliding window",
-                                  "number of objects allocated", 4000000, 1, 2000000000};
+                                  "number of objects allocated", 5000000, 1, 2000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;

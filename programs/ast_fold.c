@@ -16,7 +16,7 @@
 ** node by node: mixed LIFO and out-of-order frees of one size, plus a growing text buffer.
 ** Arithmetic wraps modulo 2^64.
 **
-** Size argument: the number of statements compiled, in units of 256 (default 400000).
+** Size argument: the number of statements compiled, in units of 256 (default 280000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"
@@ -259,7 +259,7 @@ static hl_ref fold(hl_ref *np) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"ast_fold", "parse, constant-fold and evaluate generated arithmetic programs",
-                                  "number of statements (rounded up to units of 256)", 400000, 1, 1000000000};
+                                  "number of statements (rounded up to units of 256)", 280000, 1, 1000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;

@@ -16,7 +16,7 @@
 ** Every consumed message is checked (sequence number, payload contents) and hashed into the
 ** checksum.
 **
-** Size argument: the number of messages sent through the queue (default 3000000).
+** Size argument: the number of messages sent through the queue (default 2200000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"
@@ -103,7 +103,7 @@ static bool consume(hl_ref m, uint64_t expect_seq, uint64_t *sum) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"fifo_queue", "producer/consumer message queue: FIFO lifetimes",
-                                  "number of messages", 3000000, 1, 1000000000};
+                                  "number of messages", 2200000, 1, 1000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;

@@ -21,7 +21,7 @@
 ** side buffers, scattered removals and reuse of their slots (an arena with holes), and
 ** in-place growth and shrinking of many buffers; pointer-chasing reads for the BFS.
 **
-** Size argument: the number of nodes (default 150000).
+** Size argument: the number of nodes (default 250000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"
@@ -137,7 +137,7 @@ static uint64_t prune_edges(Graph *g) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"graph_arena", "a graph in an owned node arena with index edges: BFS, removal",
-                                  "number of nodes", 150000, 2, 50000000};
+                                  "number of nodes", 250000, 2, 50000000};
     uint32_t n = (uint32_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;

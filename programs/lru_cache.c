@@ -5,7 +5,8 @@
 ** hash index from 64-bit keys to entries, and a doubly linked recency list whose head is the
 ** most recently used entry and whose tail is evicted when the cache is full. Keys are drawn
 ** half from a power law (a hot set) and half uniformly from a key space four times the
-** capacity, so hits, misses and evictions all happen all the time. 80 % of operations are
+** capacity, so hits, misses and evictions all happen all the time. The capacity is fixed for
+** the run: 65536 entries (n/16 for runs shorter than 2^20 operations, at least 64). 80 % of operations are
 ** gets (a miss loads the value and inserts it), 20 % are puts (replacing the value of a
 ** present key).
 **
@@ -19,7 +20,7 @@
 ** law) that die in an order unrelated to their birth order: the fragmentation case for
 ** malloc, and a large live heap for a tracing collector to scan on every collection.
 **
-** Size argument: the number of cache operations (default 2000000).
+** Size argument: the number of cache operations (default 1600000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"
@@ -39,16 +40,18 @@ typedef struct Entry {
 } Entry;
 HL_TYPE(Entry, value);
 
-enum { CAPACITY = 1 << 16, NBUCKETS = 1 << 16, KEYSPACE = 4 * CAPACITY };
+enum { MAX_CAPACITY = 1 << 16, MIN_CAPACITY = 64 };
 
 typedef struct Cache {
     hl_ref   arena;        /* owned refs buffer of CAPACITY entries */
     hl_ref   heads;        /* owned bytes: NBUCKETS uint32 chain heads (NIL = empty) */
     uint32_t mru, lru;     /* list ends (NIL when empty) */
     uint32_t size;
+    uint32_t capacity;     /* entries */
+    uint32_t nbuckets;     /* a power of two >= capacity */
 } Cache;
 
-static size_t bucket_of(uint64_t key) { return hlp_hash_u64(key) & (NBUCKETS - 1); }
+static size_t bucket_of(const Cache *c, uint64_t key) { return hlp_hash_u64(key) & (c->nbuckets - 1); }
 
 static hl_ref entry(const Cache *c, uint32_t i) { return hl_ref_at(c->arena, i); }
 
@@ -56,7 +59,7 @@ static uint32_t find(const Cache *c, uint64_t key) {
     uint32_t i;
     {
         HL_READ_BYTES(h, c->heads);
-        i = hlp_get_u32(h, bucket_of(key));
+        i = hlp_get_u32(h, bucket_of(c, key));
     }
     while (i != NIL) {
         HL_READ(Entry, e, entry(c, i));
@@ -106,7 +109,7 @@ static void list_push_front(Cache *c, uint32_t i) {
 }
 
 static void hash_unlink(Cache *c, uint32_t i, uint64_t key) {
-    size_t b = bucket_of(key);
+    size_t b = bucket_of(c, key);
     uint32_t hnext;
     {
         HL_READ(Entry, e, entry(c, i));
@@ -142,7 +145,7 @@ static hl_ref make_value(uint64_t key, uint64_t version, uint32_t len) {
 /* Insert a key known to be absent, evicting the least recently used entry when full. */
 static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
     uint32_t i;
-    if (c->size < CAPACITY) {
+    if (c->size < c->capacity) {
         i = c->size++;
     } else {
         i = c->lru;
@@ -158,7 +161,7 @@ static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
     }
     hl_ref value = make_value(key, 0, len);
     hl_ref e = hl_new(&Entry_type);
-    size_t b = bucket_of(key);
+    size_t b = bucket_of(c, key);
     {
         HL_WRITE(Entry, w, e);
         w->value = hl_move(&value);
@@ -191,19 +194,24 @@ static uint64_t read_value(const Cache *c, uint32_t i) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"lru_cache", "fixed-capacity LRU cache: random gets and puts",
-                                  "number of operations", 2000000, 1, 1000000000};
+                                  "number of operations", 1600000, 1, 1000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;
     hlp_rng_seed(&rng, 0x1e0);
-    Cache c = {hl_new_refs(CAPACITY), hl_new_bytes(4 * NBUCKETS), NIL, NIL, 0};
+    /* The capacity is fixed for a run: n/16 entries, at least 64 and at most 65536. */
+    uint32_t capacity = n / 16 < MIN_CAPACITY ? MIN_CAPACITY : n / 16 > MAX_CAPACITY ? MAX_CAPACITY : (uint32_t)(n / 16);
+    uint32_t nbuckets = 1;
+    while (nbuckets < capacity) nbuckets *= 2;
+    uint64_t keyspace = 4 * (uint64_t)capacity;
+    Cache c = {hl_new_refs(capacity), hl_new_bytes(4 * (size_t)nbuckets), NIL, NIL, 0, capacity, nbuckets};
     {
         HL_WRITE_BYTES(h, c.heads);
-        for (size_t b = 0; b < NBUCKETS; b++) hlp_put_u32(h, b, NIL);
+        for (size_t b = 0; b < nbuckets; b++) hlp_put_u32(h, b, NIL);
     }
     uint64_t sum = HLP_CHECK_INIT, hits = 0, misses = 0, puts = 0, evictions = 0, bad = 0;
     for (uint64_t op = 0; op < n; op++) {
-        uint64_t key = hlp_rng_below(&rng, 2) ? hlp_rng_pow(&rng, KEYSPACE) : 1 + hlp_rng_below(&rng, KEYSPACE);
+        uint64_t key = hlp_rng_below(&rng, 2) ? hlp_rng_pow(&rng, keyspace) : 1 + hlp_rng_below(&rng, keyspace);
         uint32_t len = (uint32_t)(16 + hlp_rng_pow(&rng, 2032));
         bool is_put = hlp_rng_below(&rng, 5) == 0;
         uint32_t i = find(&c, key);

@@ -11,7 +11,7 @@
 **      vector of strings (a refs buffer that also doubles), then truncates that vector to half
 **      with hl_resize, which drops the slices cut off;
 **   4. extends one of 64 long-lived vectors by 1..4096 integers; a long-lived vector that
-**      passes 64 Ki elements is truncated to a quarter (shrinking in place).
+**      passes 8192 elements is truncated to a quarter (shrinking in place).
 ** Everything but the 64 long-lived vectors is dropped at the end of the round.
 **
 ** Allocation pattern: repeated reallocations of growing buffers (which a copying or
@@ -34,7 +34,7 @@ typedef struct Buf {
 } Buf;
 HL_TYPE(Buf, data);
 
-enum { NLONG = 64, LONG_LIMIT = 8 << 16 };
+enum { NLONG = 64, LONG_LIMIT = 8 << 13 };   /* bytes: 8192 integers */
 
 static hl_ref buf_new(void) {
     hl_ref data = hl_new_bytes(0);

@@ -18,7 +18,7 @@
 ** The checksum covers the map's final content (hashed word, count) in bucket order and the
 ** operation counts.
 **
-** Size argument: the number of tokens processed (default 3000000).
+** Size argument: the number of tokens processed (default 8000000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"
@@ -195,7 +195,7 @@ static uint64_t map_decay(Map *m) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"word_freq", "word counts in a string-keyed chained hash map with churn",
-                                  "number of tokens", 3000000, 1, 1000000000};
+                                  "number of tokens", 8000000, 1, 1000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;
