@@ -4,7 +4,9 @@
 ** One row per programs/faults/<fault>.c. The test suite (tests/safety.c) fails when a fault
 ** program has no row here, or a row has no program, and asserts the owned column of the
 ** matrix against this table: the outcome and, for `detected`, the DESIGN.md error kind and
-** (when `located`) the file:line of the line marked FAULT in the program.
+** (when `located`) the file:line of the line marked FAULT in the program. Lines marked
+** ALLOC, DROP and MOVE in a program are the sites its owned diagnostic's notes must name
+** ("allocated at", "dropped at", "moved at").
 */
 #ifndef HL_SAFETY_EXPECT_H
 #define HL_SAFETY_EXPECT_H

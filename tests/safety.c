@@ -7,7 +7,8 @@
 **                 every row a program), a header comment, and a FAULT marker where located
 **   owned         each fault on the owned runtime: the expected outcome; for `detected`,
 **                 exit 101, "heaplab: error: <kind>" and "  --> programs/faults/<f>.c:<line>"
-**                 where <line> is the line marked FAULT
+**                 where <line> is the line marked FAULT; notes "allocated at", "dropped at",
+**                 "moved at" naming the lines marked ALLOC, DROP, MOVE (where marked)
 **   every_runtime stack overflow and out of memory are diagnosed on manual, gc and owned
 **   command       `heaplab safety`: --help, bad arguments, JSON output
 **
@@ -71,9 +72,11 @@ static char *slurp(const char *path) {
     return buf;
 }
 
-/* The 1-based line of the first "FAULT" marker comment in the fault's source, 0 if none;
-** *count gets the number of markers. */
-static int fault_line(const char *fault, int *count) {
+/* The 1-based line of the first marker comment (e.g. FAULT) in the fault's source, 0 if
+** none; *count gets the number of such markers. */
+static int marker_line(const char *fault, const char *marker, int *count) {
+    char mark[64];
+    snprintf(mark, sizeof mark, "/* %s */", marker);
     char path[512];
     snprintf(path, sizeof path, "programs/faults/%s.c", fault);
     char *src = slurp(path);
@@ -82,13 +85,24 @@ static int fault_line(const char *fault, int *count) {
     if (!src) return 0;
     for (char *p = src; *p; p++) {
         if (*p == '\n') line++;
-        if (strncmp(p, "/* FAULT */", 11) == 0) {
+        if (strncmp(p, mark, strlen(mark)) == 0) {
             if (!first) first = line;
             ++*count;
         }
     }
     free(src);
     return first;
+}
+
+static int fault_line(const char *fault, int *count) { return marker_line(fault, "FAULT", count); }
+
+/* If the source marks a line with marker, stderr must have a note "<what> at <file>:<line>". */
+static void expect_site_note(const char *fault, const char *err, const char *marker, const char *what) {
+    int count, line = marker_line(fault, marker, &count);
+    if (count == 0) return;
+    char want[512];
+    snprintf(want, sizeof want, "%s at programs/faults/%s.c:%d\n", what, fault, line);
+    cr_expect_not_null(strstr(err, want), "%s: no note '%.*s' in stderr:\n%s", fault, (int)strlen(want) - 1, want, err);
 }
 
 /* Run one binary (with env) and classify it. The caller frees the job. */
@@ -324,6 +338,12 @@ ParameterizedTest(int *i, owned, column) {
             cr_expect_str_eq(second, want, "%s: '-->' line is '%s', expected '%s' (the FAULT line)", e->fault, second, want);
         }
     }
+    /* the notes: allocation site, drop or move site (lines marked ALLOC, DROP, MOVE) */
+    expect_site_note(e->fault, err, "ALLOC", "allocated");
+    expect_site_note(e->fault, err, "DROP", "dropped");
+    expect_site_note(e->fault, err, "MOVE", "moved");
+    if (strcmp(e->fault, "out_of_bounds") == 0)
+        cr_expect_not_null(strstr(err, "   = note: the len is 24 but the index is 24\n"), "%s", err);
     if (e->owned == HL_OUTCOME_LEAK_REPORTED)
         cr_expect(strstr(err, "heaplab: warning: ") && strstr(err, " leaked"), "%s: leak warning", e->fault);
     hl_job_free(&job);

@@ -26,7 +26,7 @@ HL_TYPE(Counter);
 
 int main(void) {
     hl_init();
-    hl_ref c = hl_new(&Counter_type);
+    hl_ref c = hl_new(&Counter_type); /* ALLOC */
     {
         HL_WRITE(Counter, w, c);
         w->value = 1;

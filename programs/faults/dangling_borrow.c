@@ -31,7 +31,7 @@ typedef struct Parent {
 HL_TYPE(Parent, child);
 
 static hl_ref parent_new(int64_t v) {
-    hl_ref c = hl_new(&Child_type);
+    hl_ref c = hl_new(&Child_type); /* ALLOC */
     {
         HL_WRITE(Child, w, c);
         w->value = v;

@@ -32,7 +32,7 @@ static hl_ref launder(hl_ref r) {
 }
 
 static hl_ref node_new(int64_t v) {
-    hl_ref r = hl_new(&Node_type);
+    hl_ref r = hl_new(&Node_type); /* ALLOC */
     HL_WRITE(Node, n, r);
     n->value = v;
     return r;
@@ -48,7 +48,7 @@ int main(void) {
     hl_ref a = node_new(42);
     hl_ref alias = launder(a);
     int64_t v = node_value(a);
-    hl_drop(&a);
+    hl_drop(&a); /* DROP */
     hl_drop(&alias); /* FAULT */
 
     /* After a double free, malloc may return the same block for both of these. */

@@ -23,7 +23,7 @@
 
 int main(void) {
     hl_init();
-    hl_ref buf = hl_new_bytes(LEN);
+    hl_ref buf = hl_new_bytes(LEN); /* ALLOC */
     for (size_t i = 0; i < LEN; i++) hl_set_byte(buf, i, (uint8_t)(i + 1));
     unsigned v;
     {

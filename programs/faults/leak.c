@@ -27,7 +27,7 @@ int main(void) {
     hl_init();
     unsigned long sum = 0;
     for (int i = 0; i < ROUNDS; i++) {
-        hl_ref buf = hl_new_bytes(SIZE); /* FAULT */
+        hl_ref buf = hl_new_bytes(SIZE); /* FAULT */ /* ALLOC */
         hl_set_byte(buf, (size_t)i % SIZE, 1);
         sum += hl_byte(buf, (size_t)i % SIZE);
         /* the bug: no hl_drop(&buf) */

@@ -24,7 +24,7 @@
 
 int main(void) {
     hl_init();
-    hl_ref buf = hl_new_bytes(LEN);
+    hl_ref buf = hl_new_bytes(LEN); /* ALLOC */
     hl_ref next = hl_new_bytes(LEN);   /* a neighbour */
     for (size_t i = 0; i < LEN; i++) {
         hl_set_byte(buf, i, (uint8_t)(i + 1));

@@ -36,7 +36,7 @@ static int64_t balance_of(hl_ref account) {
 
 int main(void) {
     hl_init();
-    hl_ref t = hl_new(&Temperature_type);
+    hl_ref t = hl_new(&Temperature_type); /* ALLOC */
     {
         HL_WRITE(Temperature, w, t);
         w->celsius = 21.5;

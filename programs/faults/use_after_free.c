@@ -32,13 +32,13 @@ static hl_ref launder(hl_ref r) {
 
 int main(void) {
     hl_init();
-    hl_ref a = hl_new(&Node_type);
+    hl_ref a = hl_new(&Node_type); /* ALLOC */
     {
         HL_WRITE(Node, n, a);
         n->value = 42;
     }
     hl_ref alias = launder(a);   /* a non-owning copy */
-    hl_drop(&a);
+    hl_drop(&a); /* DROP */
 
     int64_t v;
     {

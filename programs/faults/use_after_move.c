@@ -32,13 +32,13 @@ static hl_ref launder(hl_ref r) {
 
 int main(void) {
     hl_init();
-    hl_ref a = hl_new(&Node_type);
+    hl_ref a = hl_new(&Node_type); /* ALLOC */
     {
         HL_WRITE(Node, n, a);
         n->value = 1;
     }
     hl_ref box = hl_new_refs(1);
-    *hl_slot(box, 0) = hl_move(&a);
+    *hl_slot(box, 0) = hl_move(&a); /* MOVE */
     a = launder(a);   /* keep -O2 from seeing that a is moved-out */
     {
         HL_WRITE(Node, n, a); /* FAULT */
