@@ -716,6 +716,23 @@ static void borrows_that_are_fine(void) {
 
 Test(already_borrowed, legal_borrow_patterns_are_not_reported) { EXPECT_OK(borrows_that_are_fine); }
 
+/* hl_is_null is never an error: not on stale copies, dropped copies or moved-out variables */
+static void is_null_never_fails(void) {
+    hl_init();
+    hl_ref a = hl_new(&Node_type);
+    hl_ref before_move = a;
+    hl_ref b = hl_move(&a);
+    CHILD_CHECK(hl_is_null(a));
+    CHILD_CHECK(!hl_is_null(before_move));   /* a stale copy is not null: using it is the error */
+    hl_ref before_drop = b;
+    hl_drop(&b);
+    CHILD_CHECK(hl_is_null(b));
+    CHILD_CHECK(!hl_is_null(before_drop));
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(use_of_moved_value, hl_is_null_is_never_an_error) { EXPECT_OK(is_null_never_fails); }
+
 /* ==== already mutably borrowed ============================================================= */
 
 static void read_while_write(void) {
