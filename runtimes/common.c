@@ -117,15 +117,3 @@ void hl__worklist_grow(hl__worklist *w) {
     w->items = items;
     w->cap = cap;
 }
-
-void hl__worklist_push_fields(hl__worklist *w, const void *obj, const hl_type *t) {
-    for (size_t k = t->nrefs; k-- > 0;) {
-        hl_ref r = *(const hl_ref *)((const char *)obj + t->refs[k]);
-        if (!hl_is_null(r)) hl__worklist_push(w, r);
-    }
-}
-
-void hl__worklist_push_elems(hl__worklist *w, const hl_ref *elems, size_t n) {
-    for (size_t k = n; k-- > 0;)
-        if (!hl_is_null(elems[k])) hl__worklist_push(w, elems[k]);
-}

@@ -9,6 +9,10 @@
 **   static void  direct_free(void *p);                          release a block
 **   #define DIRECT_DROP_FREES  1 if hl_drop frees (manual), 0 if it only forgets (gc)
 **
+** Only a runtime whose drop frees needs a typed object's descriptor at run time (for the
+** drop glue), so gc allocates typed objects without the descriptor word: a 16-byte node
+** stays a 16-byte block, the honest best for the collector.
+**
 ** Everything else (layout, drop glue, resize, statistics) is written once, here.
 */
 #ifndef HL_DIRECT_H
@@ -22,8 +26,9 @@
 /* Typed objects are never allocated pointer-free: besides their owned fields they may hold
 ** non-owning handle copies, which gc must see to keep their targets alive. */
 
-/* Bytes before the payload: a typed object's descriptor, a buffer's length and kind. */
-#define DIRECT_OBJ_HDR sizeof(const hl_type *)
+/* Bytes before the payload: a typed object's descriptor (manual only), a buffer's length
+** and kind. */
+#define DIRECT_OBJ_HDR (DIRECT_DROP_FREES ? sizeof(const hl_type *) : 0)
 #define DIRECT_BUF_HDR (sizeof(size_t) + sizeof(const hl_type *))
 
 static hl__worklist direct_worklist;
@@ -39,11 +44,11 @@ static hl_ref direct_buf_new(const hl_type *kind, size_t n, const hl_site *at) {
 }
 
 hl_ref hl__new(const hl_type *t, const hl_site *at) {
-    const hl_type **blk = direct_alloc(hl__size(1, t->size, DIRECT_OBJ_HDR, t->name, at), false);
+    char *blk = direct_alloc(hl__size(1, t->size, DIRECT_OBJ_HDR, t->name, at), false);
     if (!blk) hl__out_of_memory(t->size, t->name, at);
-    blk[0] = t;
+    if (DIRECT_OBJ_HDR) *(const hl_type **)blk = t;
     hl__count_alloc(t->size);
-    return (hl_ref){(uintptr_t)(blk + 1)};
+    return (hl_ref){(uintptr_t)(blk + DIRECT_OBJ_HDR)};
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(&hl__bytes_type, n, at); }
@@ -54,14 +59,14 @@ static void direct_free_one(hl_ref r) {
     const hl_type *t = hl__type_of(r);
     char *p = hl__ptr(r);
     if (t == &hl__refs_type) {
-        hl__worklist_push_elems(&direct_worklist, (const hl_ref *)p, hl__buf_len(r));
+        hl__worklist_push_owned(&direct_worklist, p, NULL, hl__buf_len(r));
         hl__count_free(hl__buf_len(r) * sizeof(hl_ref));
         direct_free(p - DIRECT_BUF_HDR);
     } else if (t == &hl__bytes_type) {
         hl__count_free(hl__buf_len(r));
         direct_free(p - DIRECT_BUF_HDR);
     } else {
-        hl__worklist_push_fields(&direct_worklist, p, t);
+        hl__worklist_push_owned(&direct_worklist, p, t->refs, t->nrefs);
         hl__count_free(t->size);
         direct_free(p - DIRECT_OBJ_HDR);
     }

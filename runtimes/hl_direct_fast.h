@@ -7,7 +7,7 @@
 **
 ** Layout of a block (8-byte aligned payload):
 **
-**     typed object:  [ const hl_type *type ][ payload: type->size bytes ]
+**     typed object:  [ const hl_type *type ][ payload: type->size bytes ]   (gc: no type word)
 **     buffer:        [ size_t len ][ const hl_type *kind ][ payload: len elements ]
 **                                                          ^ hl_ref.bits points here
 **

@@ -1,10 +1,12 @@
 /*
 ** hl_owned_fast.h: the inline half of the owned runtime (included by heaplab.h).
 **
-** A handle is (generation << 32 | slot index). Every object has a slot in one table:
-**
-**     hl__orun.slots[i]  = { gen, borrow, tid, obj }     hot: read by every checked call
-**     hl__orun.cold[i]   = { birth, alloc site, event site }   read by diagnostics and moves
+** A handle is (generation << 32 | slot index). Every object has a 24-byte slot in one table,
+** hl__orun.slots[i] = { gen, borrow, tid, obj, birth, alloc site, event site }: the first
+** four fields are read by every checked call, the last three written by allocation, moves
+** and drops. Keeping them in one slot (rather than a parallel "cold" array) means one cache
+** line per object operation besides the object itself: on trees too big for the cache that
+** is what decides the speed.
 **
 ** Invariants (the whole safety argument rests on them):
 **  - slot.gen is odd while the slot holds a live object and even while it is vacant
@@ -14,7 +16,7 @@
 **    adds 1 (vacant). Generations only grow, up to HL__OGEN_MAX = 2^31 - 1: a slot that would
 **    pass it is retired (never reused) and a live object in it is moved to a fresh slot, so a
 **    stale handle never becomes valid again.
-**  - cold.birth is slot.gen when the current (or last) object of the slot was allocated, so
+**  - birth is slot.gen when the current (or last) object of the slot was allocated, so
 **    a stale handle with birth <= gen < slot.gen refers to the slot's current object (moved
 **    since: "use of moved value" if it lives) and one with gen < birth to an older, dropped
 **    object.
@@ -33,17 +35,17 @@ typedef struct hl__oslot {
     int16_t  borrow;  /* 0 free, > 0 shared borrows, -1 exclusive */
     uint16_t tid;     /* type id: hl__orun.types[tid] is the object's descriptor */
     void    *obj;     /* the payload (a buffer's length is the word before it) */
+    uint32_t birth;   /* gen at allocation (or relocation) of the slot's object */
+    uint16_t alloc;   /* site id of its allocation (0: unknown) */
+    uint16_t event;   /* site id of its last move or resize; of its drop once vacant */
 } hl__oslot;
 
-typedef struct hl__ocold {
-    uint32_t birth;   /* gen at allocation (or relocation) of the slot's object */
-    uint32_t alloc;   /* site id of its allocation */
-    uint32_t event;   /* site id of its last move or resize; of its drop once vacant */
-} hl__ocold;
+/* Site ids are 16 bits (they keep the slot at 24 bytes): the first 65,534 distinct call
+** sites of a program are remembered, later ones are reported as "location unknown". */
+typedef uint16_t hl__osite_id;
 
 typedef struct hl__oruntime {
     hl__oslot      *slots;
-    hl__ocold      *cold;
     uint32_t        nslots;   /* slots [0, nslots) exist */
     const hl_type **types;    /* by type id */
 } hl__oruntime;
@@ -68,12 +70,12 @@ typedef enum hl__oop {
 HL__NORETURN HL__COLD void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index,
                                      const hl_site *at);
 HL__COLD hl_ref hl__omove_slow(hl_ref *from, const hl_site *at);
-HL__COLD uint32_t hl__osite_intern(hl_site *at);
+HL__COLD hl__osite_id hl__osite_intern(hl_site *at);
 
 static inline bool hl_is_null(hl_ref r) { return (int64_t)r.bits <= 0; }
 
-static inline uint32_t hl__osite(const hl_site *at) {
-    return HL__LIKELY(at->id) ? at->id : hl__osite_intern((hl_site *)at);
+static inline hl__osite_id hl__osite(const hl_site *at) {
+    return HL__LIKELY(at->id) ? (hl__osite_id)at->id : hl__osite_intern((hl_site *)at);
 }
 
 /* The slot of r if r is a valid handle to a live object, else NULL. */
@@ -146,7 +148,7 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
     if (HL__LIKELY(s && s->borrow == 0 && s->gen < HL__OGEN_MAX)) {
         s->gen += 2;
-        hl__orun.cold[(uint32_t)r.bits].event = hl__osite(at);
+        s->event = hl__osite(at);
         from->bits = r.bits | HL__OMOVED;
         return (hl_ref){r.bits + (2ULL << 32)};
     }

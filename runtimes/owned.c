@@ -14,7 +14,12 @@
 hl__oruntime hl__orun;
 
 static uint32_t      slot_cap;     /* slots allocated (>= nslots) */
-static uint32_t      free_head;    /* first vacant reusable slot, 0 = none; next in obj */
+/* Vacant reusable slots, LIFO (the most recently vacated is warm in cache). A dropped typed
+** object of small size class c keeps its block: its slot goes on free_slots[c] and the next
+** allocation of that class takes slot and block together, one list pop instead of two.
+** The link to the next slot is kept in the free block's first word. Slots without a block
+** (buffers, large objects) go on free_slots[0], linked through obj. 0 ends a list. */
+static uint32_t      free_slots[HL_BLK_CLASSES];
 static bool          running;
 static hl__worklist  worklist;     /* pending drops */
 
@@ -43,8 +48,9 @@ static void *grow(void *p, uint32_t *cap, size_t elem, uint32_t need, const char
 
 /* ---- sites ------------------------------------------------------------------------------ */
 
-uint32_t hl__osite_intern(hl_site *at) {
+hl__osite_id hl__osite_intern(hl_site *at) {
     if (nsites < 2) nsites = 2;   /* ids 0 and 1 are reserved */
+    if (nsites > UINT16_MAX) return HL__SITE_NONE;   /* full: this site stays unknown */
     sites = grow(sites, &sites_cap, sizeof *sites, nsites + 1, "the site table");
     sites[nsites] = at;
     at->id = nsites;
@@ -114,12 +120,9 @@ void hl_init(void) {
     hl__stats_start();
     /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. */
     hl__orun.slots = grow(NULL, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
-    hl__orun.cold = malloc((size_t)slot_cap * sizeof *hl__orun.cold);
-    if (!hl__orun.cold) hl__out_of_memory(slot_cap * sizeof *hl__orun.cold, "the handle table", NULL);
     hl__orun.slots[0] = (hl__oslot){.gen = HL__OGEN_FORWARDED, .obj = NULL};
-    hl__orun.cold[0] = (hl__ocold){0};
     hl__orun.nslots = 1;
-    free_head = 0;
+    memset(free_slots, 0, sizeof free_slots);
     ntypes = 0;
     free(tmap);
     tmap = NULL;
@@ -140,7 +143,6 @@ static void block_free(hl__oslot *s) {
         hl__blk_free(s->obj, bytes);
     else
         hl__blk_free((size_t *)s->obj - 1, bytes + sizeof(size_t));
-    hl__count_free(bytes);
 }
 
 size_t hl_shutdown(void) {
@@ -159,9 +161,7 @@ size_t hl_shutdown(void) {
         if (hl__orun.slots[i].gen & 1) block_free(&hl__orun.slots[i]);
     hl__blk_release_all();
     free(hl__orun.slots);
-    free(hl__orun.cold);
     hl__orun.slots = NULL;
-    hl__orun.cold = NULL;
     hl__orun.nslots = slot_cap = 0;
     running = false;
     return count;
@@ -169,42 +169,66 @@ size_t hl_shutdown(void) {
 
 /* ---- slots ------------------------------------------------------------------------------ */
 
-/* A fresh slot for obj: the most recently vacated one (warm in cache), else a new one. */
-static hl_ref slot_new(uint32_t tid, void *obj, uint32_t alloc_site) {
-    uint32_t i = free_head;
-    if (HL__LIKELY(i != 0)) {
-        free_head = (uint32_t)(uintptr_t)hl__orun.slots[i].obj;
-    } else {
-        i = hl__orun.nslots;
-        if (HL__UNLIKELY(i == slot_cap)) {
-            if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
-            uint32_t cap = slot_cap;
-            hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
-            hl__orun.cold = grow(hl__orun.cold, &cap, sizeof *hl__orun.cold, i + 1, "the handle table");
-        }
-        hl__orun.slots[i].gen = 0;
-        hl__orun.nslots = i + 1;
-    }
+/* Give slot i (vacant, taken off its list) a new live object. */
+static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_site) {
     hl__oslot *s = &hl__orun.slots[i];
     s->gen++;   /* even (vacant) -> odd (live) */
     s->borrow = 0;
     s->tid = (uint16_t)tid;
     s->obj = obj;
-    hl__orun.cold[i] = (hl__ocold){s->gen, alloc_site, HL__SITE_NONE};
+    s->birth = s->gen;
+    s->alloc = alloc_site;
+    s->event = HL__SITE_NONE;
     return (hl_ref){(uint64_t)s->gen << 32 | i};
 }
 
-/* Vacate slot i (its object is already freed). A slot whose generation reached the limit
-** is retired: it stays vacant forever, so no stale handle to it can become valid. */
-static void slot_vacate(uint32_t i, uint32_t drop_site) {
-    hl__oslot *s = &hl__orun.slots[i];
-    s->gen++;   /* odd -> even */
-    hl__orun.cold[i].event = drop_site;
-    if (HL__LIKELY(s->gen < HL__OGEN_MAX)) {
-        s->obj = (void *)(uintptr_t)free_head;
-        free_head = i;
+/* A vacant slot without a block: a recycled one, else a new one at the end of the table. */
+static uint32_t slot_take(void) {
+    uint32_t i = free_slots[0];
+    if (HL__LIKELY(i != 0)) {
+        free_slots[0] = (uint32_t)(uintptr_t)hl__orun.slots[i].obj;
     } else {
+        i = hl__orun.nslots;
+        if (HL__UNLIKELY(i == slot_cap)) {
+            if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
+            hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
+        }
+        hl__orun.slots[i].gen = 0;
+        hl__orun.nslots = i + 1;
+    }
+    return i;
+}
+
+static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
+    return slot_fill(slot_take(), tid, obj, alloc_site);
+}
+
+/* The block-keeping class of a typed object's block, 0 if its block is not kept. */
+static inline size_t keep_class(const hl__oslot *s) {
+    if (s->tid <= HL__TID_REFS) return 0;
+    size_t size = hl__orun.types[s->tid]->size;
+    return size <= HL_BLK_SMALL_MAX ? hl__blk_class(size) : 0;
+}
+
+/* Vacate slot i after its object was dropped: the block is kept with the slot when it can
+** be (see free_slots), else freed. A slot whose generation reached the limit is retired: it
+** stays vacant forever, so no stale handle to it can become valid. */
+static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
+    hl__oslot *s = &hl__orun.slots[i];
+    size_t cls = keep_class(s);
+    hl__count_free(hl__opayload(s));
+    s->gen++;   /* odd -> even */
+    s->event = drop_site;
+    if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {
+        block_free(s);
         s->obj = NULL;
+    } else if (cls) {
+        *(uint32_t *)s->obj = free_slots[cls];
+        free_slots[cls] = i;
+    } else {
+        block_free(s);
+        s->obj = (void *)(uintptr_t)free_slots[0];
+        free_slots[0] = i;
     }
 }
 
@@ -216,10 +240,20 @@ static void ensure_running(void) {
 
 hl_ref hl__new(const hl_type *t, const hl_site *at) {
     ensure_running();
-    void *obj = hl__blk_alloc(t->size);
-    if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
+    size_t cls = t->size <= HL_BLK_SMALL_MAX ? hl__blk_class(t->size) : 0;
+    uint32_t i = free_slots[cls];
+    void *obj;
+    if (HL__LIKELY(cls && i)) {   /* a vacant slot with a block of the right class */
+        obj = hl__orun.slots[i].obj;
+        free_slots[cls] = *(uint32_t *)obj;
+        hl__blk_zero(obj, cls);
+    } else {
+        obj = hl__blk_alloc(t->size);
+        if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
+        i = slot_take();
+    }
     hl__count_alloc(t->size);
-    return slot_new(type_id(t), obj, hl__osite(at));
+    return slot_fill(i, type_id(t), obj, hl__osite(at));
 }
 
 static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
@@ -247,15 +281,15 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
     if (!s || s->borrow != 0 || !running) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
     uint32_t old = (uint32_t)r.bits;
-    hl__ocold c = hl__orun.cold[old];
     hl__oslot moved = *s;
-    hl_ref fresh = slot_new(moved.tid, moved.obj, c.alloc);
+    hl_ref fresh = slot_new(moved.tid, moved.obj, moved.alloc);
     uint32_t fi = (uint32_t)fresh.bits;
-    hl__orun.cold[fi].event = hl__osite(at);
+    hl__oslot *f = &hl__orun.slots[fi];
+    f->event = hl__osite(at);
     s = &hl__orun.slots[old];   /* slot_new may have moved the table */
     s->gen = HL__OGEN_FORWARDED;
-    s->obj = (void *)(uintptr_t)((uint64_t)hl__orun.cold[fi].birth << 32 | fi);
-    hl__orun.cold[old].event = hl__osite(at);
+    s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
+    s->event = f->event;
     from->bits = r.bits | HL__OMOVED;
     return fresh;
 }
@@ -265,34 +299,30 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     if (!s) hl__ofail(r, NULL, HL__OP_MOVE, 0, NULL);
     uint32_t i = (uint32_t)r.bits;
     s->gen = HL__OGEN_MAX - 2 * (bumps_left > HL__OGEN_MAX / 2 ? HL__OGEN_MAX / 2 : bumps_left);
-    hl__orun.cold[i].birth = s->gen;
+    s->birth = s->gen;
     return (hl_ref){(uint64_t)s->gen << 32 | i};
 }
 
 /* ---- drops ------------------------------------------------------------------------------ */
 
-/* Free the live, checked object in slot i: push what it owns, free its block, vacate. */
-static void drop_one(uint32_t i, uint32_t drop_site) {
-    hl__oslot *s = &hl__orun.slots[i];
-    if (s->tid == HL__TID_REFS)
-        hl__worklist_push_elems(&worklist, s->obj, hl__obuf_len(s->obj));
-    else if (s->tid > HL__TID_REFS)
-        hl__worklist_push_fields(&worklist, s->obj, hl__orun.types[s->tid]);
-    block_free(s);
-    slot_vacate(i, drop_site);
-}
-
-/* Drop r and everything it owns, iteratively. Each handle is checked when it is reached:
-** owned fields must hold live, unborrowed objects. */
+/* Drop r and everything it owns, iteratively: a LIFO worklist of handles replaces recursion.
+** Each handle is checked when it is reached: owned fields must hold live, unborrowed
+** objects. */
 static void drop_tree(hl_ref r, const hl_site *at) {
-    uint32_t site = at ? hl__osite(at) : HL__SITE_SCOPE_END;
+    hl__osite_id site = at ? hl__osite(at) : HL__SITE_SCOPE_END;
     size_t base = worklist.len;
     hl__worklist_push(&worklist, r);
     while (worklist.len > base) {
         hl_ref h = worklist.items[--worklist.len];
         hl__oslot *s = hl__olive(h);
         if (HL__UNLIKELY(!s || s->borrow != 0)) hl__ofail(h, NULL, HL__OP_DROP, 0, at);
-        drop_one((uint32_t)h.bits, site);
+        if (s->tid > HL__TID_REFS) {
+            const hl_type *t = hl__orun.types[s->tid];
+            hl__worklist_push_owned(&worklist, s->obj, t->refs, t->nrefs);
+        } else if (s->tid == HL__TID_REFS) {
+            hl__worklist_push_owned(&worklist, s->obj, NULL, hl__obuf_len(s->obj));
+        }
+        slot_vacate((uint32_t)h.bits, site);
     }
 }
 
@@ -339,7 +369,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     hl__count_resize(old * es, bytes);
     /* A resize is a move into *r: older copies of the handle are stale. */
     s->gen += 2;
-    hl__orun.cold[i].event = hl__osite(at);
+    s->event = hl__osite(at);
     *r = (hl_ref){(uint64_t)s->gen << 32 | i};
 }
 

@@ -8,11 +8,35 @@
 
 #include "runtime.h"
 
+#include <string.h>
+
 /* ---- block allocator (owned_alloc.c) -------------------------------------------------------
 ** Size-class free lists carved from large chunks: a freed block is reused by the next
 ** allocation of its class, without malloc's general-purpose bookkeeping. The caller passes
 ** the block's size to free and realloc (it always knows it), so blocks carry no header.
 ** Blocks never move while allocated. Zeroed on allocation. NULL when memory is exhausted. */
+#define HL_BLK_SMALL_MAX 512
+#define HL_BLK_CLASSES (HL_BLK_SMALL_MAX / 8 + 1)
+
+/* The size class of a small block of n bytes: blocks of class c are 8*c bytes. */
+static inline size_t hl__blk_class(size_t n) { return n ? (n + 7) >> 3 : 1; }
+
+/* Zero a small block of class cls. Constant-size memsets compile to plain stores; a
+** variable-size memset of 16 bytes costs a call or a slow-starting rep stos. */
+static inline void hl__blk_zero(void *p, size_t cls) {
+    switch (cls) {
+    case 1: memset(p, 0, 8); break;
+    case 2: memset(p, 0, 16); break;
+    case 3: memset(p, 0, 24); break;
+    case 4: memset(p, 0, 32); break;
+    case 5: memset(p, 0, 40); break;
+    case 6: memset(p, 0, 48); break;
+    case 7: memset(p, 0, 56); break;
+    case 8: memset(p, 0, 64); break;
+    default: memset(p, 0, cls * 8); break;
+    }
+}
+
 void *hl__blk_alloc(size_t n);
 void  hl__blk_free(void *p, size_t n);
 void *hl__blk_realloc(void *p, size_t old, size_t n);   /* the grown tail is zeroed */

@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HL_BLK_SMALL_MAX 512
-#define HL_BLK_CLASSES (HL_BLK_SMALL_MAX / 8 + 1)
 #define HL_BLK_CHUNK (256 * 1024)
 
 typedef struct blk_free {
@@ -33,8 +31,6 @@ typedef struct blk_chunk {
 static blk_free  *free_lists[HL_BLK_CLASSES];
 static char      *bump, *bump_end;
 static blk_chunk *chunks;
-
-static inline size_t blk_class(size_t n) { return n ? (n + 7) >> 3 : 1; }
 
 static bool chunk_new(void) {
     blk_chunk *c = malloc(HL_BLK_CHUNK);
@@ -61,18 +57,18 @@ static void *small_alloc(size_t cls) {
         b = (blk_free *)bump;
         bump += size;
     }
-    memset(b, 0, size);
+    hl__blk_zero(b, cls);
     return b;
 }
 
 void *hl__blk_alloc(size_t n) {
-    if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) return small_alloc(blk_class(n));
+    if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) return small_alloc(hl__blk_class(n));
     return calloc(1, n);
 }
 
 void hl__blk_free(void *p, size_t n) {
     if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) {
-        size_t cls = blk_class(n);
+        size_t cls = hl__blk_class(n);
         blk_free *b = p;
         b->next = free_lists[cls];
         free_lists[cls] = b;
@@ -87,7 +83,7 @@ void *hl__blk_realloc(void *p, size_t old, size_t n) {
         if (q && n > old) memset(q + old, 0, n - old);
         return q;
     }
-    if (old <= HL_BLK_SMALL_MAX && n <= HL_BLK_SMALL_MAX && blk_class(old) == blk_class(n)) {
+    if (old <= HL_BLK_SMALL_MAX && n <= HL_BLK_SMALL_MAX && hl__blk_class(old) == hl__blk_class(n)) {
         if (n > old) memset((char *)p + old, 0, n - old);
         return p;
     }

@@ -40,9 +40,8 @@ static target resolve(hl_ref r) {
         moved_out = true;   /* any handle to the old slot is older than the relocation */
     }
     const hl__oslot *s = &hl__orun.slots[t.idx];
-    const hl__ocold *c = &hl__orun.cold[t.idx];
     bool slot_live = s->gen & 1;
-    t.known = gen >= c->birth && gen <= s->gen;
+    t.known = gen >= s->birth && gen <= s->gen;
     t.live = slot_live && t.known;
     t.current = t.live && !moved_out && gen == s->gen;
     return t;
@@ -60,7 +59,7 @@ static void note_site(const char *what, uint32_t id) {
 static const char *type_name(uint32_t idx) { return hl__orun.types[hl__orun.slots[idx].tid]->name; }
 
 static void note_alloc(uint32_t idx) {
-    const hl_site *site = hl__osite_get(hl__orun.cold[idx].alloc);
+    const hl_site *site = hl__osite_get(hl__orun.slots[idx].alloc);
     if (site)
         hl__note("`%s` allocated at %s:%d", type_name(idx), site->file, site->line);
     else
@@ -100,13 +99,13 @@ HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_sit
     if (t.live) {   /* the object lives elsewhere: this handle is a moved-out or older copy */
         begin("use of moved value", at);
         note_alloc(t.idx);
-        note_site("moved", hl__orun.cold[t.idx].event);
+        note_site("moved", hl__orun.slots[t.idx].event);
         hl__panic_end();
     }
     begin(op == HL__OP_DROP ? "double drop" : "use after free", at);
     if (t.known) {
         note_alloc(t.idx);
-        note_site("dropped", hl__orun.cold[t.idx].event);
+        note_site("dropped", hl__orun.slots[t.idx].event);
     } else {
         hl__note("the object was dropped and its slot has since been reused");
     }
@@ -208,7 +207,7 @@ void hl__oreport_leaks(size_t count, size_t bytes) {
     for (uint32_t i = 1; i < hl__orun.nslots; i++) {
         const hl__oslot *s = &hl__orun.slots[i];
         if (!(s->gen & 1)) continue;
-        uint32_t site = hl__orun.cold[i].alloc;
+        uint32_t site = s->alloc;
         size_t k = 0;
         while (k < n && !(tab[k].site == site && tab[k].tid == s->tid)) k++;
         if (k == n) {

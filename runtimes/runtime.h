@@ -89,9 +89,18 @@ static inline void hl__worklist_push(hl__worklist *w, hl_ref r) {
     w->items[w->len++] = r;
 }
 
-/* Push the owned handles of an object (fields in declaration order, elements first to
-** last) so that they pop in that order. Null and moved-out handles are skipped. */
-void hl__worklist_push_fields(hl__worklist *w, const void *obj, const hl_type *t);
-void hl__worklist_push_elems(hl__worklist *w, const hl_ref *elems, size_t n);
+/* Push the owned handles of an object so that they pop in order (fields in declaration
+** order, elements first to last); null and moved-out handles are skipped. offsets: the
+** byte offsets of n owned fields, or NULL for an array of n elements. Room is made once and
+** the top kept in a local: this runs for every object every drop frees. */
+static inline void hl__worklist_push_owned(hl__worklist *w, const void *obj, const size_t *offsets, size_t n) {
+    while (HL__UNLIKELY(w->cap - w->len < n)) hl__worklist_grow(w);
+    hl_ref *top = w->items + w->len;
+    for (size_t k = n; k-- > 0;) {
+        hl_ref c = offsets ? *(const hl_ref *)((const char *)obj + offsets[k]) : ((const hl_ref *)obj)[k];
+        if (!hl_is_null(c)) *top++ = c;
+    }
+    w->len = (size_t)(top - w->items);
+}
 
 #endif
