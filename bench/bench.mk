@@ -1,0 +1,67 @@
+# bench/bench.mk: builds the heaplab driver (build/heaplab), the Rust peers (build/rust/*,
+# when rustc is on PATH), the driver's Criterion suites, and provides `make bench`.
+# Included by the main Makefile after ALL and TEST_BINS are defined.
+#
+# The driver's logic is a library of objects (every bench/*.c but main.c, including
+# bench/safety.c when it exists) linked into both build/heaplab and the test suites.
+
+# The main Makefile defines rules (the runtime libraries) before its `all:`, so without this
+# plain `make` would only build the first of them.
+.DEFAULT_GOAL := all
+
+# The .pc rule writes its file with $(file) before its own mkdir runs; make sure the directory
+# exists first (harmless once the main Makefile does it itself).
+$(PCFILES): | $(B)/pkgconfig/.
+$(B)/pkgconfig/.:
+	@mkdir -p $@
+
+HLB_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Ibench $(CFLAGS)
+HLB_SRC    := $(filter-out bench/main.c,$(wildcard bench/*.c))
+HLB_HDR    := $(wildcard bench/*.h)
+HLB_OBJ    := $(patsubst bench/%.c,$(B)/bench/%.o,$(HLB_SRC))
+HLB_LIB    := $(B)/bench/libheaplab-bench.a
+
+$(B)/bench/%.o: bench/%.c $(HLB_HDR) bench/bench.mk
+	@mkdir -p $(@D)
+	$(CC) $(HLB_CFLAGS) -c $< -o $@
+
+$(HLB_LIB): $(HLB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Linked from the objects themselves (not the archive) so that weak references, such as the
+# safety command's entry point, resolve when bench/safety.c is present.
+$(B)/heaplab: $(B)/bench/main.o $(HLB_OBJ)
+	$(CC) $(HLB_CFLAGS) $^ -o $@ -lm
+
+ALL += $(B)/heaplab $(HLB_LIB)
+
+# ---- Rust peers (optional: rustc) -------------------------------------------------------------
+HLB_RUSTC := $(shell command -v rustc 2>/dev/null)
+HLB_RUST_SRC := $(wildcard bench/peers/rust/*.rs)
+ifneq ($(HLB_RUSTC),)
+$(B)/rust/%: bench/peers/rust/%.rs
+	@mkdir -p $(@D)
+	$(HLB_RUSTC) -O -o $@ $<
+ALL += $(patsubst bench/peers/rust/%.rs,$(B)/rust/%,$(HLB_RUST_SRC))
+else
+$(info heaplab: notice: rustc not found on PATH: the Rust peer (runtime rust-box) is not built)
+endif
+
+# ---- driver tests ------------------------------------------------------------------------------
+HLB_TESTS := $(basename $(notdir $(wildcard tests/bench_*.c)))
+
+$(B)/tests/bench_%: tests/bench_%.c $(HLB_LIB) $(HLB_HDR) $(B)/heaplab
+	@mkdir -p $(@D)
+	$(CC) $(HLB_CFLAGS) -DHLB_TEST_ROOT='"$(CURDIR)"' $(CRIT_CFLAGS) $< -o $@ $(HLB_LIB) $(CRIT_LIBS) -lm
+
+TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
+
+# ---- make bench --------------------------------------------------------------------------------
+# Every program on every available runtime variant at its default size, 5 measured runs per
+# cell after 1 warmup; tables in results/ (results.md, .csv, .json, plots).
+HLB_BENCH_ARGS ?=
+.PHONY: bench
+bench: all
+	@tools/deps.sh optional
+	$(B)/heaplab bench --out results/ $(HLB_BENCH_ARGS)
