@@ -135,9 +135,11 @@ all: $(ALL)
 san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
 
 # Every suite runs even when one fails; the target fails if any did. Criterion prints each
-# suite's "Synthesis" line on stderr, which CI reads.
+# suite's "Synthesis" line on stderr, which CI reads. check-pkgconfig builds an outside
+# program against each runtime through pkg-config, in-tree and after `make install`.
 test: all san $(TEST_BINS)
-	@tools/run-tests.sh $(TEST_BINS)
+	@status=0; tools/run-tests.sh $(TEST_BINS) || status=1; \
+	 tools/check-pkgconfig.sh || status=1; exit $$status
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/heaplab $(DESTDIR)$(PREFIX)/lib/pkgconfig
