@@ -25,6 +25,11 @@ static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
 static inline const hl_type *hl__type_of(hl_ref r) { return ((const hl_type *const *)r.bits)[-1]; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-2]; }
 
+static inline size_t hl__len(hl_ref buf, const hl_site *at) {
+    (void)at;
+    return hl__buf_len(buf);
+}
+
 static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
     (void)at;
     hl_ref r = *from;
