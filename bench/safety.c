@@ -77,10 +77,12 @@ static void usage(FILE *f) {
             "options:\n"
             "  --json FILE      also write the results as JSON:\n"
             "                   {\"results\": [{\"fault\", \"runtime\", \"outcome\", \"exit_status\",\n"
-            "                   \"signal\", \"evidence\"}]}\n"
+            "                   \"signal\", \"evidence\"}]}; exit_status is null when a signal\n"
+            "                   ended the run, signal is its number or null\n"
             "  --out DIR        write DIR/safety.json and DIR/safety.md\n"
             "  --verbose        also print each cell's first diagnostic line (its evidence)\n"
-            "  --build DIR      where the binaries are (default: build)\n"
+            "  --build DIR      where the binaries are (default: ./build, else the directory\n"
+            "                   this program is in)\n"
             "  --timeout SECS   per run (default: 10)\n"
             "  --jobs N         runs at once (default: the number of CPUs)\n"
             "  --fault NAME     only this fault (repeatable)\n"
@@ -107,8 +109,25 @@ static int column_index(const char *name) {
 }
 
 /* Parse options; returns -1 to go on, else an exit status. */
+/* The default build directory: ./build, else the directory this program is in (build/heaplab
+** and build/heaplab-safety live there), so that it also works from another directory. */
+static const char *default_build(void) {
+    static char dir[1024];
+    struct stat st;
+    if (stat("build", &st) == 0 && S_ISDIR(st.st_mode)) return "build";
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
+    if (n <= 0) return "build";
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash) return "build";
+    *slash = '\0';
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/manual/faults", dir);
+    return stat(probe, &st) == 0 ? dir : "build";
+}
+
 static int parse(int argc, char **argv, options *o) {
-    o->build = "build";
+    o->build = default_build();
     o->timeout_s = 10;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus > 0 ? (int)(cpus > 16 ? 16 : cpus) : 2;

@@ -1,6 +1,7 @@
 # bench/safety.mk: the safety matrix (issue 5), included by the main Makefile.
 #
-#   make safety                 print the matrix (every fault on every runtime)
+#   make safety                 print the matrix (every fault on every runtime);
+#                               SAFETY_ARGS="--verbose --json f.json" passes options
 #   build/heaplab-safety        the same command, standalone (`heaplab safety` in the driver)
 #   build/asan/faults/<fault>   the fault programs on manual, AddressSanitizer + UBSan
 #   build/tests/safety          the Criterion suite: classifier, expectations, owned column
