@@ -31,7 +31,7 @@ int main(void) {
         hl_set_byte(next, i, 0xEE);
     }
     unsigned sum = 0, past = 0;
-    size_t len = LEN;   /* hl_len(buf) */
+    size_t len = hl_len(buf);
     for (size_t i = 0; i <= len; i++) {   /* the off-by-one */
         unsigned b = hl_byte(buf, i); /* FAULT */
         if (i < len)
