@@ -263,7 +263,7 @@ static bool in_path(const char *cmd) {
 
 static const char legend[] =
     "Legend: **detected** a diagnostic names the bug and where, non-zero exit · **prevented** the "
-    "bug cannot happen, the result is right · **crash** killed by a signal (or aborted) without "
+    "bug cannot happen, the result is right · **crash** killed by a signal, aborted or timed out, without "
     "naming the bug · **silent** exit 0, no diagnostic, wrong result or memory lost · **leak "
     "reported** the lost memory is reported.";
 
