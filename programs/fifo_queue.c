@@ -94,7 +94,7 @@ static hl_ref make_msg(uint64_t seq, uint32_t len) {
 /* Check and hash one message; returns false when it is not the one expected. */
 static bool consume(hl_ref m, uint64_t expect_seq, uint64_t *sum) {
     HL_READ(Msg, r, m);
-    if (r->seq != expect_seq) return false;
+    if (r->seq != expect_seq || hl_len(r->payload) != r->len) return false;
     HL_READ_BYTES(b, r->payload);
     if (b[0] != r->tag || b[r->len - 1] != payload_byte(r->seq, r->len - 1)) return false;
     *sum = hlp_mix(*sum, hlp_hash_bytes(b, r->len) ^ r->seq);
