@@ -95,9 +95,9 @@ Libs: -L$${libdir} -lheaplab-$(1)
 endef
 export PCFILE
 
+# ($(file) is expanded before the recipe runs, so the directory is made by $(shell) first.)
 $(B)/pkgconfig/heaplab-%.pc: Makefile
-	@mkdir -p $(@D)
-	$(file >$@,$(call PCFILE,$*,$(CURDIR),$(CURDIR)/include,$(CURDIR)/runtimes,$(CURDIR)/$(B)/lib))
+	$(shell mkdir -p $(@D))$(file >$@,$(call PCFILE,$*,$(CURDIR),$(CURDIR)/include,$(CURDIR)/runtimes,$(CURDIR)/$(B)/lib))
 	@echo "wrote $@"
 
 PCFILES := $(foreach rt,$(RUNTIMES),$(B)/pkgconfig/heaplab-$(rt).pc)
@@ -146,7 +146,7 @@ install: all
 	install -m 644 include/heaplab.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 runtimes/hl_owned_fast.h runtimes/hl_direct_fast.h $(DESTDIR)$(PREFIX)/include/heaplab/
 	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
-	$(foreach rt,$(RUNTIMES),$(file >$(B)/heaplab-$(rt).pc.install,$(call PCFILE,$(rt),$(PREFIX),$(PREFIX)/include,$(PREFIX)/include/heaplab,$(PREFIX)/lib)))
+	$(shell mkdir -p $(B))$(foreach rt,$(RUNTIMES),$(file >$(B)/heaplab-$(rt).pc.install,$(call PCFILE,$(rt),$(PREFIX),$(PREFIX)/include,$(PREFIX)/include/heaplab,$(PREFIX)/lib)))
 	$(foreach rt,$(RUNTIMES),install -m 644 $(B)/heaplab-$(rt).pc.install $(DESTDIR)$(PREFIX)/lib/pkgconfig/heaplab-$(rt).pc &&) true
 
 clean:

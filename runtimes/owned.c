@@ -98,15 +98,16 @@ static uint32_t type_register(const hl_type *t) {
 
 /* The id of descriptor t, registering it on first use. Programs allocate runs of one type,
 ** so the last answer is cached. */
+static const hl_type *last_type;   /* reset by hl_init, with the table */
+static uint32_t       last_type_id;
+
 static uint32_t type_id(const hl_type *t) {
-    static const hl_type *last;
-    static uint32_t last_id;
-    if (HL__LIKELY(t == last)) return last_id;
+    if (HL__LIKELY(t == last_type)) return last_type_id;
     uint32_t i = tmap_hash(t, tmap_cap);
     while (tmap[i].t && tmap[i].t != t) i = (i + 1) & (tmap_cap - 1);
-    last = t;
-    last_id = tmap[i].t ? tmap[i].id : type_register(t);
-    return last_id;
+    last_type = t;
+    last_type_id = tmap[i].t ? tmap[i].id : type_register(t);
+    return last_type_id;
 }
 
 /* ---- lifetime of the runtime ------------------------------------------------------------ */
@@ -124,6 +125,7 @@ void hl_init(void) {
     hl__orun.nslots = 1;
     memset(free_slots, 0, sizeof free_slots);
     ntypes = 0;
+    last_type = NULL;
     free(tmap);
     tmap = NULL;
     tmap_cap = 0;
@@ -169,9 +171,11 @@ size_t hl_shutdown(void) {
 
 /* ---- slots ------------------------------------------------------------------------------ */
 
-/* Give slot i (vacant, taken off its list) a new live object. */
+/* Give slot i (vacant, taken off its list) a new live object. The slot's record of its
+** previous, dropped object goes to the graveyard first, for diagnostics. */
 static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_site) {
     hl__oslot *s = &hl__orun.slots[i];
+    if (s->gen) hl__ograve_bury(i, s);
     s->gen++;   /* even (vacant) -> odd (live) */
     s->borrow = 0;
     s->tid = (uint16_t)tid;

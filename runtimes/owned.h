@@ -60,6 +60,27 @@ size_t hl__opayload(const hl__oslot *s);
 
 /* ---- diagnostics (owned_diag.c) ------------------------------------------------------------ */
 
+/* The graveyard: a ring of the last HL__GRAVES dropped objects whose slots were reused,
+** so that "use after free" through a recent stale handle can still name the object's type,
+** allocation and drop sites (as AddressSanitizer's quarantine does for malloc). Older
+** deaths are forgotten: the diagnostic then says only that the slot was reused. */
+#define HL__GRAVES 1024
+
+typedef struct hl__ograve {
+    hl__oslot dead;   /* the slot as the object left it: gen is its death generation */
+    uint32_t  idx;
+} hl__ograve;
+
+extern hl__ograve hl__graves[HL__GRAVES];
+extern uint32_t   hl__graves_next;
+
+/* Inline: it runs on every allocation that reuses a slot. */
+static inline void hl__ograve_bury(uint32_t idx, const hl__oslot *dead) {
+    hl__ograve *g = &hl__graves[hl__graves_next++ & (HL__GRAVES - 1)];
+    g->dead = *dead;
+    g->idx = idx;
+}
+
 /* The leak report printed by hl_shutdown: live objects grouped by allocation site. */
 void hl__oreport_leaks(size_t count, size_t bytes);
 

@@ -22,21 +22,23 @@ typedef struct target {
     bool     live;       /* the object is alive */
     bool     current;    /* the handle is its valid handle */
     bool     known;      /* the slot still describes this object (not reused since) */
+    uint32_t gen;        /* the handle's generation (after following forwarding) */
 } target;
 
 /* Resolve a non-null handle: follow forwarding notes of relocated objects, then compare the
 ** handle's generation with the slot's (see the invariants in hl_owned_fast.h). */
 static target resolve(hl_ref r) {
-    target t = {(uint32_t)r.bits, false, false, false};
+    target t = {(uint32_t)r.bits, false, false, false, 0};
     uint32_t gen = (uint32_t)(r.bits >> 32) & HL__OGEN_MAX;
     bool moved_out = (r.bits & HL__OMOVED) != 0;
+    t.gen = gen;
     for (;;) {
         if (t.idx == 0 || t.idx >= hl__orun.nslots) return t;   /* not from this runtime */
         const hl__oslot *s = &hl__orun.slots[t.idx];
         if (s->gen != HL__OGEN_FORWARDED) break;
         uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
         t.idx = (uint32_t)fwd;
-        gen = (uint32_t)(fwd >> 32);
+        gen = t.gen = (uint32_t)(fwd >> 32);
         moved_out = true;   /* any handle to the old slot is older than the relocation */
     }
     const hl__oslot *s = &hl__orun.slots[t.idx];
@@ -45,6 +47,20 @@ static target resolve(hl_ref r) {
     t.live = slot_live && t.known;
     t.current = t.live && !moved_out && gen == s->gen;
     return t;
+}
+
+/* ---- the graveyard ------------------------------------------------------------------------ */
+
+hl__ograve hl__graves[HL__GRAVES];
+uint32_t   hl__graves_next;
+
+/* The grave of the object that handle generation gen at slot idx referred to, if recent. */
+static const hl__oslot *grave_find(uint32_t idx, uint32_t gen) {
+    for (uint32_t k = 0; k < HL__GRAVES; k++) {
+        const hl__ograve *g = &hl__graves[k];
+        if (g->dead.gen && g->idx == idx && gen >= g->dead.birth && gen < g->dead.gen) return &g->dead;
+    }
+    return NULL;
 }
 
 static void note_site(const char *what, uint32_t id) {
@@ -56,15 +72,16 @@ static void note_site(const char *what, uint32_t id) {
         hl__note("%s at %s:%d", what, site->file, site->line);
 }
 
-static const char *type_name(uint32_t idx) { return hl__orun.types[hl__orun.slots[idx].tid]->name; }
-
-static void note_alloc(uint32_t idx) {
-    const hl_site *site = hl__osite_get(hl__orun.slots[idx].alloc);
+static void note_alloc_of(uint16_t tid, hl__osite_id alloc) {
+    const hl_site *site = hl__osite_get(alloc);
+    const char *name = hl__orun.types[tid]->name;
     if (site)
-        hl__note("`%s` allocated at %s:%d", type_name(idx), site->file, site->line);
+        hl__note("`%s` allocated at %s:%d", name, site->file, site->line);
     else
-        hl__note("`%s` allocated here", type_name(idx));
+        hl__note("`%s` allocated at an unknown location", name);
 }
+
+static void note_alloc(uint32_t idx) { note_alloc_of(hl__orun.slots[idx].tid, hl__orun.slots[idx].alloc); }
 
 HL__NORETURN static void fail(const char *kind, const hl_site *at) {
     hl__panic_begin(kind, at);
@@ -107,7 +124,13 @@ HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_sit
         note_alloc(t.idx);
         note_site("dropped", hl__orun.slots[t.idx].event);
     } else {
-        hl__note("the object was dropped and its slot has since been reused");
+        const hl__oslot *g = grave_find(t.idx, t.gen);
+        if (g) {
+            note_alloc_of(g->tid, g->alloc);
+            note_site("dropped", g->event);
+        } else {
+            hl__note("the object was dropped long ago; its slot has since been reused");
+        }
     }
     (void)r;
     hl__panic_end();
@@ -199,7 +222,7 @@ static int by_count_desc(const void *a, const void *b) {
 
 void hl__oreport_leaks(size_t count, size_t bytes) {
     fflush(stdout);
-    fprintf(stderr, "heaplab: warning: %zu object%s (%zu bytes) leaked\n", count, count == 1 ? "" : "s", bytes);
+    fprintf(stderr, "heaplab: warning: %zu objects (%zu bytes) leaked\n", count, bytes);
     /* Group live objects by (allocation site, type): a small linear-probe table. */
     size_t cap = 64, n = 0;
     leak_site *tab = calloc(cap, sizeof *tab);
