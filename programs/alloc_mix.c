@@ -6,7 +6,8 @@
 ** objects are stored, each store dropping the object it replaces. Where a new object goes
 ** decides its lifetime:
 **   - half of the stores go to the next slot of a ring over the window (the sliding window:
-**     that object dies exactly 16384 stores later, FIFO);
+**     that object dies when the ring comes round again, FIFO, unless a random store or a
+**     hand-over reaches its slot first);
 **   - the other half go to a random slot (geometric lifetimes, frees in random order);
 **   - one store in 64 goes to a random slot of a smaller long-lived region (1024 slots).
 ** One step in eight also hands an object over to another random slot (larson's "freed by

@@ -16,7 +16,8 @@
 ** node by node: mixed LIFO and out-of-order frees of one size, plus a growing text buffer.
 ** Arithmetic wraps modulo 2^64.
 **
-** Size argument: the number of statements compiled, in units of 256 (default 280000).
+** Size argument: the number of statements compiled, rounded up to whole units of 256
+** (default 280000).
 */
 #include "heaplab.h"
 #include "hl_prog.h"

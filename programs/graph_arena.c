@@ -137,7 +137,7 @@ static uint64_t prune_edges(Graph *g) {
 
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"graph_arena", "a graph in an owned node arena with index edges: BFS, removal",
-                                  "number of nodes", 250000, 2, 50000000};
+                                  "number of nodes", 250000, 2, 10000000};
     uint32_t n = (uint32_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
     hlp_rng rng;
