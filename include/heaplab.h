@@ -139,6 +139,11 @@ void hl_drop(hl_ref *r);
 ** borrowed value either). */
 hl_ref hl_move(hl_ref *from);
 
+/* Take the value out of a place, leaving HL_NULL (Rust's Option::take): like hl_move, but
+** the place stays usable (empty), so it may be taken or moved from again. The idiom for
+** emptying a bucket or a field: `hl_ref chain = hl_take(hl_slot(buckets, i));`. */
+hl_ref hl_take(hl_ref *place);
+
 /* True for HL_NULL and for a moved-out variable. Never an error. */
 static inline bool hl_is_null(hl_ref r);
 
@@ -274,6 +279,7 @@ void   hl__drop(hl_ref *r, const hl_site *at);
 #define hl_resize(r, n) hl__resize((r), (n), HL__SITE)
 #define hl_drop(r) hl__drop((r), HL__SITE)
 #define hl_move(from) hl__move((from), HL__SITE)
+#define hl_take(place) hl__take((place), HL__SITE)
 #define hl_byte(b, i) hl__byte((b), (i), HL__SITE)
 #define hl_set_byte(b, i, v) hl__set_byte((b), (i), (v), HL__SITE)
 #define hl_ref_at(r, i) hl__ref_at((r), (i), HL__SITE)
@@ -289,6 +295,12 @@ void hl__drop_at_scope_end(hl_ref *r);
 #else
 #include "hl_direct_fast.h"
 #endif
+
+static inline hl_ref hl__take(hl_ref *place, const hl_site *at) {
+    hl_ref v = hl__move(place, at);
+    *place = HL_NULL;
+    return v;
+}
 
 #ifdef __cplusplus
 }

@@ -114,8 +114,7 @@ static void store(Region *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
 static void hand_over(Region *r, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
     if (from == to) return;
     kill(r, to, sum, bad);
-    hl_ref x = hl_move(hl_slot(r->slots, from));
-    *hl_slot(r->slots, from) = HL_NULL;   /* taken: the place is empty, not moved-out */
+    hl_ref x = hl_take(hl_slot(r->slots, from));   /* the place is left empty, not moved-out */
     *hl_slot(r->slots, to) = hl_move(&x);
     HL_WRITE_BYTES(m, r->meta);
     for (int k = 0; k < 8; k++) m[8 * to + k] = m[8 * from + k];

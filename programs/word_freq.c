@@ -91,10 +91,8 @@ static void map_grow(Map *m) {
     hl_resize(&m->buckets, 2 * old);
     m->nbuckets = 2 * old;
     for (size_t i = 0; i < old; i++) {
-        /* Take the chain out, leaving an empty bucket (Rust's Option::take: a moved-out
-           place may not be moved from again, so the slot is reset to HL_NULL). */
-        hl_ref chain = hl_move(hl_slot(m->buckets, i));
-        *hl_slot(m->buckets, i) = HL_NULL;
+        /* Take the chain out, leaving an empty bucket (Rust's Option::take). */
+        hl_ref chain = hl_take(hl_slot(m->buckets, i));
         while (!hl_is_null(chain)) {
             hl_ref e = hl_move(&chain);
             size_t b;
@@ -170,8 +168,7 @@ static void map_remove_dead(Map *m, size_t b) {
 static uint64_t map_decay(Map *m) {
     uint64_t deleted = 0;
     for (size_t i = 0; i < m->nbuckets; i++) {
-        hl_ref chain = hl_move(hl_slot(m->buckets, i));
-        *hl_slot(m->buckets, i) = HL_NULL;
+        hl_ref chain = hl_take(hl_slot(m->buckets, i));
         while (!hl_is_null(chain)) {
             hl_ref e = hl_move(&chain);
             bool dead;

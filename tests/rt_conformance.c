@@ -463,6 +463,23 @@ Test(conformance, slot_move_in_and_out) {
     finish();
 }
 
+Test(conformance, take_leaves_an_empty_place_that_can_be_reused) {
+    hl_ref v = hl_new_refs(2);
+    hl_ref x = node_new(7);
+    *hl_slot(v, 0) = hl_move(&x);
+    hl_ref a = hl_take(hl_slot(v, 0));
+    cr_assert_eq(node_val(a), 7);
+    cr_assert_eq(hl_ref_at(v, 0).bits, HL_NULL.bits, "a taken place holds HL_NULL, not a moved-out value");
+    hl_ref b = hl_take(hl_slot(v, 0));   /* taking from the empty place again is fine */
+    cr_assert(hl_is_null(b));
+    *hl_slot(v, 0) = hl_move(&a);
+    cr_assert_eq(node_val(hl_ref_at(v, 0)), 7);
+    hl_ref none = HL_NULL;
+    cr_assert(hl_is_null(hl_take(&none)));
+    hl_drop(&v);
+    finish();
+}
+
 Test(conformance, slot_pointer_is_the_element_place) {
     hl_ref v = hl_new_refs(4);
     hl_ref *s = hl_slot(v, 2);
