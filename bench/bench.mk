@@ -58,10 +58,14 @@ $(B)/tests/bench_%: tests/bench_%.c $(HLB_LIB) $(HLB_HDR) $(B)/heaplab
 TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
 
 # ---- make bench --------------------------------------------------------------------------------
-# Every program on every available runtime variant at its default size, 5 measured runs per
-# cell after 1 warmup; tables in results/ (results.md, .csv, .json, plots).
+# Every program on every available runtime variant at its default size, 3 measured runs per
+# cell after 1 warmup (heaplab bench's defaults); tables in results/ (results.md, .csv, .json,
+# wall_ratio.svg, rss_ratio.svg). Then the GC space-time sweep of binary_trees
+# (results/sweep_binary_trees.*). Measured: about 4 minutes on 2 cores for 8 programs.
 HLB_BENCH_ARGS ?=
+HLB_SWEEP_PROGRAM ?= binary_trees
 .PHONY: bench
 bench: all
 	@tools/deps.sh optional
 	$(B)/heaplab bench --out results/ $(HLB_BENCH_ARGS)
+	$(B)/heaplab sweep $(HLB_SWEEP_PROGRAM) --out results/

@@ -52,6 +52,7 @@ int hlb_cmd_bench(hlb_catalog *c, int argc, char **argv) {
     plan.progs = hlb_xcalloc(c->nprogs + 1, sizeof *plan.progs);
     plan.vars = hlb_xcalloc(c->nvars + 1, sizeof *plan.vars);
     hlb_strlist notices = {0};
+    char *outdir = NULL;
     int rc = 0;
     if (o.programs.n) {
         for (size_t i = 0; i < o.programs.n; i++) {
@@ -89,6 +90,9 @@ int hlb_cmd_bench(hlb_catalog *c, int argc, char **argv) {
         rc = 1;
         goto out;
     }
+    outdir = o.out ? hlb_xstrdup(o.out) : NULL;
+    for (size_t n = outdir ? strlen(outdir) : 0; n > 1 && outdir[n - 1] == '/'; n--) outdir[n - 1] = 0;
+    o.out = outdir;
     if (o.out && hlb_mkdir_p(o.out)) {
         fprintf(stderr, "heaplab bench: cannot create %s: %s\n", o.out, strerror(errno));
         rc = 1;
@@ -140,5 +144,6 @@ out:
     free(plan.progs);
     free(plan.vars);
     hlb_bench_opts_free(&o);
+    free(outdir);
     return rc;
 }

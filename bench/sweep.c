@@ -31,7 +31,8 @@ static const char *sweep_help =
     "  --out DIR                also write DIR/sweep_PROGRAM.{md,csv,json} and, with gnuplot, .svg\n"
     "  --timeout S              seconds before a run is killed (default 300)\n"
     "  --no-plots               do not draw the SVG plot\n"
-    "Each point runs build/gc/PROGRAM with GC_MAXIMUM_HEAP_SIZE set; a run that runs out of heap\n"
+    "Each point runs build/gc/PROGRAM with a fixed heap: GC_INITIAL_HEAP_SIZE = GC_MAXIMUM_HEAP_SIZE =\n"
+    "K x manual's peak live bytes; a run that runs out of heap\n"
     "shows as failed. \"matches manual\" is the smallest limit where gc's median wall time is\n"
     "within 10% of manual's.\n";
 
@@ -82,7 +83,7 @@ void hlb_sweep_md(FILE *f, const void *sweep) {
     const hlb_sweep *s = sweep;
     char line[512];
     hlb_machine_line(&s->machine, line, sizeof line);
-    fprintf(f, "heaplab sweep: %s size %lld on gc under GC_MAXIMUM_HEAP_SIZE = k x manual's peak live bytes (%.1f MiB); %s\n\n",
+    fprintf(f, "heaplab sweep: %s size %lld on gc with a fixed heap (GC_INITIAL_HEAP_SIZE = GC_MAXIMUM_HEAP_SIZE) of k x manual's peak live bytes (%.1f MiB); %s\n\n",
             s->program, s->size, (double)s->manual_peak_live / 1048576.0, line);
     if (s->divisor) fprintf(f, "GC_FREE_SPACE_DIVISOR=%d for every gc run.\n\n", s->divisor);
     fprintf(f, "manual: %.3f s median wall, peak RSS %.1f MiB\n\n", s->manual_wall_s, (double)s->manual_rss_kib / 1024.0);
@@ -226,7 +227,7 @@ int hlb_cmd_sweep(hlb_catalog *c, int argc, char **argv) {
     char *div = o.divisor ? hlb_fmt("GC_FREE_SPACE_DIVISOR=%d", o.divisor) : NULL;
     for (size_t i = 0; i < s.nrows; i++) {
         hlb_sweep_row *r = &s.rows[i];
-        char *env[3] = {NULL, NULL, NULL}, *lim = NULL;
+        char *env[4] = {NULL, NULL, NULL, NULL}, *lim = NULL, *init = NULL;
         size_t ne = 0;
         if (i == 0) {
             snprintf(r->label, sizeof r->label, "no limit");
@@ -234,12 +235,17 @@ int hlb_cmd_sweep(hlb_catalog *c, int argc, char **argv) {
             r->factor = o.factors[i - 1];
             r->limit = (unsigned long long)ceil(r->factor * (double)s.manual_peak_live);
             snprintf(r->label, sizeof r->label, "%.2fx", r->factor);
+            /* A fixed heap of the given size, as in Hertz & Berger: it may not grow past the
+            ** limit, and it starts there, so a larger heap means fewer collections. */
             lim = hlb_fmt("GC_MAXIMUM_HEAP_SIZE=%llu", r->limit);
+            init = hlb_fmt("GC_INITIAL_HEAP_SIZE=%llu", r->limit);
             env[ne++] = lim;
+            env[ne++] = init;
         }
         if (div) env[ne++] = div;
         int rc = measure_row(gc, p->name, sz.arg, env, o.reps, o.timeout_s, r, r->label);
         free(lim);
+        free(init);
         if (rc) {
             free(div);
             free(s.rows);
@@ -259,9 +265,13 @@ int hlb_cmd_sweep(hlb_catalog *c, int argc, char **argv) {
     fflush(stdout);
 
     int status = 0;
+    char *outdir = o.out ? hlb_xstrdup(o.out) : NULL;
+    for (size_t n = outdir ? strlen(outdir) : 0; n > 1 && outdir[n - 1] == '/'; n--) outdir[n - 1] = 0;
+    o.out = outdir;
     if (o.out) {
         if (hlb_mkdir_p(o.out)) {
             fprintf(stderr, "heaplab sweep: cannot create %s\n", o.out);
+            free(outdir);
             free(s.rows);
             return 1;
         }
@@ -290,6 +300,7 @@ int hlb_cmd_sweep(hlb_catalog *c, int argc, char **argv) {
             free(pts);
         }
     }
+    free(outdir);
     free(s.rows);
     return status;
 }

@@ -1,7 +1,7 @@
 /*
 ** bench/sweep.h: `heaplab sweep PROGRAM`, the GC space-time sweep (Hertz & Berger's method):
-** gc runs the program under a maximum heap of k x manual's peak live bytes for k from 1.25
-** to 6 (GC_MAXIMUM_HEAP_SIZE, optionally with GC_FREE_SPACE_DIVISOR), reporting time,
+** gc runs the program in a fixed heap of k x manual's peak live bytes for k from 1.25 to 6
+** (GC_INITIAL_HEAP_SIZE = GC_MAXIMUM_HEAP_SIZE, optionally with GC_FREE_SPACE_DIVISOR), reporting time,
 ** collections and heap against k, and where gc matches manual's time. A run that exceeds its
 ** heap is an out-of-memory failure in its row, not a failure of the driver.
 */
