@@ -73,10 +73,12 @@ static int bars(const hlb_bench *b, int rss, const char *dir, char *err, size_t 
                           "set title '%s relative to manual (lower is better; median of %d runs, size %s)'\n"
                           "set ylabel '%s / manual'\nset style data histogram\n"
                           "set style histogram cluster gap 1\nset style fill solid 0.85 border -1\n"
-                          "set boxwidth 0.9\nset yrange [0:*]\nset key outside right top\n"
+                          "set boxwidth 0.9\n%s\nset key outside right top\n"
                           "set xtics rotate by -20\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
                           "$data << EOD\nprogram",
-                          rss ? "Peak RSS" : "Wall time", b->reps, b->size_class, rss ? "peak RSS" : "wall time");
+                          rss ? "Peak RSS" : "Wall time", b->reps, b->size_class, rss ? "peak RSS" : "wall time",
+                          /* RSS ratios span two orders of magnitude (a preallocated GC heap): log scale */
+                          rss ? "set logscale y 2\nset yrange [*:*]" : "set yrange [0:*]");
     for (size_t r = 0; r < rts.n; r++) n += (size_t)snprintf(s + n, cap - n, " \"%s\"", rts.v[r]);
     n += (size_t)snprintf(s + n, cap - n, "\n");
     for (size_t p = 0; p < progs.n; p++) {
