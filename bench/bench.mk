@@ -9,12 +9,6 @@
 # plain `make` would only build the first of them.
 .DEFAULT_GOAL := all
 
-# The .pc rule writes its file with $(file) before its own mkdir runs; make sure the directory
-# exists first (harmless once the main Makefile does it itself).
-$(PCFILES): | $(B)/pkgconfig/.
-$(B)/pkgconfig/.:
-	@mkdir -p $@
-
 HLB_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Ibench $(CFLAGS)
 HLB_SRC    := $(filter-out bench/main.c,$(wildcard bench/*.c))
 HLB_HDR    := $(wildcard bench/*.h)
