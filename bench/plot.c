@@ -117,19 +117,22 @@ int hlb_plot_sweep(const char *program, const hlb_sweep_point *pts, size_t n, do
                           "set title 'GC space-time trade-off: %s on gc under a heap limit'\n"
                           "set xlabel 'heap limit / manual peak live bytes'\n"
                           "set ylabel 'wall time / manual'\nset y2label 'collections'\n"
-                          "set ytics nomirror\nset y2tics\nset yrange [0:*]\nset y2range [0:*]\nset key top right\n"
+                          "set ytics nomirror\nset y2tics\nset xrange [1:*]\nset yrange [0:*]\nset y2range [0:*]\nset key below\n"
                           "$data << EOD\n",
                           program);
     for (size_t i = 0; i < n; i++) {
         k += (size_t)snprintf(s + k, cap - k, "%.3f ", pts[i].factor);
         k += (size_t)(isnan(pts[i].ratio_wall) ? snprintf(s + k, cap - k, "? ")
                                                : snprintf(s + k, cap - k, "%.4f ", pts[i].ratio_wall));
-        k += (size_t)(isnan(pts[i].collections) ? snprintf(s + k, cap - k, "?\n")
-                                                : snprintf(s + k, cap - k, "%.0f\n", pts[i].collections));
+        k += (size_t)(isnan(pts[i].collections) ? snprintf(s + k, cap - k, "? ")
+                                                : snprintf(s + k, cap - k, "%.0f ", pts[i].collections));
+        /* column 4: a marker at 0 for a failed (out of heap) point */
+        k += (size_t)snprintf(s + k, cap - k, "%s\n", isnan(pts[i].ratio_wall) ? "0" : "?");
     }
     k += (size_t)snprintf(s + k, cap - k, "EOD\nplot $data using 1:2 with linespoints lw 2 pt 7 title 'gc time / manual', "
                                           "$data using 1:3 axes x1y2 with linespoints dt 3 pt 6 title 'collections', "
-                                          "1 with lines dt 2 lc rgb 'black' title 'manual'");
+                                          "1 with lines dt 2 lc rgb 'black' title 'manual', "
+                                          "$data using 1:4 with points pt 2 ps 1.5 lc rgb 'red' title 'failed (out of heap)'");
     if (!isnan(default_ratio))
         k += (size_t)snprintf(s + k, cap - k, ", %.4f with lines dt 4 lc rgb 'gray40' title 'gc, no limit'", default_ratio);
     snprintf(s + k, cap - k, "\n");
