@@ -13,6 +13,9 @@
 #   build/san/...                  the same under -fsanitize=address,undefined
 #   build/tests/...                test suites
 
+# The first rules below are pattern-generated; `make` alone means `make all`.
+.DEFAULT_GOAL := all
+
 CC       ?= cc
 OPT      ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror

@@ -5,10 +5,6 @@
 # The driver's logic is a library of objects (every bench/*.c but main.c, including
 # bench/safety.c when it exists) linked into both build/heaplab and the test suites.
 
-# The main Makefile defines rules (the runtime libraries) before its `all:`, so without this
-# plain `make` would only build the first of them.
-.DEFAULT_GOAL := all
-
 HLB_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Ibench $(CFLAGS)
 HLB_SRC    := $(filter-out bench/main.c,$(wildcard bench/*.c))
 HLB_HDR    := $(wildcard bench/*.h)

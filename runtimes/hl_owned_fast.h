@@ -92,6 +92,14 @@ static inline size_t hl__obuf_len(const void *obj) { return ((const size_t *)obj
 
 /* ---- borrows ---------------------------------------------------------------------------- */
 
+/* Is the live object in s of type t? t is a constant at every call site, so for buffers this
+** folds to a compare of the type id with an immediate, and for typed objects to one load. */
+static inline bool hl__ois(const hl__oslot *s, const hl_type *t) {
+    if (t == &hl__bytes_type) return s->tid == HL__TID_BYTES;
+    if (t == &hl__refs_type) return s->tid == HL__TID_REFS;
+    return hl__orun.types[s->tid] == t;
+}
+
 typedef struct hl__guard {
     void    *ptr;
     uint32_t idx;
@@ -100,7 +108,7 @@ typedef struct hl__guard {
 static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
     /* (uint16_t)borrow < INT16_MAX: not exclusively borrowed (-1) and not saturated. */
-    if (HL__LIKELY(s && (uint16_t)s->borrow < INT16_MAX && hl__orun.types[s->tid] == t)) {
+    if (HL__LIKELY(s && (uint16_t)s->borrow < INT16_MAX && hl__ois(s, t))) {
         s->borrow++;
         return (hl__guard){s->obj, (uint32_t)r.bits};
     }
@@ -109,7 +117,7 @@ static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_sit
 
 static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
-    if (HL__LIKELY(s && s->borrow == 0 && hl__orun.types[s->tid] == t)) {
+    if (HL__LIKELY(s && s->borrow == 0 && hl__ois(s, t))) {
         s->borrow = -1;
         return (hl__guard){s->obj, (uint32_t)r.bits};
     }

@@ -13,6 +13,8 @@ what=${1:-core}
 
 missing=()
 need_lib() { pkg-config --exists "$1" 2>/dev/null || missing+=("$2"); }
+# For libraries without a .pc file (Debian's libmimalloc-dev ships none): ask dpkg.
+need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1"); }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 
 if [ "$what" = core ]; then
@@ -25,8 +27,8 @@ if [ "$what" = core ]; then
         missing+=(libgc-dev libcriterion-dev)
     fi
 else
-    need_lib jemalloc libjemalloc-dev
-    need_lib mimalloc libmimalloc-dev
+    need_pkg libjemalloc-dev
+    need_pkg libmimalloc-dev
     need_cmd gnuplot gnuplot-nox
     need_cmd valgrind valgrind
 fi
