@@ -48,12 +48,11 @@ $(B)/tests/bench_%: tests/bench_%.c $(HLB_LIB) $(HLB_HDR) $(B)/heaplab
 TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
 
 # ---- make bench --------------------------------------------------------------------------------
-# Every program on every available runtime variant at its default size, 3 measured runs per
-# cell after 1 warmup (heaplab bench's defaults); tables in results/ (results.md, .csv, .json,
-# wall_ratio.svg, rss_ratio.svg). Then the GC space-time sweep of binary_trees
-# (results/sweep_binary_trees.*). Measured: 3 min 52 s in all (bench 195 s, sweep ~35 s) on 2 cores
-# with 8 programs and 7 variants.
-HLB_BENCH_ARGS ?=
+# Every program on every available runtime variant at its default size, 5 measured runs per
+# cell after 1 warmup; tables in results/ (results.md, .csv, .json, wall_ratio.svg,
+# rss_ratio.svg). Then the GC space-time sweep of binary_trees (results/sweep_binary_trees.*).
+# With 3 runs it took 3 min 52 s on 2 cores (8 programs, 7 variants); 5 runs take about 6 min.
+HLB_BENCH_ARGS ?= --reps 5
 HLB_SWEEP_PROGRAM ?= binary_trees
 .PHONY: bench
 bench: all
