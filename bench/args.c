@@ -130,6 +130,38 @@ int hlb_parse_run(int argc, char **argv, hlb_run_opts *o, char *err, size_t errl
     return HLB_ARGS_OK;
 }
 
+/* The options of the commands that run a matrix of runs (bench, sweep): --size, --reps,
+** --format, --out, --timeout, --no-plots. Returns 1 when argv[c->i] was one of them and its
+** value was good, 0 when it was none of them, -1 after reporting a bad or missing value. */
+static int matrix_opt(cursor *c, const char **size, int *reps, hlb_format *format, const char **out,
+                      double *timeout_s, int *plots) {
+    const char *v = NULL;
+    int m;
+    if ((m = opt(c, "--size", &v))) {
+        if (m < 0) return MISSING(c, "--size"), -1;
+        if (!hlb_size_valid(v)) return error(c, "bad size '%s': expected small, default, large or a number%s", v, ""), -1;
+        *size = v;
+    } else if ((m = opt(c, "--reps", &v))) {
+        if (m < 0) return MISSING(c, "--reps"), -1;
+        if (parse_int(v, 1, 1000, reps)) return error(c, "bad --reps '%s': expected an integer in 1..1000%s", v, ""), -1;
+    } else if ((m = opt(c, "--format", &v))) {
+        if (m < 0) return MISSING(c, "--format"), -1;
+        if (parse_format(v, format)) return error(c, "bad format '%s': expected md, csv or json%s", v, ""), -1;
+    } else if ((m = opt(c, "--out", &v))) {
+        if (m < 0) return MISSING(c, "--out"), -1;
+        if (!*v) return error(c, "--out needs a directory%s%s", "", ""), -1;
+        *out = v;
+    } else if ((m = opt(c, "--timeout", &v))) {
+        if (m < 0) return MISSING(c, "--timeout"), -1;
+        if (parse_pos_double(v, timeout_s)) return error(c, "bad timeout '%s': expected seconds > 0%s", v, ""), -1;
+    } else if (flag(c, "--no-plots")) {
+        *plots = 0;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static int list_opt(cursor *c, const char *v, hlb_strlist *l, const char *name) {
     hlb_strlist_free(l);
     if (hlb_split_commas(v, l)) return error(c, "bad %s list '%s': expected names separated by commas", name, v);
@@ -155,28 +187,11 @@ int hlb_parse_bench(int argc, char **argv, hlb_bench_opts *o, char *err, size_t 
         } else if ((m = opt(&c, "--runtimes", &v))) {
             if (m < 0) return MISSING(&c, "--runtimes");
             if ((r = list_opt(&c, v, &o->runtimes, "runtime"))) return r;
-        } else if ((m = opt(&c, "--reps", &v))) {
-            if (m < 0) return MISSING(&c, "--reps");
-            if (parse_int(v, 1, 1000, &o->reps)) return error(&c, "bad --reps '%s': expected an integer in 1..1000%s", v, "");
         } else if ((m = opt(&c, "--warmup", &v))) {
             if (m < 0) return MISSING(&c, "--warmup");
             if (parse_int(v, 0, 100, &o->warmup)) return error(&c, "bad --warmup '%s': expected an integer in 0..100%s", v, "");
-        } else if ((m = opt(&c, "--size", &v))) {
-            if (m < 0) return MISSING(&c, "--size");
-            if (!hlb_size_valid(v)) return error(&c, "bad size '%s': expected small, default, large or a number%s", v, "");
-            o->size = v;
-        } else if ((m = opt(&c, "--format", &v))) {
-            if (m < 0) return MISSING(&c, "--format");
-            if (parse_format(v, &o->format)) return error(&c, "bad format '%s': expected md, csv or json%s", v, "");
-        } else if ((m = opt(&c, "--out", &v))) {
-            if (m < 0) return MISSING(&c, "--out");
-            if (!*v) return error(&c, "--out needs a directory%s%s", "", "");
-            o->out = v;
-        } else if ((m = opt(&c, "--timeout", &v))) {
-            if (m < 0) return MISSING(&c, "--timeout");
-            if (parse_pos_double(v, &o->timeout_s)) return error(&c, "bad timeout '%s': expected seconds > 0%s", v, "");
-        } else if (flag(&c, "--no-plots")) {
-            o->plots = 0;
+        } else if ((m = matrix_opt(&c, &o->size, &o->reps, &o->format, &o->out, &o->timeout_s, &o->plots))) {
+            if (m < 0) return HLB_ARGS_ERROR;
         } else if ((r = other(&c, NULL, NULL))) {
             return r;
         }
@@ -200,13 +215,8 @@ int hlb_parse_sweep(int argc, char **argv, hlb_sweep_opts *o, char *err, size_t 
     for (; c.i < argc; c.i++) {
         const char *v = NULL;
         int m, r;
-        if ((m = opt(&c, "--size", &v))) {
-            if (m < 0) return MISSING(&c, "--size");
-            if (!hlb_size_valid(v)) return error(&c, "bad size '%s': expected small, default, large or a number%s", v, "");
-            o->size = v;
-        } else if ((m = opt(&c, "--reps", &v))) {
-            if (m < 0) return MISSING(&c, "--reps");
-            if (parse_int(v, 1, 1000, &o->reps)) return error(&c, "bad --reps '%s': expected an integer in 1..1000%s", v, "");
+        if ((m = matrix_opt(&c, &o->size, &o->reps, &o->format, &o->out, &o->timeout_s, &o->plots))) {
+            if (m < 0) return HLB_ARGS_ERROR;
         } else if ((m = opt(&c, "--factors", &v))) {
             if (m < 0) return MISSING(&c, "--factors");
             hlb_strlist l = {0};
@@ -225,18 +235,6 @@ int hlb_parse_sweep(int argc, char **argv, hlb_sweep_opts *o, char *err, size_t 
         } else if ((m = opt(&c, "--free-space-divisor", &v))) {
             if (m < 0) return MISSING(&c, "--free-space-divisor");
             if (parse_int(v, 1, 1000, &o->divisor)) return error(&c, "bad --free-space-divisor '%s': expected an integer in 1..1000%s", v, "");
-        } else if ((m = opt(&c, "--format", &v))) {
-            if (m < 0) return MISSING(&c, "--format");
-            if (parse_format(v, &o->format)) return error(&c, "bad format '%s': expected md, csv or json%s", v, "");
-        } else if ((m = opt(&c, "--out", &v))) {
-            if (m < 0) return MISSING(&c, "--out");
-            if (!*v) return error(&c, "--out needs a directory%s%s", "", "");
-            o->out = v;
-        } else if ((m = opt(&c, "--timeout", &v))) {
-            if (m < 0) return MISSING(&c, "--timeout");
-            if (parse_pos_double(v, &o->timeout_s)) return error(&c, "bad timeout '%s': expected seconds > 0%s", v, "");
-        } else if (flag(&c, "--no-plots")) {
-            o->plots = 0;
         } else if ((r = other(&c, &o->program, "PROGRAM"))) {
             return r;
         }

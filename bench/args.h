@@ -25,7 +25,7 @@ typedef struct hlb_run_opts {
 typedef struct hlb_bench_opts {
     hlb_strlist programs;    /* empty: all */
     hlb_strlist runtimes;    /* empty: all available */
-    int reps;                /* default 5 */
+    int reps;                /* default 3 */
     int warmup;              /* default 1 */
     const char *size;        /* default "default" */
     hlb_format format;       /* default md */
