@@ -35,7 +35,7 @@ $(B)/rust/%: bench/peers/rust/%.rs
 	$(HLB_RUSTC) -O -o $@ $<
 ALL += $(patsubst bench/peers/rust/%.rs,$(B)/rust/%,$(HLB_RUST_SRC))
 else
-$(info heaplab: notice: rustc not found on PATH: the Rust peer (runtime rust-box) is not built)
+$(info heaplab: notice: rustc not found on PATH: the Rust peer (runtime rust-box) is not built; apt-get install rustc to add it)
 endif
 
 # ---- driver tests ------------------------------------------------------------------------------

@@ -171,7 +171,7 @@ void hlb_variants_discover(const char *build, hlb_variant **out, size_t *n) {
     v->peer = 1;
     if (!has_binaries(rust))
         v->available = 0,
-        v->notice = hlb_xstrdup("rustc not found when building (install Rust, e.g. https://rustup.rs, then make): rust-box skipped");
+        v->notice = hlb_xstrdup("rustc not found when building (apt-get install rustc, then make): rust-box skipped");
     free(rust);
     free(manual);
     free(gc);
