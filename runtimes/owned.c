@@ -139,8 +139,7 @@ size_t hl__opayload(const hl__oslot *s) {
 }
 
 /* Release an object's memory (its block), not its slot. */
-static void block_free(hl__oslot *s) {
-    size_t bytes = hl__opayload(s);
+static void block_free(const hl__oslot *s, size_t bytes) {
     if (s->tid > HL__TID_REFS)
         hl__blk_free(s->obj, bytes);
     else
@@ -160,7 +159,7 @@ size_t hl_shutdown(void) {
     if (count) hl__oreport_leaks(count, bytes);
     hl__stats_export();
     for (uint32_t i = 1; i < hl__orun.nslots; i++)   /* large blocks are not in chunks */
-        if (hl__orun.slots[i].gen & 1) block_free(&hl__orun.slots[i]);
+        if (hl__orun.slots[i].gen & 1) block_free(&hl__orun.slots[i], hl__opayload(&hl__orun.slots[i]));
     hl__blk_release_all();
     free(hl__orun.slots);
     hl__orun.slots = NULL;
@@ -207,30 +206,25 @@ static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
     return slot_fill(slot_take(), tid, obj, alloc_site);
 }
 
-/* The block-keeping class of a typed object's block, 0 if its block is not kept. */
-static inline size_t keep_class(const hl__oslot *s) {
-    if (s->tid <= HL__TID_REFS) return 0;
-    size_t size = hl__orun.types[s->tid]->size;
-    return size <= HL_BLK_SMALL_MAX ? hl__blk_class(size) : 0;
-}
-
 /* Vacate slot i after its object was dropped: the block is kept with the slot when it can
 ** be (see free_slots), else freed. A slot whose generation reached the limit is retired: it
 ** stays vacant forever, so no stale handle to it can become valid. */
 static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
     hl__oslot *s = &hl__orun.slots[i];
-    size_t cls = keep_class(s);
-    hl__count_free(hl__opayload(s));
+    size_t bytes = hl__opayload(s);
+    /* Only a typed object's small block is kept: buffers vary in size from use to use. */
+    size_t cls = s->tid > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
+    hl__count_free(bytes);
     s->gen++;   /* odd -> even */
     s->event = drop_site;
     if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {
-        block_free(s);
+        block_free(s, bytes);
         s->obj = NULL;
     } else if (cls) {
         *(uint32_t *)s->obj = free_slots[cls];
         free_slots[cls] = i;
     } else {
-        block_free(s);
+        block_free(s, bytes);
         s->obj = (void *)(uintptr_t)free_slots[0];
         free_slots[0] = i;
     }
