@@ -124,6 +124,8 @@ void hl_init(void) {
     hl__orun.slots[0] = (hl__oslot){.gen = HL__OGEN_FORWARDED, .obj = NULL};
     hl__orun.nslots = 1;
     memset(free_slots, 0, sizeof free_slots);
+    memset(hl__graves, 0, sizeof hl__graves);   /* they describe the previous runtime's slots */
+    hl__graves_next = 0;
     ntypes = 0;
     last_type = NULL;
     free(tmap);
