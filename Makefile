@@ -69,7 +69,7 @@ $(2)/$(1)/%: programs/%.c $$(PROGLIB) $$(PROGLIB_H) $(2)/lib/libheaplab-$(1).a
 	@mkdir -p $$(@D)
 	$$(CC) $$(call rt_cflags,$(1),$(3)) $$< $$(PROGLIB) -o $$@ $(2)/lib/libheaplab-$(1).a $$(RT_LIBS_$(1)) -lm
 
-$(2)/$(1)/faults/%: programs/faults/%.c $$(PROGLIB) $$(PROGLIB_H) $(2)/lib/libheaplab-$(1).a
+$(2)/$(1)/faults/%: programs/faults/%.c programs/faults/fault.h $$(PROGLIB) $$(PROGLIB_H) $(2)/lib/libheaplab-$(1).a
 	@mkdir -p $$(@D)
 	$$(CC) $$(call rt_cflags,$(1),$(3)) $$< $$(PROGLIB) -o $$@ $(2)/lib/libheaplab-$(1).a $$(RT_LIBS_$(1)) -lm
 endef

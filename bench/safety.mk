@@ -14,7 +14,7 @@ SAFETY_FLAGS := -Ibench $(WARN) $(OPT) $(CFLAGS)
 
 ASAN_FAULT_BINS := $(addprefix $(B)/asan/faults/,$(FAULTS))
 
-$(B)/asan/faults/%: programs/faults/%.c $(PROGLIB) $(PROGLIB_H) $(B)/san/lib/libheaplab-manual.a
+$(B)/asan/faults/%: programs/faults/%.c programs/faults/fault.h $(PROGLIB) $(PROGLIB_H) $(B)/san/lib/libheaplab-manual.a
 	@mkdir -p $(@D)
 	$(CC) $(call rt_cflags,manual,san) $< $(PROGLIB) -o $@ $(B)/san/lib/libheaplab-manual.a -lm
 

@@ -16,6 +16,7 @@
 ** Without the bug the program prints "result: ok 42".
 */
 #include "heaplab.h"
+#include "fault.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,11 +26,6 @@ typedef struct Node {
     int64_t spare;
 } Node;
 HL_TYPE(Node);
-
-static hl_ref launder(hl_ref r) {
-    volatile uintptr_t bits = r.bits;
-    return (hl_ref){bits};
-}
 
 static hl_ref node_new(int64_t v) {
     hl_ref r = hl_new(&Node_type); /* ALLOC */
@@ -46,7 +42,7 @@ static int64_t node_value(hl_ref r) {
 int main(void) {
     hl_init();
     hl_ref a = node_new(42);
-    hl_ref alias = launder(a);
+    hl_ref alias = hlf_launder(a);
     int64_t v = node_value(a);
     hl_drop(&a); /* DROP */
     hl_drop(&alias); /* FAULT */

@@ -15,6 +15,7 @@
 ** program prints "result: ok 1".
 */
 #include "heaplab.h"
+#include "fault.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,11 +26,6 @@ typedef struct Node {
 } Node;
 HL_TYPE(Node);
 
-static hl_ref launder(hl_ref r) {
-    volatile uintptr_t bits = r.bits;
-    return (hl_ref){bits};
-}
-
 int main(void) {
     hl_init();
     hl_ref a = hl_new(&Node_type); /* ALLOC */
@@ -39,7 +35,7 @@ int main(void) {
     }
     hl_ref box = hl_new_refs(1);
     *hl_slot(box, 0) = hl_move(&a); /* MOVE */
-    a = launder(a);   /* keep -O2 from seeing that a is moved-out */
+    a = hlf_launder(a);   /* keep -O2 from seeing that a is moved-out */
     {
         HL_WRITE(Node, n, a); /* FAULT */
         n->value = 99;
