@@ -19,7 +19,7 @@ static bool stats_pending;   /* HEAPLAB_STATS not yet written since the last hl_
 
 static void stats_at_exit(void) { hl__stats_export(); }
 
-void hl__stats_start(void) {
+void hl__start(void) {
     static bool registered;
     hl__signals_install();
     memset(&hl__count, 0, sizeof hl__count);

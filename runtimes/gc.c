@@ -45,7 +45,7 @@ void hl_init(void) {
     if (running) return;
     running = true;
     GC_INIT();
-    hl__stats_start();
+    hl__start();
 }
 
 /* The collector does not know which objects the program still means to own. */

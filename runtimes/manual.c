@@ -33,7 +33,7 @@ static bool running;
 void hl_init(void) {
     if (running) return;
     running = true;
-    hl__stats_start();
+    hl__start();
 }
 
 /* manual counts allocations and frees, so it knows how many objects were never dropped.

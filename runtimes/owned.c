@@ -118,7 +118,7 @@ bool hl__orunning(void) { return running; }
 void hl_init(void) {
     if (running) return;
     running = true;
-    hl__stats_start();
+    hl__start();
     /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. */
     hl__orun.slots = grow(NULL, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
     hl__orun.slots[0] = (hl__oslot){.gen = HL__OGEN_FORWARDED, .obj = NULL};

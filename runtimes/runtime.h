@@ -47,11 +47,12 @@ static inline void hl__count_resize(size_t old_bytes, size_t new_bytes) {
     }
 }
 
-/* Report stack overflow as a diagnostic (shared_signals.c); hl_init calls it. */
+/* Report stack overflow as a diagnostic (shared_signals.c); hl__start calls it. */
 void hl__signals_install(void);
 
-/* Reset counters (hl_init) and arrange for HEAPLAB_STATS to be written at exit. */
-void hl__stats_start(void);
+/* What every runtime's hl_init does first: install the stack-overflow handler, reset the
+** counters and arrange for HEAPLAB_STATS to be written at exit. */
+void hl__start(void);
 
 /* Write HEAPLAB_STATS now (once per hl_init; hl_shutdown calls it, or process exit). */
 void hl__stats_export(void);
