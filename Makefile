@@ -44,7 +44,7 @@ RT_SRC_manual := runtimes/manual.c $(RT_COMMON)
 RT_SRC_gc     := runtimes/gc.c $(RT_COMMON)
 RT_SRC_owned  := $(wildcard runtimes/owned*.c) $(RT_COMMON)
 RT_LIBS_gc    := $(GC_LIBS)
-HEADERS       := include/heaplab.h $(wildcard runtimes/*.h)
+HEADERS       := include/heaplab.h $(wildcard include/heaplab/*.h runtimes/*.h)
 
 # ---- programs ------------------------------------------------------------------------------
 # Every programs/*.c is a workload, programs/faults/*.c a safety case; programs/lib/*.c is
@@ -82,25 +82,24 @@ FAULT_BINS := $(foreach rt,$(RUNTIMES),$(addprefix $(B)/$(rt)/faults/,$(FAULTS))
 SAN_BINS  := $(foreach rt,manual owned,$(addprefix $(B)/san/$(rt)/,$(PROGRAMS)))
 
 # ---- pkg-config files ---------------------------------------------------------------------
-# $(1) runtime, $(2) prefix, $(3) include dir, $(4) runtime header dir, $(5) lib dir
+# $(1) runtime, $(2) prefix, $(3) include dir, $(4) lib dir
 define PCFILE
 prefix=$(2)
 includedir=$(3)
-rtincludedir=$(4)
-libdir=$(5)
+libdir=$(4)
 
 Name: heaplab-$(1)
 Description: heaplab ownership API on the $(1) runtime
 Version: 0.1
 $(if $(filter gc,$(1)),Requires: bdw-gc)
-Cflags: -I$${includedir} -I$${rtincludedir} $(RT_DEF_$(1))
+Cflags: -I$${includedir} $(RT_DEF_$(1))
 Libs: -L$${libdir} -lheaplab-$(1)
 endef
 export PCFILE
 
 # ($(file) is expanded before the recipe runs, so the directory is made by $(shell) first.)
 $(B)/pkgconfig/heaplab-%.pc: Makefile
-	$(shell mkdir -p $(@D))$(file >$@,$(call PCFILE,$*,$(CURDIR),$(CURDIR)/include,$(CURDIR)/runtimes,$(CURDIR)/$(B)/lib))
+	$(shell mkdir -p $(@D))$(file >$@,$(call PCFILE,$*,$(CURDIR),$(CURDIR)/include,$(CURDIR)/$(B)/lib))
 	@echo "wrote $@"
 
 PCFILES := $(foreach rt,$(RUNTIMES),$(B)/pkgconfig/heaplab-$(rt).pc)
@@ -147,9 +146,9 @@ test: all san $(TEST_BINS)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/heaplab $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/heaplab.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 runtimes/hl_owned_fast.h runtimes/hl_direct_fast.h $(DESTDIR)$(PREFIX)/include/heaplab/
+	install -m 644 include/heaplab/*.h $(DESTDIR)$(PREFIX)/include/heaplab/
 	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
-	$(shell mkdir -p $(B))$(foreach rt,$(RUNTIMES),$(file >$(B)/heaplab-$(rt).pc.install,$(call PCFILE,$(rt),$(PREFIX),$(PREFIX)/include,$(PREFIX)/include/heaplab,$(PREFIX)/lib)))
+	$(shell mkdir -p $(B))$(foreach rt,$(RUNTIMES),$(file >$(B)/heaplab-$(rt).pc.install,$(call PCFILE,$(rt),$(PREFIX),$(PREFIX)/include,$(PREFIX)/lib)))
 	$(foreach rt,$(RUNTIMES),install -m 644 $(B)/heaplab-$(rt).pc.install $(DESTDIR)$(PREFIX)/lib/pkgconfig/heaplab-$(rt).pc &&) true
 
 clean:

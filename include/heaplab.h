@@ -291,9 +291,9 @@ void hl__drop_at_scope_end(hl_ref *r);
 #define HL_OWNED __attribute__((cleanup(hl__drop_at_scope_end)))
 
 #if defined(HL_RUNTIME_OWNED)
-#include "hl_owned_fast.h"
+#include "heaplab/owned_fast.h"
 #else
-#include "hl_direct_fast.h"
+#include "heaplab/direct_fast.h"
 #endif
 
 static inline hl_ref hl__take(hl_ref *place, const hl_site *at) {

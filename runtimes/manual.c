@@ -3,7 +3,7 @@
 **
 ** Nothing is checked: misuse through the API (use after free, double drop, ...) is
 ** undefined behaviour, exactly as with malloc/free. Borrows and element access are plain
-** pointer operations inlined from hl_direct_fast.h. hl_drop frees an object and, through its
+** pointer operations inlined from heaplab/direct_fast.h. hl_drop frees an object and, through its
 ** descriptor's drop glue, everything it owns.
 */
 #include "runtime.h"

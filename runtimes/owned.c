@@ -2,7 +2,7 @@
 ** owned.c: the owned runtime's handle table and object lifetimes: allocation, moves,
 ** resizes, iterative drops, type ids, source-site interning, shutdown with leak report.
 **
-** The table layout and its invariants are documented in hl_owned_fast.h; the checks that
+** The table layout and its invariants are documented in heaplab/owned_fast.h; the checks that
 ** fail are diagnosed in owned_diag.c. Everything here runs after a check has passed or is
 ** the slow half of a fast path.
 */

@@ -1,7 +1,7 @@
 /*
 ** owned.h: private interface between the owned runtime's files (owned.c: the handle table
 ** and lifetimes; owned_alloc.c: the block allocator; owned_diag.c: diagnostics). The data
-** structures and their invariants are documented in hl_owned_fast.h.
+** structures and their invariants are documented in heaplab/owned_fast.h.
 */
 #ifndef HL_OWNED_H
 #define HL_OWNED_H

@@ -1,7 +1,7 @@
 /*
 ** owned_diag.c: why did a checked call fail? The owned runtime's diagnostics.
 **
-** Fast paths (hl_owned_fast.h) only know that a check failed; this file works out which
+** Fast paths (heaplab/owned_fast.h) only know that a check failed; this file works out which
 ** rule of DESIGN.md was broken, from the object's *current* state, and prints the block:
 **
 **   heaplab: error: use of moved value
@@ -26,7 +26,7 @@ typedef struct target {
 } target;
 
 /* Resolve a non-null handle: follow forwarding notes of relocated objects, then compare the
-** handle's generation with the slot's (see the invariants in hl_owned_fast.h). */
+** handle's generation with the slot's (see the invariants in heaplab/owned_fast.h). */
 static target resolve(hl_ref r) {
     target t = {(uint32_t)r.bits, false, false, false, 0};
     uint32_t gen = (uint32_t)(r.bits >> 32) & HL__OGEN_MAX;

@@ -1,5 +1,5 @@
 /*
-** hl_owned_fast.h: the inline half of the owned runtime (included by heaplab.h).
+** include/heaplab/owned_fast.h: the inline half of the owned runtime (included by heaplab.h).
 **
 ** A handle is (generation << 32 | slot index). Every object has a 24-byte slot in one table,
 ** hl__orun.slots[i] = { gen, borrow, tid, obj, birth, alloc site, event site }: the first

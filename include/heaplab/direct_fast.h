@@ -1,5 +1,5 @@
 /*
-** hl_direct_fast.h: the inline half of the manual and gc runtimes (included by heaplab.h).
+** include/heaplab/direct_fast.h: the inline half of the manual and gc runtimes (included by heaplab.h).
 **
 ** In both runtimes a handle is a plain pointer to the object's payload, and every access is
 ** a plain memory access: no checks, no function call. This is what C gives you, and the
