@@ -128,7 +128,7 @@ TEST_BINS := $(foreach t,$(RT_TESTS),$(foreach rt,$(RUNTIMES),$(B)/tests/$(t)-$(
 
 # Suites contributed by other parts of the tree (driver, safety) add to TEST_BINS and ALL.
 ALL := $(LIBS) $(PROG_BINS) $(FAULT_BINS) $(PCFILES)
--include bench/*.mk tests/*.mk
+-include bench/*.mk bench/peers/*.mk tests/*.mk
 
 # ---- targets --------------------------------------------------------------------------------
 .PHONY: all test bench install clean san

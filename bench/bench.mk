@@ -1,5 +1,5 @@
-# bench/bench.mk: builds the heaplab driver (build/heaplab), the Rust peers (build/rust/*,
-# when rustc is on PATH), the driver's Criterion suites, and provides `make bench`.
+# bench/bench.mk: builds the heaplab driver (build/heaplab) and the driver's Criterion suites,
+# and provides `make bench`.
 # Included by the main Makefile after ALL and TEST_BINS are defined.
 #
 # The driver's logic is a library of objects (every bench/*.c but main.c, including
@@ -25,18 +25,6 @@ $(B)/heaplab: $(B)/bench/main.o $(HLB_OBJ)
 	$(CC) $(HLB_CFLAGS) $^ -o $@ -lm
 
 ALL += $(B)/heaplab $(HLB_LIB)
-
-# ---- Rust peers (optional: rustc) -------------------------------------------------------------
-HLB_RUSTC := $(shell command -v rustc 2>/dev/null)
-HLB_RUST_SRC := $(wildcard bench/peers/rust/*.rs)
-ifneq ($(HLB_RUSTC),)
-$(B)/rust/%: bench/peers/rust/%.rs
-	@mkdir -p $(@D)
-	$(HLB_RUSTC) -O -o $@ $<
-ALL += $(patsubst bench/peers/rust/%.rs,$(B)/rust/%,$(HLB_RUST_SRC))
-else
-$(info heaplab: notice: rustc not found on PATH: the Rust peer (runtime rust-box) is not built; apt-get install rustc to add it)
-endif
 
 # ---- driver tests ------------------------------------------------------------------------------
 HLB_TESTS := $(basename $(notdir $(wildcard tests/bench_*.c)))

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 /* build/ subdirectories that are not runtimes. */
-static const char *const not_runtimes[] = {"lib", "san", "tests", "pkgconfig", "bench", "rust", "obj", NULL};
+static const char *const not_runtimes[] = {"lib", "san", "tests", "pkgconfig", "bench", "peers", "asan", "obj", NULL};
 
 static int is_dir(const char *p) {
     struct stat st;
@@ -166,12 +166,12 @@ void hlb_variants_discover(const char *build, hlb_variant **out, size_t *n) {
     }
     hlb_strlist_free(&others);
 
-    char *rust = hlb_fmt("%s/rust", build);
-    v = add(&l, "rust-box", rust, "Rust peer with Box (bench/peers/rust, rustc -O), where one exists");
+    char *rust = hlb_fmt("%s/peers/rust", build);
+    v = add(&l, "rust", rust, "idiomatic safe Rust peer (bench/peers/rust, rustc -O), where one exists");
     v->peer = 1;
     if (!has_binaries(rust))
         v->available = 0,
-        v->notice = hlb_xstrdup("rustc not found when building (apt-get install rustc, then make): rust-box skipped");
+        v->notice = hlb_xstrdup("rustc not found when building (apt-get install rustc, then make): rust skipped");
     free(rust);
     free(manual);
     free(gc);
