@@ -9,6 +9,8 @@
 **
 **   peer_alloc(n)         zeroed memory that may hold pointers (calloc / GC_MALLOC)
 **   peer_alloc_atomic(n)  zeroed memory that holds no pointers (calloc / GC_MALLOC_ATOMIC + memset)
+**   peer_alloc_raw(n)     uninitialised memory that holds no pointers (malloc / GC_MALLOC_ATOMIC),
+**                         for buffers the program fills before reading
 **   peer_realloc(p, n)    realloc / GC_REALLOC (new bytes are not zeroed)
 **   peer_free(p)          free / nothing
 **   PEER_FREES            1 when frees run (a type-specific free function may skip its walk when 0)
@@ -39,6 +41,7 @@ static inline void *peer_alloc_atomic(size_t n) {
     /* GC_MALLOC_ATOMIC does not clear: the peers rely on zeroed memory as calloc gives it. */
     return memset(peer_check(GC_MALLOC_ATOMIC(n), n), 0, n);
 }
+static inline void *peer_alloc_raw(size_t n) { return peer_check(GC_MALLOC_ATOMIC(n), n); }
 static inline void *peer_realloc(void *p, size_t n) { return peer_check(GC_REALLOC(p, n), n); }
 static inline void peer_free(void *p) { (void)p; }
 #else
@@ -46,6 +49,7 @@ static inline void peer_free(void *p) { (void)p; }
 #define peer_init() ((void)0)
 static inline void *peer_alloc(size_t n) { return peer_check(calloc(1, n), n); }
 static inline void *peer_alloc_atomic(size_t n) { return peer_check(calloc(1, n), n); }
+static inline void *peer_alloc_raw(size_t n) { return peer_check(malloc(n), n); }
 static inline void *peer_realloc(void *p, size_t n) { return peer_check(realloc(p, n), n); }
 static inline void peer_free(void *p) { free(p); }
 #endif
