@@ -82,7 +82,10 @@ fn main() {
             c = q.len() as u64; // the producer is done: drain
         }
         for _ in 0..c {
-            let Some(m) = q.pop_front() else { break };
+            let m = match q.pop_front() {
+                Some(m) => m,
+                None => break,
+            };
             match m.check(consumed) {
                 Some(h) => sum = mix(sum, h),
                 None => {
