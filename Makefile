@@ -23,7 +23,7 @@ CFLAGS   ?=
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 B        := build
 PREFIX   ?= /usr/local
-RUNTIMES := manual gc owned
+RUNTIMES := manual gc owned owned-fast owned-off
 
 # Core dependencies: installed (as root) or named by tools/deps.sh before anything is built.
 DEPS_OK := $(shell tools/deps.sh core >&2 && echo yes)
@@ -39,10 +39,15 @@ CRIT_LIBS   := $(shell pkg-config --libs criterion)
 RT_DEF_manual := -DHL_RUNTIME_MANUAL
 RT_DEF_gc     := -DHL_RUNTIME_GC
 RT_DEF_owned  := -DHL_RUNTIME_OWNED
+# The owned runtime's check levels (docs/design.md, "Check levels"): the same sources, less work.
+RT_DEF_owned-fast := -DHL_RUNTIME_OWNED -DHL_OWNED_FAST
+RT_DEF_owned-off  := -DHL_RUNTIME_OWNED -DHL_OWNED_OFF
 RT_COMMON     := runtimes/common.c $(wildcard runtimes/shared_*.c)
 RT_SRC_manual := runtimes/manual.c $(RT_COMMON)
 RT_SRC_gc     := runtimes/gc.c $(RT_COMMON)
 RT_SRC_owned  := $(wildcard runtimes/owned*.c) $(RT_COMMON)
+RT_SRC_owned-fast := $(RT_SRC_owned)
+RT_SRC_owned-off  := $(RT_SRC_owned)
 RT_LIBS_gc    := $(GC_LIBS)
 HEADERS       := include/heaplab.h $(wildcard include/heaplab/*.h runtimes/*.h)
 
@@ -106,7 +111,7 @@ PCFILES := $(foreach rt,$(RUNTIMES),$(B)/pkgconfig/heaplab-$(rt).pc)
 
 # ---- tests ----------------------------------------------------------------------------------
 # tests/rt_*.c       built once per runtime (normal, and sanitized for manual and owned)
-# tests/owned_*.c    built for owned only (normal and sanitized)
+# tests/owned_*.c    built for owned (normal and sanitized) and owned-fast
 # tests/*.mk         further suites (driver, safety), each fragment adds to TEST_BINS
 RT_TESTS    := $(basename $(notdir $(wildcard tests/rt_*.c)))
 OWNED_TESTS := $(basename $(notdir $(wildcard tests/owned_*.c)))
@@ -117,14 +122,14 @@ define TEST_RULES
 # $(1) runtime, $(2) out dir, $(3) lib dir, $(4) variant
 $(2)/%-$(1): tests/%.c $$(TEST_SUPPORT) $$(TEST_SUPPORT_H) $(3)/libheaplab-$(1).a
 	@mkdir -p $$(@D)
-	$$(CC) $$(call rt_cflags,$(1),$(4)) -Itests/support $$(CRIT_CFLAGS) $$< $$(TEST_SUPPORT) -o $$@ $(3)/libheaplab-$(1).a $$(RT_LIBS_$(1)) $$(CRIT_LIBS) -lm
+	$$(CC) $$(call rt_cflags,$(1),$(4)) -DHL_TEST_RUNTIME='"$(1)"' -Itests/support $$(CRIT_CFLAGS) $$< $$(TEST_SUPPORT) -o $$@ $(3)/libheaplab-$(1).a $$(RT_LIBS_$(1)) $$(CRIT_LIBS) -lm
 endef
 $(foreach rt,$(RUNTIMES),$(eval $(call TEST_RULES,$(rt),$(B)/tests,$(B)/lib,)))
 $(foreach rt,manual owned,$(eval $(call TEST_RULES,$(rt),$(B)/tests/san,$(B)/san/lib,san)))
 
 TEST_BINS := $(foreach t,$(RT_TESTS),$(foreach rt,$(RUNTIMES),$(B)/tests/$(t)-$(rt)) \
                 $(foreach rt,manual owned,$(B)/tests/san/$(t)-$(rt))) \
-             $(foreach t,$(OWNED_TESTS),$(B)/tests/$(t)-owned $(B)/tests/san/$(t)-owned)
+             $(foreach t,$(OWNED_TESTS),$(B)/tests/$(t)-owned $(B)/tests/$(t)-owned-fast $(B)/tests/san/$(t)-owned)
 
 # Suites contributed by other parts of the tree (driver, safety) add to TEST_BINS and ALL.
 ALL := $(LIBS) $(PROG_BINS) $(FAULT_BINS) $(PCFILES)

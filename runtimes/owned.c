@@ -112,7 +112,7 @@ static uint32_t type_id(const hl_type *t) {
 
 /* ---- lifetime of the runtime ------------------------------------------------------------ */
 
-const char *hl_runtime_name(void) { return "owned"; }
+const char *hl_runtime_name(void) { return HL__OLEVEL == 2 ? "owned" : HL__OLEVEL == 1 ? "owned-fast" : "owned-off"; }
 bool hl__orunning(void) { return running; }
 
 void hl_init(void) {
@@ -176,7 +176,7 @@ size_t hl_shutdown(void) {
 ** previous, dropped object goes to the graveyard first, for diagnostics. */
 static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_site) {
     hl__oslot *s = &hl__orun.slots[i];
-    if (s->gen) hl__ograve_bury(i, s);
+    if (HL__OLEVEL >= 2 && s->gen) hl__ograve_bury(i, s);   /* only notes read the graveyard */
     s->gen++;   /* even (vacant) -> odd (live) */
     s->borrow = 0;
     s->tid = (uint16_t)tid;
@@ -218,7 +218,7 @@ static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
     size_t cls = s->tid > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
     hl__count_free(bytes);
     s->gen++;   /* odd -> even */
-    s->event = drop_site;
+    if (HL__OLEVEL >= 2) s->event = drop_site;
     if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {
         block_free(s, bytes);
         s->obj = NULL;
@@ -253,7 +253,7 @@ hl_ref hl__new(const hl_type *t, const hl_site *at) {
         i = slot_take();
     }
     hl__count_alloc(t->size);
-    return slot_fill(i, type_id(t), obj, hl__osite(at));
+    return slot_fill(i, type_id(t), obj, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
 }
 
 static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
@@ -264,7 +264,7 @@ static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
     if (!blk) hl__out_of_memory(bytes, kind->name, at);
     blk[0] = n;
     hl__count_alloc(bytes);
-    return slot_new(tid, blk + 1, hl__osite(at));
+    return slot_new(tid, blk + 1, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, at); }
@@ -285,7 +285,7 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     hl_ref fresh = slot_new(moved.tid, moved.obj, moved.alloc);
     uint32_t fi = (uint32_t)fresh.bits;
     hl__oslot *f = &hl__orun.slots[fi];
-    f->event = hl__osite(at);
+    HL__OREMEMBER(f->event, at);
     s = &hl__orun.slots[old];   /* slot_new may have moved the table */
     s->gen = HL__OGEN_FORWARDED;
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
@@ -309,13 +309,13 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
 ** Each handle is checked when it is reached: owned fields must hold live, unborrowed
 ** objects. */
 static void drop_tree(hl_ref r, const hl_site *at) {
-    hl__osite_id site = at ? hl__osite(at) : HL__SITE_SCOPE_END;
+    hl__osite_id site = HL__OLEVEL < 2 ? HL__SITE_NONE : at ? hl__osite(at) : HL__SITE_SCOPE_END;
     size_t base = worklist.len;
     hl__worklist_push(&worklist, r);
     while (worklist.len > base) {
         hl_ref h = worklist.items[--worklist.len];
         hl__oslot *s = hl__olive(h);
-        if (HL__UNLIKELY(!s || s->borrow != 0)) hl__ofail(h, NULL, HL__OP_DROP, 0, at);
+        if (HL__OLEVEL > 0 && HL__UNLIKELY(!s || s->borrow != 0)) hl__ofail(h, NULL, HL__OP_DROP, 0, at);
         if (s->tid > HL__TID_REFS) {
             const hl_type *t = hl__orun.types[s->tid];
             hl__worklist_push_owned(&worklist, s->obj, t->refs, t->nrefs);
@@ -344,7 +344,7 @@ void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     hl_ref v = *r;
     hl__oslot *s = hl__olive(v);
-    if (!s || s->tid > HL__TID_REFS || s->borrow != 0) hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
+    if (HL__OLEVEL > 0 && (!s || s->tid > HL__TID_REFS || s->borrow != 0)) hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
     if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
         v = *r = hl__omove_slow(r, at);
         s = hl__olive(v);
@@ -368,8 +368,8 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     s->obj = blk + 1;
     hl__count_resize(old * es, bytes);
     /* A resize is a move into *r: older copies of the handle are stale. */
-    s->gen += 2;
-    s->event = hl__osite(at);
+    if (HL__OLEVEL > 0) s->gen += 2;
+    HL__OREMEMBER(s->event, at);
     *r = (hl_ref){(uint64_t)s->gen << 32 | i};
 }
 

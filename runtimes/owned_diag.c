@@ -2,7 +2,7 @@
 ** owned_diag.c: why did a checked call fail? The owned runtime's diagnostics.
 **
 ** Fast paths (heaplab/owned_fast.h) only know that a check failed; this file works out which
-** rule of DESIGN.md was broken, from the object's *current* state, and prints the block:
+** rule of docs/design.md was broken, from the object's *current* state, and prints the block:
 **
 **   heaplab: error: use of moved value
 **     --> programs/faults/use_after_move.c:31
@@ -63,9 +63,10 @@ static const hl__oslot *grave_find(uint32_t idx, uint32_t gen) {
     return NULL;
 }
 
+/* Site notes exist only at the level that remembers sites (owned, not owned-fast). */
 static void note_site(const char *what, uint32_t id) {
     const hl_site *site = hl__osite_get(id);
-    if (!site) return;
+    if (HL__OLEVEL < 2 || !site) return;
     if (id == HL__SITE_SCOPE_END)
         hl__note("%s at the end of its scope", what);
     else
@@ -73,6 +74,7 @@ static void note_site(const char *what, uint32_t id) {
 }
 
 static void note_alloc_of(uint16_t tid, hl__osite_id alloc) {
+    if (HL__OLEVEL < 2) return;
     const hl_site *site = hl__osite_get(alloc);
     const char *name = hl__orun.types[tid]->name;
     if (site)
@@ -222,7 +224,9 @@ static int by_count_desc(const void *a, const void *b) {
 
 void hl__oreport_leaks(size_t count, size_t bytes) {
     fflush(stdout);
-    fprintf(stderr, "heaplab: warning: %zu objects (%zu bytes) leaked\n", count, bytes);
+    fprintf(stderr, "heaplab: warning: %zu object%s (%zu byte%s) leaked\n", count, count == 1 ? "" : "s", bytes,
+            bytes == 1 ? "" : "s");
+    if (HL__OLEVEL < 2) return;   /* no allocation sites were remembered */
     /* Group live objects by (allocation site, type): a small linear-probe table. */
     size_t cap = 64, n = 0;
     leak_site *tab = calloc(cap, sizeof *tab);

@@ -30,6 +30,20 @@
 #ifndef HL_OWNED_FAST_H
 #define HL_OWNED_FAST_H
 
+/* Check levels (docs/design.md, "Check levels"), chosen when the program and its runtime
+** library are built, through pkg-config:
+**   2  owned       every check; allocation, move and drop sites remembered for the notes
+**   1  owned-fast  every check; no sites remembered (a diagnostic gives kind and -->)
+**   0  owned-off   no checks: a handle is only an index into the table (misuse is undefined)
+** The three share one slot layout; the level only removes work from the paths below. */
+#if defined(HL_OWNED_OFF)
+#define HL__OLEVEL 0
+#elif defined(HL_OWNED_FAST)
+#define HL__OLEVEL 1
+#else
+#define HL__OLEVEL 2
+#endif
+
 typedef struct hl__oslot {
     uint32_t gen;     /* odd: live with this generation; even: vacant */
     int16_t  borrow;  /* 0 free, > 0 shared borrows, -1 exclusive */
@@ -78,9 +92,17 @@ static inline hl__osite_id hl__osite(const hl_site *at) {
     return HL__LIKELY(at->id) ? (hl__osite_id)at->id : hl__osite_intern((hl_site *)at);
 }
 
-/* The slot of r if r is a valid handle to a live object, else NULL. */
+/* Remember where an event happened, at the level that keeps sites. */
+#define HL__OREMEMBER(field, at)                                                           \
+    do {                                                                                   \
+        if (HL__OLEVEL >= 2) (field) = hl__osite(at);                                      \
+    } while (0)
+
+/* The slot of r if r is a valid handle to a live object, else NULL. owned-off trusts the
+** handle: its slot, unchecked. */
 static inline hl__oslot *hl__olive(hl_ref r) {
     uint32_t i = (uint32_t)r.bits;
+    if (HL__OLEVEL == 0) return &hl__orun.slots[i];
     if (HL__LIKELY(i < hl__orun.nslots)) {
         hl__oslot *s = &hl__orun.slots[i];
         if (HL__LIKELY(s->gen == (uint32_t)(r.bits >> 32))) return s;
@@ -134,9 +156,13 @@ static inline void hl__release_write(hl__guard *g) {
     if (HL__LIKELY(g->idx < hl__orun.nslots)) hl__orun.slots[g->idx].borrow = 0;
 }
 
+#if HL__OLEVEL == 0
+#define HL__BORROW(acquire, release, PT, name, ref, t, g) PT name = (PT)hl__olive(ref)->obj
+#else
 #define HL__BORROW(acquire, release, PT, name, ref, t, g)                                  \
     __attribute__((cleanup(release))) hl__guard g = acquire((ref), (t), HL__SITE);         \
     PT name = (PT)g.ptr
+#endif
 #define HL__READ_AS(PT, name, ref, t)                                                      \
     HL__BORROW(hl__borrow_read, hl__release_read, PT, name, ref, t, HL__CAT(hl__g, __COUNTER__))
 #define HL__WRITE_AS(PT, name, ref, t)                                                     \
@@ -153,10 +179,14 @@ static inline void hl__release_write(hl__guard *g) {
 
 static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
     hl_ref r = *from;
+    if (HL__OLEVEL == 0) {   /* no generations to bump: the handle moves as it is */
+        *from = HL_NULL;
+        return r;
+    }
     hl__oslot *s = hl__olive(r);
     if (HL__LIKELY(s && s->borrow == 0 && s->gen < HL__OGEN_MAX)) {
         s->gen += 2;
-        s->event = hl__osite(at);
+        HL__OREMEMBER(s->event, at);
         from->bits = r.bits | HL__OMOVED;
         return (hl_ref){r.bits + (2ULL << 32)};
     }
@@ -167,20 +197,20 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
 
 static inline size_t hl__len(hl_ref buf, const hl_site *at) {
     hl__oslot *s = hl__olive(buf);
-    if (HL__LIKELY(s && s->tid <= HL__TID_REFS)) return hl__obuf_len(s->obj);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid <= HL__TID_REFS)) return hl__obuf_len(s->obj);
     hl__ofail(buf, NULL, HL__OP_LEN, 0, at);
 }
 
 static inline uint8_t hl__byte(hl_ref b, size_t i, const hl_site *at) {
     hl__oslot *s = hl__olive(b);
-    if (HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
         return ((const uint8_t *)s->obj)[i];
     hl__ofail(b, &hl__bytes_type, HL__OP_GET, i, at);
 }
 
 static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at) {
     hl__oslot *s = hl__olive(b);
-    if (HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow == 0 && i < hl__obuf_len(s->obj))) {
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow == 0 && i < hl__obuf_len(s->obj))) {
         ((uint8_t *)s->obj)[i] = v;
         return;
     }
@@ -189,14 +219,14 @@ static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at
 
 static inline hl_ref hl__ref_at(hl_ref r, size_t i, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
-    if (HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
         return ((const hl_ref *)s->obj)[i];
     hl__ofail(r, &hl__refs_type, HL__OP_GET, i, at);
 }
 
 static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
-    if (HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow == 0 && i < hl__obuf_len(s->obj)))
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow == 0 && i < hl__obuf_len(s->obj)))
         return (hl_ref *)s->obj + i;
     hl__ofail(r, &hl__refs_type, HL__OP_SLOT, i, at);
 }
