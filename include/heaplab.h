@@ -18,7 +18,7 @@
 ** borrows, or one exclusive borrow, like RefCell. Copying an hl_ref by assignment makes a
 ** non-owning copy; it stays usable until the object is next moved, resized or dropped.
 **
-** Owned runtime errors (see DESIGN.md for the full rules; the kind reflects the object's
+** Owned runtime errors (see docs/design.md for the full rules; the kind reflects the object's
 ** current state):
 **   null handle               borrowing, resizing or indexing HL_NULL
 **   use of moved value        a moved-out variable, or a copy older than the last move/resize
@@ -34,7 +34,7 @@
 ** away, and indexing past the end through a raw borrowed pointer (use the checked
 ** accessors). Rust's compiler rejects these; a C library cannot.
 **
-** Where DESIGN.md is silent heaplab does what Rust does; those choices are marked "(Rust)".
+** Where docs/design.md is silent heaplab does what Rust does; those choices are marked "(Rust)".
 **
 ** Objects are 8-byte aligned (enough for every scalar type up to 8 bytes; types that need
 ** 16-byte alignment are not supported). The runtimes are single-threaded.

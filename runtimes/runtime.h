@@ -2,7 +2,7 @@
 ** runtime.h: what the three runtimes share, private to runtimes/.
 **
 ** - statistics counters and their update helpers (hl_get_stats reads them);
-** - fatal diagnostics in the DESIGN.md format (a block on stderr, exit status 101);
+** - fatal diagnostics in the format of docs/design.md (a block on stderr, exit status 101);
 ** - the built-in descriptors of bytes and refs buffers;
 ** - the iterative drop worklist (a growable stack of handles).
 */

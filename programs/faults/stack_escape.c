@@ -4,7 +4,7 @@
 ** The bug: make_table fills a local array and returns its address (laundered through a
 ** volatile, because the compiler rejects `return table;` and would return NULL instead);
 ** after another call has reused that stack space, the caller reads the table (the loop
-** marked FAULT). No heaplab call is involved: no runtime can see it (DESIGN.md: Rust's
+** marked FAULT). No heaplab call is involved: no runtime can see it (docs/design.md: Rust's
 ** compiler sees it, a C library cannot).
 **
 ** Expected:

@@ -1,4 +1,4 @@
-/* An "outside" program: written only from DESIGN.md, built with nothing but
+/* An "outside" program: written only from docs/design.md, built with nothing but
 ** `cc list_sum.c $(pkg-config --cflags --libs heaplab-<runtime>)` (tools/check-pkgconfig.sh).
 ** It builds a linked list, sums it through borrows, moves it into a refs buffer and drops
 ** everything; it prints the same line on every runtime. */

@@ -6,7 +6,7 @@
 **    the right diagnostic without ending the test process;
 **  - "marks": line numbers recorded by the child (HL_MARK(k) on the same line as a call)
 **    in memory shared with the parent, so the parent can check `--> file:line` exactly;
-**  - line-oriented text matching for diagnostics in the DESIGN.md format.
+**  - line-oriented text matching for diagnostics in the format of docs/design.md.
 **
 ** Nothing here names a runtime; it only needs POSIX.
 */
