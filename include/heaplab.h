@@ -191,7 +191,11 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 ** ---------------------------------------------------------------------------------------- */
 
 /* Counters since hl_init. Fields a runtime cannot know are 0 (gc does not see frees; manual
-** and owned have no collections or GC heap). */
+** and owned have no collections or GC heap). Objects are always counted; the byte fields
+** (bytes_allocated, peak_live_bytes) only when statistics are requested, that is when the
+** environment variable HEAPLAB_STATS exists when hl_init runs (an empty value requests the
+** counts without a file), and are 0 otherwise: keeping them costs every allocation and free
+** a few instructions, which a timed run should not pay. */
 typedef struct hl_stats {
     uint64_t allocations;      /* objects and buffers created */
     uint64_t frees;            /* objects and buffers freed (manual, owned) */
@@ -264,13 +268,53 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 #define HL__OFF_15(T, a, ...) HL__OFF(T, a) HL__OFF_14(T, __VA_ARGS__)
 #define HL__OFF_16(T, a, ...) HL__OFF(T, a) HL__OFF_15(T, __VA_ARGS__)
 
+/* Counters behind hl_get_stats, updated inline by every runtime's allocation paths.
+** Object counts are always kept (hl_shutdown's leak count comes from them); byte totals only
+** when statistics were requested (hl__count_bytes, see hl_stats), so that a timed run pays
+** one predictable branch for them instead of the bookkeeping. live_bytes is the running
+** payload total that peak_live_bytes tracks; runtimes that cannot see frees (gc) leave frees
+** and live_bytes alone. */
+typedef struct hl__counters {
+    uint64_t allocations, frees, bytes_allocated, live_bytes, peak_live_bytes;
+} hl__counters;
+extern hl__counters hl__count;
+extern bool hl__count_bytes;
+
+static inline void hl__count_alloc(size_t bytes) {
+    hl__count.allocations++;
+    if (HL__UNLIKELY(hl__count_bytes)) {
+        hl__count.bytes_allocated += bytes;
+        hl__count.live_bytes += bytes;
+        if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
+    }
+}
+
+static inline void hl__count_free(size_t bytes) {
+    hl__count.frees++;
+    if (HL__UNLIKELY(hl__count_bytes)) hl__count.live_bytes -= bytes;
+}
+
+/* A buffer grew or shrank from old_bytes to new_bytes of payload. */
+static inline void hl__count_resize(size_t old_bytes, size_t new_bytes) {
+    if (!hl__count_bytes) return;
+    if (new_bytes > old_bytes) {
+        hl__count.bytes_allocated += new_bytes - old_bytes;
+        hl__count.live_bytes += new_bytes - old_bytes;
+        if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
+    } else {
+        hl__count.live_bytes -= old_bytes - new_bytes;
+    }
+}
+
+/* "heaplab: error: out of memory allocating N bytes for T", exit 101 (the runtimes' common.c). */
+HL__NORETURN HL__COLD void hl__out_of_memory(size_t bytes, const char *what, const hl_site *at);
+
 /* The API calls take the caller's location; the macros below pass it. Each runtime defines
-** the hl__ functions (or inline versions of them, in its fast-path header). */
-hl_ref hl__new(const hl_type *t, const hl_site *at);
+** the hl__ functions, out of line or inline in its fast-path header (hl__new and hl__drop are
+** declared there, since manual and gc define them inline). */
 hl_ref hl__new_bytes(size_t n, const hl_site *at);
 hl_ref hl__new_refs(size_t n, const hl_site *at);
 void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
-void   hl__drop(hl_ref *r, const hl_site *at);
 
 #define hl_new(t) hl__new((t), HL__SITE)
 #define hl_new_bytes(n) hl__new_bytes((n), HL__SITE)

@@ -12,6 +12,7 @@ const hl_type hl__bytes_type = {"bytes", 1, 0, NULL};
 const hl_type hl__refs_type = {"refs", sizeof(hl_ref), 0, NULL};
 
 hl__counters hl__count;
+bool hl__count_bytes;
 
 /* ---- statistics ------------------------------------------------------------------------ */
 
@@ -23,7 +24,8 @@ void hl__start(void) {
     static bool registered;
     hl__signals_install();
     memset(&hl__count, 0, sizeof hl__count);
-    stats_pending = getenv("HEAPLAB_STATS") != NULL;
+    hl__count_bytes = getenv("HEAPLAB_STATS") != NULL;
+    stats_pending = hl__count_bytes;
     if (stats_pending && !registered) {
         registered = true;
         atexit(stats_at_exit);

@@ -28,10 +28,12 @@
 
 /* Bytes before the payload: a typed object's descriptor (manual only), a buffer's length
 ** and kind. */
-#define DIRECT_OBJ_HDR (DIRECT_DROP_FREES ? sizeof(const hl_type *) : 0)
+#define DIRECT_OBJ_HDR HL__DIRECT_OBJ_HDR
 #define DIRECT_BUF_HDR (sizeof(size_t) + sizeof(const hl_type *))
 
+#if DIRECT_DROP_FREES
 static hl__worklist direct_worklist;
+#endif
 
 static hl_ref direct_buf_new(const hl_type *kind, size_t n, const hl_site *at) {
     size_t bytes = hl__size(n, hl__elem_size(kind), 0, kind->name, at);
@@ -43,48 +45,55 @@ static hl_ref direct_buf_new(const hl_type *kind, size_t n, const hl_site *at) {
     return (hl_ref){(uintptr_t)(blk + 2)};
 }
 
-hl_ref hl__new(const hl_type *t, const hl_site *at) {
-    char *blk = direct_alloc(hl__size(1, t->size, DIRECT_OBJ_HDR, t->name, at), false);
-    if (!blk) hl__out_of_memory(t->size, t->name, at);
-    if (DIRECT_OBJ_HDR) *(const hl_type **)blk = t;
-    hl__count_alloc(t->size);
-    return (hl_ref){(uintptr_t)(blk + DIRECT_OBJ_HDR)};
-}
-
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(&hl__bytes_type, n, at); }
 hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(&hl__refs_type, n, at); }
 
-/* Free one object or buffer, pushing what it owns onto the worklist first. */
-static void direct_free_one(hl_ref r) {
+/* ---- drop glue ---------------------------------------------------------------------------
+** A type-specific free walks the tree recursively; so does this, while the recursion is
+** shallow (DIRECT_DROP_DEPTH frames), and hands deeper subtrees to the worklist, so that a
+** list of millions costs heap, not stack. Owned fields drop in declaration order, elements
+** first to last. gc never frees, so it has no drop glue. */
+#if DIRECT_DROP_FREES
+#define DIRECT_DROP_DEPTH 256
+
+static void direct_drop_one(hl_ref r, unsigned depth);
+
+static inline void direct_drop_child(hl_ref c, unsigned depth) {
+    if (hl_is_null(c)) return;
+    if (HL__LIKELY(depth < DIRECT_DROP_DEPTH))
+        direct_drop_one(c, depth + 1);
+    else
+        hl__worklist_push(&direct_worklist, c);
+}
+
+static void direct_drop_one(hl_ref r, unsigned depth) {
     const hl_type *t = hl__type_of(r);
     char *p = hl__ptr(r);
-    if (t == &hl__refs_type) {
-        hl__worklist_push_owned(&direct_worklist, p, NULL, hl__buf_len(r));
-        hl__count_free(hl__buf_len(r) * sizeof(hl_ref));
-        direct_free(p - DIRECT_BUF_HDR);
-    } else if (t == &hl__bytes_type) {
+    if (t == &hl__bytes_type) {
         hl__count_free(hl__buf_len(r));
         direct_free(p - DIRECT_BUF_HDR);
+    } else if (t == &hl__refs_type) {
+        size_t n = hl__buf_len(r);
+        for (size_t k = 0; k < n; k++) direct_drop_child(((const hl_ref *)p)[k], depth);
+        hl__count_free(n * sizeof(hl_ref));
+        direct_free(p - DIRECT_BUF_HDR);
     } else {
-        hl__worklist_push_owned(&direct_worklist, p, t->refs, t->nrefs);
+        for (size_t k = 0; k < t->nrefs; k++) direct_drop_child(*(const hl_ref *)(p + t->refs[k]), depth);
         hl__count_free(t->size);
         direct_free(p - DIRECT_OBJ_HDR);
     }
-}
-
-/* Iterative drop: the worklist replaces recursion, so depth costs heap, not stack. */
-static void direct_drop_tree(hl_ref root) {
-    size_t base = direct_worklist.len;
-    hl__worklist_push(&direct_worklist, root);
-    while (direct_worklist.len > base) direct_free_one(direct_worklist.items[--direct_worklist.len]);
 }
 
 void hl__drop(hl_ref *r, const hl_site *at) {
     (void)at;
     hl_ref v = *r;
     *r = HL_NULL;
-    if (DIRECT_DROP_FREES && !hl_is_null(v)) direct_drop_tree(v);
+    if (hl_is_null(v)) return;
+    size_t base = direct_worklist.len;
+    direct_drop_one(v, 0);
+    while (direct_worklist.len > base) direct_drop_one(direct_worklist.items[--direct_worklist.len], 0);
 }
+#endif
 
 void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 

@@ -16,12 +16,10 @@
 
 #include <gc.h>
 
-/* From this size on a block is allocated with the _ignore_off_page variants. */
-#define GC_LARGE_BLOCK (64 * 1024)
 
 static inline void *direct_alloc(size_t n, bool pointer_free) {
-    if (!pointer_free) return n < GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
-    void *p = n < GC_LARGE_BLOCK ? GC_MALLOC_ATOMIC(n) : GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(n);
+    if (!pointer_free) return n < HL__GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
+    void *p = n < HL__GC_LARGE_BLOCK ? GC_MALLOC_ATOMIC(n) : GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(n);
     if (p) memset(p, 0, n);
     return p;
 }

@@ -16,36 +16,8 @@
 /* Exit status of a violation or an unrecoverable error: Rust's panic status. */
 #define HL_EXIT_PANIC 101
 
-/* Counters behind hl_get_stats. live_bytes is the running payload total that peak_live_bytes
-** tracks; runtimes that cannot see frees (gc) leave frees and live_bytes alone. */
-typedef struct hl__counters {
-    uint64_t allocations, frees, bytes_allocated, live_bytes, peak_live_bytes;
-} hl__counters;
-
-extern hl__counters hl__count;
-
-static inline void hl__count_alloc(size_t bytes) {
-    hl__count.allocations++;
-    hl__count.bytes_allocated += bytes;
-    hl__count.live_bytes += bytes;
-    if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
-}
-
-static inline void hl__count_free(size_t bytes) {
-    hl__count.frees++;
-    hl__count.live_bytes -= bytes;
-}
-
-/* A buffer grew or shrank by delta payload bytes. */
-static inline void hl__count_resize(size_t old_bytes, size_t new_bytes) {
-    if (new_bytes > old_bytes) {
-        hl__count.bytes_allocated += new_bytes - old_bytes;
-        hl__count.live_bytes += new_bytes - old_bytes;
-        if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
-    } else {
-        hl__count.live_bytes -= old_bytes - new_bytes;
-    }
-}
+/* The counters behind hl_get_stats (hl__count, hl__count_alloc, ...) are declared in
+** heaplab.h's implementation section: the inline allocation paths update them. */
 
 /* Report stack overflow as a diagnostic (shared_signals.c); hl__start calls it. */
 void hl__signals_install(void);
@@ -70,8 +42,6 @@ void hl__panic_begin(const char *kind, const hl_site *at);
 void hl__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 HL__NORETURN void hl__panic_end(void);
 
-/* "heaplab: error: out of memory allocating N bytes for T", exit 101. */
-HL__NORETURN HL__COLD void hl__out_of_memory(size_t bytes, const char *what, const hl_site *at);
 
 /* Overflow-checked size arithmetic for allocation requests: a*b + c, or out of memory. */
 size_t hl__size(size_t a, size_t b, size_t c, const char *what, const hl_site *at);

@@ -49,8 +49,11 @@ static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 
 /* gc does not see frees: frees, live_objects and peak_live_bytes are 0 there by contract. */
 static bool sees_frees(void) { return !rt_is("gc"); }
 
+/* Every test starts a fresh runtime with byte statistics requested (HEAPLAB_STATS present,
+** empty: counts without a file). */
 static void fresh(void) {
     hl_shutdown();
+    cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
     hl_init();
 }
 
@@ -838,6 +841,21 @@ Test(conformance, stats_count_what_they_say) {
         cr_assert_eq(s.live_objects, 0);
         cr_assert_eq(s.peak_live_bytes, 296, "the peak is a high-water mark");
     }
+    finish();
+}
+
+Test(conformance, stats_bytes_only_when_requested) {
+    hl_shutdown();
+    cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
+    hl_init();
+    hl_ref a = node_new(1), b = hl_new_bytes(100);
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 2, "objects are counted even without HEAPLAB_STATS");
+    cr_assert_eq(s.bytes_allocated, 0, "byte totals are kept only when statistics are requested");
+    cr_assert_eq(s.peak_live_bytes, 0);
+    hl_drop(&a);
+    hl_drop(&b);
+    if (sees_frees()) cr_assert_eq(hl_get_stats().frees, 2);
     finish();
 }
 

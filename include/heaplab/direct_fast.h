@@ -19,6 +19,41 @@
 
 #include <string.h>
 
+/* The typed-object allocator, inline so that the descriptor's constant size folds into the
+** call: manual's calloc plus the descriptor word its drop glue reads, or gc's GC_MALLOC with
+** no header at all (the collector needs no drop glue). Blocks of 64 KiB and more use Boehm's
+** _ignore_off_page variant: a handle always points near the block's start. */
+#if defined(HL_RUNTIME_MANUAL)
+#include <stdlib.h>
+#define HL__DIRECT_OBJ_HDR sizeof(const hl_type *)
+static inline void *hl__direct_obj_alloc(size_t n) { return calloc(1, n); }
+#else
+#include <gc.h>
+#define HL__DIRECT_OBJ_HDR 0
+#define HL__GC_LARGE_BLOCK (64 * 1024)
+static inline void *hl__direct_obj_alloc(size_t n) {
+    return n < HL__GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
+}
+#endif
+
+static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
+    char *blk = (char *)hl__direct_obj_alloc(HL__DIRECT_OBJ_HDR + t->size);
+    if (HL__UNLIKELY(!blk)) hl__out_of_memory(t->size, t->name, at);
+    if (HL__DIRECT_OBJ_HDR) *(const hl_type **)blk = t;
+    hl__count_alloc(t->size);
+    return (hl_ref){(uintptr_t)(blk + HL__DIRECT_OBJ_HDR)};
+}
+
+/* manual frees (out of line: the drop glue); gc only forgets, inline. */
+#if defined(HL_RUNTIME_MANUAL)
+void hl__drop(hl_ref *r, const hl_site *at);
+#else
+static inline void hl__drop(hl_ref *r, const hl_site *at) {
+    (void)at;
+    *r = HL_NULL;
+}
+#endif
+
 static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
 
 static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }

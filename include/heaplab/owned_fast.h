@@ -81,6 +81,9 @@ typedef enum hl__oop {
 ** borrows and element access; index: for element access. Fast paths call it only when a
 ** check failed, so it never returns. Moves have their own slow path, which also handles the
 ** legal cases the fast path declines (moving HL_NULL, relocating an old slot's object). */
+hl_ref hl__new(const hl_type *t, const hl_site *at);
+void   hl__drop(hl_ref *r, const hl_site *at);
+
 HL__NORETURN HL__COLD void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index,
                                      const hl_site *at);
 HL__COLD hl_ref hl__omove_slow(hl_ref *from, const hl_site *at);
