@@ -4,7 +4,8 @@
 #   make            build everything into build/
 #   make test       all test suites (also under AddressSanitizer + UBSan)
 #   make bench      the benchmark matrix (results in results/)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local     (DESTDIR too); make uninstall PREFIX=... removes it
+#   make help       every target
 #
 # Layout of build/:
 #   build/<rt>/<program>           program built for runtime rt (manual, gc, owned)
@@ -25,7 +26,13 @@ B        := build
 PREFIX   ?= /usr/local
 RUNTIMES := manual gc owned owned-fast owned-off
 
-# Core dependencies: installed (as root) or named by tools/deps.sh before anything is built.
+# Core dependencies: installed (as root) or named by tools/deps.sh before anything is built,
+# unless every goal is one that builds nothing.
+NOBUILD_GOALS := clean help uninstall
+ifeq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
+NOBUILD := yes
+endif
+ifneq ($(NOBUILD),yes)
 DEPS_OK := $(shell tools/deps.sh core >&2 && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(error missing core packages: see the message above)
@@ -34,6 +41,7 @@ GC_CFLAGS := $(shell pkg-config --cflags bdw-gc)
 GC_LIBS   := $(shell pkg-config --libs bdw-gc)
 CRIT_CFLAGS := $(shell pkg-config --cflags criterion)
 CRIT_LIBS   := $(shell pkg-config --libs criterion)
+endif
 
 # ---- runtimes -------------------------------------------------------------------------------
 RT_DEF_manual := -DHL_RUNTIME_MANUAL
@@ -136,28 +144,47 @@ ALL := $(LIBS) $(PROG_BINS) $(FAULT_BINS) $(PCFILES)
 -include bench/*.mk bench/peers/*.mk tests/*.mk
 
 # ---- targets --------------------------------------------------------------------------------
-.PHONY: all test bench install clean san
+.PHONY: all test bench install uninstall clean san help
 all: $(ALL)
 
 san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
 
 # Every suite runs even when one fails; the target fails if any did. Criterion prints each
 # suite's "Synthesis" line on stderr, which CI reads. check-pkgconfig builds an outside
-# program against each runtime through pkg-config, in-tree and after `make install`.
+# program against each runtime through pkg-config, in-tree and after `make install` (and
+# checks install and uninstall); check-readme compiles and runs the README's example.
 test: all san $(TEST_BINS)
 	@status=0; tools/run-tests.sh $(TEST_BINS) || status=1; \
-	 tools/check-pkgconfig.sh || status=1; exit $$status
+	 tools/check-pkgconfig.sh $(RUNTIMES) || status=1; \
+	 tools/check-readme.sh $(RUNTIMES) || status=1; exit $$status
 
+# tools/install.sh lists what it writes in $(PREFIX)/lib/heaplab/install-manifest.txt;
+# uninstall removes exactly that.
+INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' B='$(B)' RUNTIMES='$(RUNTIMES)' \
+              PROGRAMS='$(PROGRAMS)' FAULTS='$(FAULTS)'
 install: all
-	install -d $(DESTDIR)$(PREFIX)/include/heaplab $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 include/heaplab.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 include/heaplab/*.h $(DESTDIR)$(PREFIX)/include/heaplab/
-	install -m 644 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
 	$(shell mkdir -p $(B))$(foreach rt,$(RUNTIMES),$(file >$(B)/heaplab-$(rt).pc.install,$(call PCFILE,$(rt),$(PREFIX),$(PREFIX)/include,$(PREFIX)/lib)))
-	$(foreach rt,$(RUNTIMES),install -m 644 $(B)/heaplab-$(rt).pc.install $(DESTDIR)$(PREFIX)/lib/pkgconfig/heaplab-$(rt).pc &&) true
+	@$(INSTALL_ENV) tools/install.sh install
+
+uninstall:
+	@$(INSTALL_ENV) tools/install.sh uninstall
 
 clean:
 	rm -rf $(B)
+
+help:
+	@echo 'make [all]         build every program on every runtime ($(RUNTIMES)),'
+	@echo '                   the runtime libraries, pkg-config files, the driver and the peers'
+	@echo 'make test          every test suite, also under AddressSanitizer + UBSan; the pkg-config,'
+	@echo '                   install and README checks'
+	@echo 'make san           the sanitized builds only'
+	@echo 'make bench         the benchmark matrix and the GC sweep (results/)'
+	@echo 'make safety        the safety matrix (SAFETY_ARGS="..." passes options)'
+	@echo 'make install       headers, libraries, pkg-config files, build/heaplab and the programs'
+	@echo '                   it runs, docs; PREFIX=$(PREFIX), DESTDIR respected'
+	@echo 'make uninstall     remove what make install wrote (same PREFIX and DESTDIR)'
+	@echo 'make clean         remove $(B)/'
+	@echo 'make help          this list'
 
 # Keep intermediate binaries make considers temporary.
 .SECONDARY:
