@@ -21,6 +21,11 @@ trap 'rm -rf "$out"' EXIT
 prefix=$out/prefix
 pass=0 fail=0
 failed() { echo "pkgconfig: FAILED: $*" >&2; fail=$((fail + 1)); }
+# make, as a child of `make test`: the parent's jobserver descriptors are not passed to this
+# script, so its reference to them is dropped (the nested make then keeps its own -j).
+submake() {
+    MAKEFLAGS=$(printf '%s' "${MAKEFLAGS:-}" | sed 's/--jobserver-[a-z]*=[^ ]*//g') make -s "$@"
+}
 
 check() {   # check LABEL PKG_CONFIG_PATH RUNTIME
     local exe="$out/$1-$3" got
@@ -59,7 +64,7 @@ expected_files() {
 }
 
 for rt in "$@"; do check in-tree build/pkgconfig "$rt"; done
-if make -s install PREFIX="$prefix" >/dev/null; then
+if submake install PREFIX="$prefix" >/dev/null; then
     for rt in "$@"; do check installed "$prefix/lib/pkgconfig" "$rt"; done
 
     missing=0
@@ -100,7 +105,7 @@ if make -s install PREFIX="$prefix" >/dev/null; then
         echo "pkgconfig: notice: installed 'heaplab list' not checked (HEAPLAB_CHECK_INSTALLED_LIST=1 checks it)" >&2
     fi
 
-    if make -s uninstall PREFIX="$prefix" >/dev/null; then
+    if submake uninstall PREFIX="$prefix" >/dev/null; then
         if [ -e "$prefix" ]; then
             failed "make uninstall left: $(find "$prefix" | head -5 | tr '\n' ' ')"
         else
