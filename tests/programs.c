@@ -182,6 +182,25 @@ static void check_same_checksum(const char *name) {
 
 static void check_owned_clean(const char *name) { check_variant(find_case(name), "owned"); }
 
+/* The owned runtime's check levels compute the same thing with fewer checks. */
+static void check_levels(const char *name) {
+    const prog_case *c = find_case(name);
+    check_variant(c, "owned-fast");
+    check_variant(c, "owned-off");
+}
+
+/* The peers (bench/peers: plain C on malloc and on Boehm, safe Rust) print the same checksum
+** line as the API program. The Rust peers are built only where rustc is installed. */
+static void check_peers(const char *name) {
+    const prog_case *c = find_case(name);
+    check_variant(c, "peers/c");
+    check_variant(c, "peers/c+gc");
+    char rust[4096];
+    snprintf(rust, sizeof rust, "%s/peers/rust/%s", build_dir(), name);
+    if (access(rust, X_OK) != 0) cr_skip_test("rustc not installed: no Rust peer of %s to check", name);
+    check_variant(c, "peers/rust");
+}
+
 static void check_sanitized(const char *name) {
     const prog_case *c = find_case(name);
     check_variant(c, "san/manual");
@@ -220,6 +239,8 @@ static void check_args(const char *name) {
 #define PROGRAM_TESTS(prog)                                                                \
     Test(prog, checksum_manual_gc, .timeout = 60) { check_same_checksum(#prog); }           \
     Test(prog, owned_checksum_no_leaks, .timeout = 60) { check_owned_clean(#prog); }        \
+    Test(prog, owned_check_levels, .timeout = 60) { check_levels(#prog); }                 \
+    Test(prog, peers_checksum, .timeout = 60) { check_peers(#prog); }                      \
     Test(prog, sanitized_manual_owned, .timeout = 120) { check_sanitized(#prog); }          \
     Test(prog, size_argument, .timeout = 60) { check_args(#prog); }
 

@@ -13,6 +13,6 @@ $(PROGRAMS_SUITE): tests/programs.c tests/programs.mk
 	$(CC) $(WARN) $(OPT) $(CFLAGS) $(CRIT_CFLAGS) -DHL_BUILD_DIR='"$(CURDIR)/$(B)"' -DHL_SOURCE_DIR='"$(CURDIR)"' \
 		tests/programs.c -o $@ $(CRIT_LIBS)
 
-$(PROGRAMS_SUITE): | $(PROG_BINS) $(SAN_BINS)
+$(PROGRAMS_SUITE): | $(PROG_BINS) $(SAN_BINS) $(PEER_BINS)
 
 TEST_BINS += $(PROGRAMS_SUITE)

@@ -21,7 +21,7 @@ $(B)/peers/c+gc/%: bench/peers/c/%.c $(wildcard bench/peers/c/*.h) $(PROGLIB) $(
 	@mkdir -p $(@D)
 	$(CC) $(PEER_C_FLAGS) -DHL_PEER_GC $(GC_CFLAGS) $< $(PROGLIB) -o $@ $(GC_LIBS) -lm
 
-ALL += $(addprefix $(B)/peers/c/,$(PEER_C_NAMES)) $(addprefix $(B)/peers/c+gc/,$(PEER_C_NAMES))
+PEER_BINS := $(addprefix $(B)/peers/c/,$(PEER_C_NAMES)) $(addprefix $(B)/peers/c+gc/,$(PEER_C_NAMES))
 
 # Rust peers: optional (rustc from rustup or Debian's rustc package).
 PEER_RUSTC    := $(shell command -v rustc 2>/dev/null)
@@ -30,7 +30,9 @@ ifneq ($(PEER_RUSTC),)
 $(B)/peers/rust/%: bench/peers/rust/%.rs $(wildcard bench/peers/rust/common.rs)
 	@mkdir -p $(@D)
 	$(PEER_RUSTC) -O --edition 2021 -o $@ $<
-ALL += $(patsubst bench/peers/rust/%.rs,$(B)/peers/rust/%,$(PEER_RUST_SRC))
+PEER_BINS += $(patsubst bench/peers/rust/%.rs,$(B)/peers/rust/%,$(PEER_RUST_SRC))
 else
 $(info heaplab: notice: rustc not found on PATH: the Rust peers (variant rust) are not built; apt-get install rustc to add them)
 endif
+
+ALL += $(PEER_BINS)
