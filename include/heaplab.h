@@ -1,15 +1,20 @@
 /*
 ** heaplab.h: the ownership API, the one header every heaplab program includes.
 **
-** A program written against this header runs unchanged on three runtimes, chosen when it is
-** built (pkg-config heaplab-manual, heaplab-gc or heaplab-owned, which define one of
-** HL_RUNTIME_MANUAL, HL_RUNTIME_GC, HL_RUNTIME_OWNED):
+** A program written against this header runs unchanged on every runtime, chosen when it is
+** built (pkg-config heaplab-manual, heaplab-gc, heaplab-owned, heaplab-owned-fast or
+** heaplab-owned-off, which define HL_RUNTIME_MANUAL, HL_RUNTIME_GC or HL_RUNTIME_OWNED, the
+** last two with HL_OWNED_FAST or HL_OWNED_OFF):
 **
 **   manual  calloc/free. Misuse through the API is undefined behaviour, as in plain C.
 **   gc      Boehm-Demers-Weiser conservative collector. hl_drop only forgets; the collector
 **           reclaims. Misuse is mostly harmless: objects stay alive while reachable.
 **   owned   single-owner generational handles that mimic Rust: every call is checked and a
 **           violation prints a diagnostic and exits with status 101, like a Rust panic.
+**           Check levels, to measure what each guarantee costs: owned-fast checks the same
+**           but remembers no allocation/move/drop sites (a diagnostic gives the kind and the
+**           "-->" line only); owned-off checks nothing (a handle is only an index into the
+**           table; misuse is undefined behaviour, as on manual).
 **
 ** The model is Rust's. Every object has exactly one owner: a variable, an owned field of
 ** another object, or an element of a refs buffer. hl_move transfers ownership, hl_drop ends
