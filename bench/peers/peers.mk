@@ -31,7 +31,7 @@ $(B)/peers/rust/%: bench/peers/rust/%.rs $(wildcard bench/peers/rust/common.rs)
 	@mkdir -p $(@D)
 	$(PEER_RUSTC) -O --edition 2021 -o $@ $<
 PEER_BINS += $(patsubst bench/peers/rust/%.rs,$(B)/peers/rust/%,$(PEER_RUST_SRC))
-else
+else ifneq ($(NOBUILD),yes)
 $(info heaplab: notice: rustc not found on PATH: the Rust peers (variant rust) are not built; apt-get install rustc to add them)
 endif
 
