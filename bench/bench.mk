@@ -1,13 +1,18 @@
 # bench/bench.mk: builds the heaplab driver (build/heaplab) and the driver's Criterion suites,
-# and provides `make bench`.
-# Included by the main Makefile after ALL and TEST_BINS are defined.
+# and provides `make bench`. Included by the main Makefile after ALL and TEST_BINS are defined.
 #
-# The driver's logic is a library of objects (every bench/*.c but main.c, including
-# bench/safety.c when it exists) linked into both build/heaplab and the test suites.
+# The driver's logic is the library $(B)/bench/libheaplab-bench.a: every bench/**/*.c except
+# bench/main.c and the peers (bench/peers/, built by peers.mk), compiled to
+# $(B)/bench/<subdir>/<file>.o. It is linked into build/heaplab and into every test suite
+# tests/bench_*.c and tests/safety.c. Sources include "<subdir>/<file>.h" (-Ibench).
+
+# Every .c or .h under bench/, at any depth ($(wildcard) does not recurse).
+hlb_rwildcard = $(foreach d,$(wildcard $(1)*),$(call hlb_rwildcard,$(d)/,$(2)) $(filter $(subst *,%,$(2)),$(d)))
 
 HLB_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Ibench $(CFLAGS)
-HLB_SRC    := $(filter-out bench/main.c,$(wildcard bench/*.c))
-HLB_HDR    := $(wildcard bench/*.h)
+HLB_ALL_C  := $(filter-out bench/peers/%,$(call hlb_rwildcard,bench/,*.c))
+HLB_SRC    := $(filter-out bench/main.c,$(HLB_ALL_C))
+HLB_HDR    := $(filter-out bench/peers/%,$(call hlb_rwildcard,bench/,*.h))
 HLB_OBJ    := $(patsubst bench/%.c,$(B)/bench/%.o,$(HLB_SRC))
 HLB_LIB    := $(B)/bench/libheaplab-bench.a
 
@@ -15,21 +20,30 @@ $(B)/bench/%.o: bench/%.c $(HLB_HDR) bench/bench.mk
 	@mkdir -p $(@D)
 	$(CC) $(HLB_CFLAGS) -c $< -o $@
 
+# P keeps each member's path, so that objects with the same file name in two subdirectories
+# (commands/compare.o, analyze/compare.o) are both kept.
 $(HLB_LIB): $(HLB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcsP $@ $^
 
-# Linked from the objects themselves (not the archive) so that weak references, such as the
-# safety command's entry point, resolve when bench/safety.c is present.
-$(B)/heaplab: $(B)/bench/main.o $(HLB_OBJ)
-	$(CC) $(HLB_CFLAGS) $^ -o $@ -lm
+$(B)/heaplab: $(B)/bench/main.o $(HLB_LIB)
+	$(CC) $(HLB_CFLAGS) $< -o $@ $(HLB_LIB) -lm
 
-ALL += $(B)/heaplab $(HLB_LIB)
+# The size classes are read from the build directory, so that an installed driver finds them.
+$(B)/sizes.txt: bench/discover/sizes.txt
+	@mkdir -p $(@D)
+	cp $< $@
+
+ALL += $(B)/heaplab $(HLB_LIB) $(B)/sizes.txt
 
 # ---- driver tests ------------------------------------------------------------------------------
-HLB_TESTS := $(basename $(notdir $(wildcard tests/bench_*.c)))
+HLB_TESTS := $(basename $(notdir $(wildcard tests/bench_*.c))) safety
 
 $(B)/tests/bench_%: tests/bench_%.c $(HLB_LIB) $(HLB_HDR) $(B)/heaplab
+	@mkdir -p $(@D)
+	$(CC) $(HLB_CFLAGS) -DHLB_TEST_ROOT='"$(CURDIR)"' $(CRIT_CFLAGS) $< -o $@ $(HLB_LIB) $(CRIT_LIBS) -lm
+
+$(B)/tests/safety: tests/safety.c $(HLB_LIB) $(HLB_HDR) $(B)/heaplab
 	@mkdir -p $(@D)
 	$(CC) $(HLB_CFLAGS) -DHLB_TEST_ROOT='"$(CURDIR)"' $(CRIT_CFLAGS) $< -o $@ $(HLB_LIB) $(CRIT_LIBS) -lm
 

@@ -1,16 +1,9 @@
-# bench/safety.mk: the safety matrix (issue 5), included by the main Makefile.
+# bench/safety.mk: the safety matrix's fault builds and `make safety`, included by the main
+# Makefile.
 #
-#   make safety                 print the matrix (every fault on every runtime);
+#   make safety                 build/heaplab safety: every fault on every runtime column;
 #                               SAFETY_ARGS="--verbose --json f.json" passes options
-#   build/heaplab-safety        the same command, standalone (`heaplab safety` in the driver)
 #   build/asan/faults/<fault>   the fault programs on manual, AddressSanitizer + UBSan
-#   build/tests/safety          the Criterion suite: classifier, expectations, owned column
-#
-# The driver (issue 4) links $(SAFETY_SRC) and calls hl_safety_main (bench/safety.h).
-
-SAFETY_SRC   := bench/safety.c bench/safety_run.c bench/classify.c bench/safety_expect.c
-SAFETY_H     := bench/safety.h bench/safety_run.h bench/classify.h bench/safety_expect.h
-SAFETY_FLAGS := -Ibench $(WARN) $(OPT) $(CFLAGS)
 
 ASAN_FAULT_BINS := $(addprefix $(B)/asan/faults/,$(FAULTS))
 
@@ -18,25 +11,14 @@ $(B)/asan/faults/%: programs/faults/%.c programs/faults/fault.h $(PROGLIB) $(PRO
 	@mkdir -p $(@D)
 	$(CC) $(call rt_cflags,manual,san) $< $(PROGLIB) -o $@ $(B)/san/lib/libheaplab-manual.a -lm
 
-$(B)/heaplab-safety: bench/safety_main.c $(SAFETY_SRC) $(SAFETY_H)
-	@mkdir -p $(@D)
-	$(CC) $(SAFETY_FLAGS) -DHL_SAFETY_STANDALONE bench/safety_main.c $(SAFETY_SRC) -o $@
+# The binaries the matrix runs.
+SAFETY_RUNS := $(foreach rt,$(RUNTIMES),$(addprefix $(B)/$(rt)/faults/,$(FAULTS))) $(ASAN_FAULT_BINS)
 
-$(B)/tests/safety: tests/safety.c $(SAFETY_SRC) $(SAFETY_H)
-	@mkdir -p $(@D)
-	$(CC) $(SAFETY_FLAGS) $(CRIT_CFLAGS) tests/safety.c $(SAFETY_SRC) -o $@ $(CRIT_LIBS)
-
-# The binaries the matrix runs. The owned ones only once the owned runtime is there.
-SAFETY_RUNS := $(addprefix $(B)/manual/faults/,$(FAULTS)) $(addprefix $(B)/gc/faults/,$(FAULTS)) \
-               $(if $(wildcard runtimes/owned*.c),$(addprefix $(B)/owned/faults/,$(FAULTS))) \
-               $(ASAN_FAULT_BINS)
-
-ALL       += $(ASAN_FAULT_BINS) $(B)/heaplab-safety
-TEST_BINS += $(B)/tests/safety
+ALL += $(ASAN_FAULT_BINS)
 
 # The suite runs fault programs: they must be built first (make test builds `all` anyway).
 $(B)/tests/safety: | $(SAFETY_RUNS)
 
 .PHONY: safety
-safety: $(SAFETY_RUNS) $(B)/heaplab-safety
-	@$(B)/heaplab-safety --build $(B) $(SAFETY_ARGS)
+safety: $(SAFETY_RUNS) $(B)/heaplab
+	@$(B)/heaplab safety --build $(B) $(SAFETY_ARGS)

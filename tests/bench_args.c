@@ -2,8 +2,8 @@
 ** tests/bench_args.c: the heaplab driver's argument parsing: defaults, every option of run,
 ** bench and sweep, --help, and one-line errors for bad values (the driver exits 2 on them).
 */
-#include "args.h"
-#include "sizes.h"
+#include "cli/options.h"
+#include "discover/sizes.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

@@ -5,8 +5,8 @@
 ** processes, no results written).
 */
 #define _GNU_SOURCE
-#include "json.h"
-#include "proc.h"
+#include "report/json.h"
+#include "run/proc.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

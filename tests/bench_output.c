@@ -4,9 +4,9 @@
 ** and both are parsed back to the same numbers; the Markdown table has every cell.
 */
 #define _GNU_SOURCE
-#include "json.h"
-#include "matrix.h"
-#include "report.h"
+#include "report/json.h"
+#include "measure/schedule.h"
+#include "report/bench_out.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

@@ -2,10 +2,10 @@
 ** tests/bench_stats.c: the driver's summary statistics (median, min, max, geometric mean)
 ** and the small parsers it relies on: a program's --help, its checksum line, the sizes table.
 */
-#include "catalog.h"
-#include "measure.h"
-#include "sizes.h"
-#include "stats.h"
+#include "discover/catalog.h"
+#include "measure/sample.h"
+#include "discover/sizes.h"
+#include "analyze/stats.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "safety.h"
-#include "safety_expect.h"
-#include "safety_run.h"
+#include "analyze/classify.h"
+#include "commands/safety.h"
+#include "analyze/expect.h"
+#include "run/safety_run.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
