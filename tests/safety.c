@@ -1,5 +1,5 @@
 /*
-** tests/safety.c: the safety matrix (issue 5).
+** tests/safety.c: the safety matrix.
 **
 **   classify      the classifier on synthetic runs: every outcome is reachable, tool
 **                 prefixes are stripped from the evidence
@@ -10,7 +10,9 @@
 **                 where <line> is the line marked FAULT; notes "allocated at", "dropped at",
 **                 "moved at" naming the lines marked ALLOC, DROP, MOVE (where marked)
 **   every_runtime stack overflow and out of memory are diagnosed on manual, gc and owned
-**   command       `heaplab safety`: --help, bad arguments, JSON output
+**   command       `heaplab safety` (build/heaplab): --help, bad arguments (an unknown fault names
+**                 the known ones), nothing built, JSON output (--json and --out), one line
+**                 of progress with correct plurals
 **
 ** Runs from the repository root (make test does; otherwise it finds the root from its own
 ** path, build/tests/safety).
@@ -27,9 +29,11 @@
 #include <unistd.h>
 
 #include "analyze/classify.h"
-#include "commands/safety.h"
 #include "analyze/expect.h"
-#include "run/safety_run.h"
+#include "report/json.h"
+#include "run/proc.h"
+
+#define HEAPLAB HLB_TEST_ROOT "/build/heaplab"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
@@ -51,9 +55,9 @@ TestSuite(owned, .init = to_root, .timeout = 60);
 TestSuite(every_runtime, .init = to_root, .timeout = 60);
 TestSuite(command, .init = to_root, .timeout = 120);
 
-static hl_verdict classify(int status, int sig, const char *out, const char *err) {
-    hl_run_obs r = {.exit_status = status, .signal = sig, .out = out, .err = err, .timeout_s = 10};
-    return hl_classify(&r);
+static hlb_verdict classify(int status, int sig, const char *out, const char *err) {
+    hlb_run_obs r = {.exit_status = status, .signal = sig, .out = out, .err = err, .timeout_s = 10};
+    return hlb_classify(&r);
 }
 
 /* Read a whole file; NULL if it cannot. */
@@ -105,18 +109,18 @@ static void expect_site_note(const char *fault, const char *err, const char *mar
     cr_expect_not_null(strstr(err, want), "%s: no note '%.*s' in stderr:\n%s", fault, (int)strlen(want) - 1, want, err);
 }
 
-/* Run one binary (with env) and classify it. The caller frees the job. */
-static hl_verdict run(hl_job *job, const char *path, const char *const *env) {
-    static const char *argv[2];
-    argv[0] = path;
-    argv[1] = NULL;
-    memset(job, 0, sizeof *job);
-    job->argv = argv;
-    job->env = env;
-    job->timeout_s = 30;
+/* One run of a fault binary: how it ended and what it printed. */
+typedef struct fault_run {
+    hlb_proc_result r;
+    hlb_run_obs obs;
+} fault_run;
+
+/* Run one binary and classify it. The caller frees the run (hlb_proc_result_free(&run->r)). */
+static hlb_verdict run(fault_run *fr, const char *path) {
     cr_assert_eq(access(path, X_OK), 0, "%s is not built (run make)", path);
-    cr_assert_eq(hl_run_jobs(job, 1, 1), 0, "cannot run %s", path);
-    return hl_classify(&job->obs);
+    cr_assert_eq(hlb_proc_run((char *[]){(char *)path, NULL}, NULL, 30, &fr->r), 0, "cannot run %s", path);
+    fr->obs = hlb_obs_of(&fr->r, 30);
+    return hlb_classify(&fr->obs);
 }
 
 /* Line number n (0-based) of text, copied into buf. */
@@ -137,121 +141,121 @@ static const char *nth_line(const char *text, int n, char *buf, size_t size) {
 /* ---- the classifier ----------------------------------------------------------------------- */
 
 Test(classify, names_round_trip) {
-    for (int o = 0; o < HL_OUTCOME_COUNT; o++) cr_expect_eq(hl_outcome_parse(hl_outcome_name((hl_outcome)o)), o);
-    cr_expect_str_eq(hl_outcome_name(HL_OUTCOME_LEAK_REPORTED), "leak reported");
-    cr_expect_eq(hl_outcome_parse("fine"), -1);
+    for (int o = 0; o < HLB_OUTCOME_COUNT; o++) cr_expect_eq(hlb_outcome_parse(hlb_outcome_name((hlb_outcome)o)), o);
+    cr_expect_str_eq(hlb_outcome_name(HLB_OUTCOME_LEAK_REPORTED), "leak reported");
+    cr_expect_eq(hlb_outcome_parse("fine"), -1);
 }
 
 Test(classify, detected_heaplab) {
-    hl_verdict v = classify(101, 0, "",
+    hlb_verdict v = classify(101, 0, "",
                             "heaplab: error: use after free\n  --> programs/faults/x.c:9\n   = note: ...\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED);
     cr_expect_str_eq(v.evidence, "heaplab: error: use after free");
 }
 
 Test(classify, detected_asan_strips_prefix) {
-    hl_verdict v = classify(1, 0, "",
+    hlb_verdict v = classify(1, 0, "",
                             "=================================================================\n"
                             "==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x6030\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED);
     cr_expect_str_eq(v.evidence, "ERROR: AddressSanitizer: heap-use-after-free on address 0x6030");
 }
 
 Test(classify, detected_ubsan_and_valgrind) {
-    hl_verdict v = classify(1, 0, "", "x.c:3:5: runtime error: member access within null pointer\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED);
+    hlb_verdict v = classify(1, 0, "", "x.c:3:5: runtime error: member access within null pointer\n");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED);
     v = classify(99, 0, "result: ok 42\n", "==77== Invalid read of size 8\n==77==    at 0x1: main (x.c:4)\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED);
     cr_expect_str_eq(v.evidence, "Invalid read of size 8");
     /* valgrind reports, then the program dies of the signal */
     v = classify(0, 11, "", "==7== Invalid write of size 8\n==7== Process terminating with default action of signal 11\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED);
 }
 
 Test(classify, bug_beats_leak) {
-    hl_verdict v = classify(99, 0, "", "==1== Invalid free() / delete\n==1== 40 bytes in 1 blocks are definitely lost in loss record 1 of 1\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED);
+    hlb_verdict v = classify(99, 0, "", "==1== Invalid free() / delete\n==1== 40 bytes in 1 blocks are definitely lost in loss record 1 of 1\n");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED);
     cr_expect_str_eq(v.evidence, "Invalid free() / delete");
 }
 
 Test(classify, prevented) {
-    hl_verdict v = classify(0, 0, "result: ok 42\n", "");
-    cr_expect_eq(v.outcome, HL_OUTCOME_PREVENTED);
+    hlb_verdict v = classify(0, 0, "result: ok 42\n", "");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_PREVENTED);
     cr_expect_str_eq(v.evidence, "result: ok 42");
     v = classify(0, 0, "result: ok 10000\nlost: 0 objects\n", "GC Warning: Repeated allocation of very large block\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_PREVENTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_PREVENTED);
 }
 
 Test(classify, crash_signal) {
-    hl_verdict v = classify(0, 11, "", "");
-    cr_expect_eq(v.outcome, HL_OUTCOME_CRASH);
+    hlb_verdict v = classify(0, 11, "", "");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_CRASH);
     cr_expect_str_eq(v.evidence, "killed by SIGSEGV");
 }
 
 Test(classify, crash_glibc_abort_keeps_message) {
-    hl_verdict v = classify(0, 6, "", "free(): double free detected in tcache 2\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_CRASH);
+    hlb_verdict v = classify(0, 6, "", "free(): double free detected in tcache 2\n");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_CRASH);
     cr_expect_str_eq(v.evidence, "free(): double free detected in tcache 2");
 }
 
 Test(classify, crash_asan_segv_report) {
-    hl_verdict v = classify(1, 0, "", "==9==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_CRASH);
+    hlb_verdict v = classify(1, 0, "", "==9==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000\n");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_CRASH);
     cr_expect_str_eq(v.evidence, "ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000");
 }
 
 Test(classify, crash_exit_and_timeout) {
-    hl_verdict v = classify(3, 0, "", "something went wrong\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_CRASH);
+    hlb_verdict v = classify(3, 0, "", "something went wrong\n");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_CRASH);
     cr_expect_str_eq(v.evidence, "exit status 3 without a diagnostic");
-    hl_run_obs r = {.timed_out = true, .timeout_s = 2, .signal = 9, .out = "", .err = ""};
-    v = hl_classify(&r);
-    cr_expect_eq(v.outcome, HL_OUTCOME_CRASH);
+    hlb_run_obs r = {.timed_out = true, .timeout_s = 2, .signal = 9, .out = "", .err = ""};
+    v = hlb_classify(&r);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_CRASH);
     cr_expect_str_eq(v.evidence, "timed out after 2 s");
 }
 
 Test(classify, silent) {
-    hl_verdict v = classify(0, 0, "result: wrong 7 (expected 42)\n", "");
-    cr_expect_eq(v.outcome, HL_OUTCOME_SILENT);
+    hlb_verdict v = classify(0, 0, "result: wrong 7 (expected 42)\n", "");
+    cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
     cr_expect_str_eq(v.evidence, "result: wrong 7 (expected 42)");
     v = classify(0, 0, "result: ok 10000\nlost: 10000 objects\n", "");
-    cr_expect_eq(v.outcome, HL_OUTCOME_SILENT);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
     cr_expect_str_eq(v.evidence, "memory lost, unreported: 10000 objects");
     v = classify(0, 0, "", "");
-    cr_expect_eq(v.outcome, HL_OUTCOME_SILENT);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
     v = classify(0, 0, NULL, NULL);
-    cr_expect_eq(v.outcome, HL_OUTCOME_SILENT);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
     /* an error line with exit status 0 did not stop the bug */
     v = classify(0, 0, "result: wrong 1\n", "x.c:1:1: runtime error: something\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_SILENT);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
 }
 
 Test(classify, leak_reported) {
-    hl_verdict v = classify(0, 0, "result: ok 1\nlost: 3 objects\n",
+    hlb_verdict v = classify(0, 0, "result: ok 1\nlost: 3 objects\n",
                             "heaplab: warning: 3 objects (48 bytes) leaked\n   = note: 3 `Node` allocated at x.c:4\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_LEAK_REPORTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_LEAK_REPORTED);
     cr_expect_str_eq(v.evidence, "heaplab: warning: 3 objects (48 bytes) leaked");
     v = classify(23, 0, "result: ok 1\n", "\n=================================================================\n"
                                           "==5==ERROR: LeakSanitizer: detected memory leaks\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_LEAK_REPORTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_LEAK_REPORTED);
     cr_expect_str_eq(v.evidence, "ERROR: LeakSanitizer: detected memory leaks");
     v = classify(99, 0, "", "==6== 1,000 bytes in 10 blocks are definitely lost in loss record 1 of 1\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_LEAK_REPORTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_LEAK_REPORTED);
     /* valgrind's summary with nothing lost is not a leak report, and other warnings neither */
     v = classify(0, 0, "result: ok 1\n", "==6==    definitely lost: 0 bytes in 0 blocks\nheaplab: warning: cannot write statistics to x\n");
-    cr_expect_eq(v.outcome, HL_OUTCOME_PREVENTED);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_PREVENTED);
 }
 
 Test(classify, line_kinds) {
     const char *l = "heaplab: error: double drop";
-    cr_expect_eq(hl_diag_line_kind(l, strlen(l)), HL_DIAG_BUG);
+    cr_expect_eq(hlb_diag_line_kind(l, strlen(l)), HLB_DIAG_BUG);
     l = "free(): double free detected in tcache 2";
-    cr_expect_eq(hl_diag_line_kind(l, strlen(l)), HL_DIAG_CRASH);
+    cr_expect_eq(hlb_diag_line_kind(l, strlen(l)), HLB_DIAG_CRASH);
     l = "result: ok 1";
-    cr_expect_eq(hl_diag_line_kind(l, strlen(l)), HL_DIAG_NONE);
+    cr_expect_eq(hlb_diag_line_kind(l, strlen(l)), HLB_DIAG_NONE);
     /* only the given length counts */
     l = "abc heaplab: error: x";
-    cr_expect_eq(hl_diag_line_kind(l, 3), HL_DIAG_NONE);
+    cr_expect_eq(hlb_diag_line_kind(l, 3), HLB_DIAG_NONE);
 }
 
 /* ---- the expectations table --------------------------------------------------------------- */
@@ -267,7 +271,7 @@ Test(expect, every_fault_program_has_an_expectation) {
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)(n - 2), e->d_name);
         programs++;
-        cr_expect_not_null(hl_fault_expect_find(name),
+        cr_expect_not_null(hlb_fault_expect_find(name),
                            "programs/faults/%s.c has no expected classification in bench/safety_expect.c", name);
     }
     closedir(d);
@@ -275,18 +279,18 @@ Test(expect, every_fault_program_has_an_expectation) {
 }
 
 Test(expect, every_expectation_has_a_program) {
-    for (size_t i = 0; i < hl_fault_expects_len; i++) {
-        const hl_fault_expect *e = &hl_fault_expects[i];
+    for (size_t i = 0; i < hlb_fault_expects_len; i++) {
+        const hlb_fault_expect *e = &hlb_fault_expects[i];
         char path[512];
         snprintf(path, sizeof path, "programs/faults/%s.c", e->fault);
         cr_expect_eq(access(path, R_OK), 0, "bench/safety_expect.c names %s, but %s does not exist", e->fault, path);
-        cr_expect_eq(e->owned == HL_OUTCOME_DETECTED, e->kind != NULL, "%s: a kind exactly when detected", e->fault);
+        cr_expect_eq(e->owned == HLB_OUTCOME_DETECTED, e->kind != NULL, "%s: a kind exactly when detected", e->fault);
     }
 }
 
 Test(expect, programs_are_documented_and_marked) {
-    for (size_t i = 0; i < hl_fault_expects_len; i++) {
-        const hl_fault_expect *e = &hl_fault_expects[i];
+    for (size_t i = 0; i < hlb_fault_expects_len; i++) {
+        const hlb_fault_expect *e = &hlb_fault_expects[i];
         char path[512];
         snprintf(path, sizeof path, "programs/faults/%s.c", e->fault);
         char *src = slurp(path);
@@ -310,21 +314,21 @@ Test(expect, programs_are_documented_and_marked) {
 
 ParameterizedTestParameters(owned, column) {
     static int idx[64];
-    size_t n = hl_fault_expects_len < 64 ? hl_fault_expects_len : 64;
+    size_t n = hlb_fault_expects_len < 64 ? hlb_fault_expects_len : 64;
     for (size_t i = 0; i < n; i++) idx[i] = (int)i;
     return cr_make_param_array(int, idx, n);
 }
 
 ParameterizedTest(int *i, owned, column) {
-    const hl_fault_expect *e = &hl_fault_expects[*i];
+    const hlb_fault_expect *e = &hlb_fault_expects[*i];
     char path[512], want[512], buf[512];
     snprintf(path, sizeof path, "build/owned/faults/%s", e->fault);
-    hl_job job;
-    hl_verdict v = run(&job, path, NULL);
+    fault_run job;
+    hlb_verdict v = run(&job, path);
     const char *err = job.obs.err;
-    cr_expect_eq(v.outcome, e->owned, "%s on owned: %s (%s), expected %s", e->fault, hl_outcome_name(v.outcome),
-                 v.evidence, hl_outcome_name(e->owned));
-    if (e->owned == HL_OUTCOME_DETECTED) {
+    cr_expect_eq(v.outcome, e->owned, "%s on owned: %s (%s), expected %s", e->fault, hlb_outcome_name(v.outcome),
+                 v.evidence, hlb_outcome_name(e->owned));
+    if (e->owned == HLB_OUTCOME_DETECTED) {
         cr_expect_eq(job.obs.signal, 0, "%s: killed by signal %d", e->fault, job.obs.signal);
         cr_expect_eq(job.obs.exit_status, 101, "%s: exit status %d, expected 101", e->fault, job.obs.exit_status);
         snprintf(want, sizeof want, "heaplab: error: %s", e->kind);
@@ -344,9 +348,9 @@ ParameterizedTest(int *i, owned, column) {
     expect_site_note(e->fault, err, "MOVE", "moved");
     if (strcmp(e->fault, "out_of_bounds") == 0)
         cr_expect_not_null(strstr(err, "   = note: the len is 24 but the index is 24\n"), "%s", err);
-    if (e->owned == HL_OUTCOME_LEAK_REPORTED)
+    if (e->owned == HLB_OUTCOME_LEAK_REPORTED)
         cr_expect(strstr(err, "heaplab: warning: ") && strstr(err, " leaked"), "%s: leak warning", e->fault);
-    hl_job_free(&job);
+    hlb_proc_result_free(&job.r);
 }
 
 /* ---- every runtime --------------------------------------------------------------------------- */
@@ -354,9 +358,9 @@ ParameterizedTest(int *i, owned, column) {
 static void expect_diagnostic(const char *fault, const char *rt, const char *kind, bool located) {
     char path[512], want[512], buf[512];
     snprintf(path, sizeof path, "build/%s/faults/%s", rt, fault);
-    hl_job job;
-    hl_verdict v = run(&job, path, NULL);
-    cr_expect_eq(v.outcome, HL_OUTCOME_DETECTED, "%s on %s: %s (%s)", fault, rt, hl_outcome_name(v.outcome), v.evidence);
+    fault_run job;
+    hlb_verdict v = run(&job, path);
+    cr_expect_eq(v.outcome, HLB_OUTCOME_DETECTED, "%s on %s: %s (%s)", fault, rt, hlb_outcome_name(v.outcome), v.evidence);
     cr_expect_eq(job.obs.exit_status, 101, "%s on %s: exit status %d", fault, rt, job.obs.exit_status);
     snprintf(want, sizeof want, "heaplab: error: %s", kind);
     /* gc: Boehm's own warnings come first */
@@ -367,7 +371,7 @@ static void expect_diagnostic(const char *fault, const char *rt, const char *kin
         snprintf(want, sizeof want, "  --> programs/faults/%s.c:%d", fault, line);
         cr_expect_str_eq(nth_line(at, 1, buf, sizeof buf), want, "%s on %s", fault, rt);
     }
-    hl_job_free(&job);
+    hlb_proc_result_free(&job.r);
 }
 
 Test(every_runtime, stack_overflow) {
@@ -384,54 +388,95 @@ Test(every_runtime, out_of_memory) {
 
 /* ---- the command ------------------------------------------------------------------------------ */
 
-static int call(int argc, const char **argv) {
-    /* the matrix goes to stdout: keep the test log readable */
-    if (!freopen("/dev/null", "w", stdout)) return -1;
-    return hl_safety_main(argc, (char **)argv);
+/* Run build/heaplab with argv (NULL-terminated, from the command on); its exit status. */
+static int heaplab(hlb_proc_result *r, char **args) {
+    char *argv[32] = {HEAPLAB};
+    for (int i = 0; args[i] && i < 30; i++) argv[i + 1] = args[i];
+    cr_assert_eq(hlb_proc_run(argv, NULL, 120, r), 0);
+    cr_assert_eq(r->end, HLB_PROC_EXITED, "heaplab %s did not exit", args[0]);
+    return r->code;
+}
+
+/* The command failed with exactly one line on stderr, "heaplab safety: error: ..." with needle. */
+static void refused(char **args, int status, const char *needle) {
+    hlb_proc_result r;
+    cr_expect_eq(heaplab(&r, args), status, "heaplab %s %s: %s", args[0], args[1] ? args[1] : "", r.err);
+    cr_expect(!strncmp(r.err, "heaplab safety: error: ", 23), "%s", r.err);
+    cr_expect_not_null(strstr(r.err, needle), "'%s' lacks '%s'", r.err, needle);
+    cr_expect_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "not one line: %s", r.err);
+    hlb_proc_result_free(&r);
 }
 
 Test(command, help) {
-    const char *argv[] = {"safety", "--help", NULL};
-    cr_expect_eq(call(2, argv), 0);
+    hlb_proc_result r;
+    cr_expect_eq(heaplab(&r, (char *[]){"safety", "--help", NULL}), 0);
+    cr_expect(!strncmp(r.out, "usage: heaplab safety", 21), "%s", r.out);
+    cr_expect_not_null(strstr(r.out, "--faults LIST"));
+    hlb_proc_result_free(&r);
 }
 
 Test(command, bad_arguments_exit_2) {
-    const char *a1[] = {"safety", "--frobnicate", NULL};
-    cr_expect_eq(call(2, a1), 2);
-    const char *a2[] = {"safety", "--json", NULL};
-    cr_expect_eq(call(2, a2), 2);
-    const char *a3[] = {"safety", "--runtime", "jvm", NULL};
-    cr_expect_eq(call(3, a3), 2);
-    const char *a4[] = {"safety", "--timeout", "soon", NULL};
-    cr_expect_eq(call(3, a4), 2);
-    const char *a5[] = {"safety", "extra", NULL};
-    cr_expect_eq(call(2, a5), 2);
+    refused((char *[]){"safety", "--frobnicate", NULL}, 2, "unknown option '--frobnicate'");
+    refused((char *[]){"safety", "--json", NULL}, 2, "--json needs a value");
+    refused((char *[]){"safety", "--runtime", "jvm", NULL}, 2, "unknown runtime 'jvm' (one of: manual, gc, owned");
+    refused((char *[]){"safety", "--timeout", "soon", NULL}, 2, "--timeout wants a number in (0, 86400], not 'soon'");
+    refused((char *[]){"safety", "extra", NULL}, 2, "unexpected argument 'extra'");
+}
+
+/* An unknown fault is a bad argument that names the known faults, not "nothing is built". */
+Test(command, unknown_fault_lists_the_known_ones) {
+    refused((char *[]){"safety", "--faults", "nosuch", NULL}, 2,
+            "unknown fault 'nosuch' (known faults: use_after_free, double_free, leak,");
+    refused((char *[]){"safety", "--fault=leak,nosuch", NULL}, 2, "unknown fault 'nosuch'");
 }
 
 Test(command, nothing_built_exit_1) {
-    const char *argv[] = {"safety", "--build", "/nonexistent-heaplab-build", "--runtime", "manual", NULL};
-    cr_expect_eq(call(5, argv), 1);
+    char dir[] = "/tmp/heaplab-empty-build.XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    refused((char *[]){"safety", "--build", dir, NULL}, 1, "no fault binary is built under");
+    rmdir(dir);
+    refused((char *[]){"safety", "--build", "/nonexistent-heaplab-build", NULL}, 2, "no build directory at");
 }
 
-Test(command, json_shape) {
+Test(command, json_shape_and_plurals) {
     char path[] = "/tmp/heaplab-safety-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
     close(fd);
-    const char *argv[] = {"safety", "--fault", "use_after_free", "--fault", "leak", "--runtime", "owned",
-                          "--runtime", "manual", "--json", path, NULL};
-    cr_assert_eq(call(11, argv), 0);
+    hlb_proc_result r;
+    cr_assert_eq(heaplab(&r, (char *[]){"safety", "--fault", "use_after_free", "--faults=leak", "--runtime", "owned",
+                                        "--runtimes", "manual", "--json", path, "--format", "json", NULL}),
+                 0, "%s", r.err);
+    cr_expect_not_null(strstr(r.err, "heaplab safety: 4 runs (2 faults x 2 columns)"), "%s", r.err);
+    char err[200];
+    hlb_json *out = hlb_json_parse(r.out, err, sizeof err);
+    cr_assert_not_null(out, "stdout is not JSON: %s", err);
+    hlb_json_free(out);
+    hlb_proc_result_free(&r);
     char *json = slurp(path);
     unlink(path);
-    cr_assert_not_null(json);
-    cr_expect(strncmp(json, "{\"results\": [", 13) == 0, "%s", json);
-    cr_expect_not_null(strstr(json, "{\"fault\": \"use_after_free\", \"runtime\": \"owned\", \"outcome\": \"detected\", "
-                                    "\"exit_status\": 101, \"signal\": null, \"evidence\": \"heaplab: error: use after free\"}"),
-                       "%s", json);
-    cr_expect_not_null(strstr(json, "{\"fault\": \"leak\", \"runtime\": \"owned\", \"outcome\": \"leak reported\""), "%s", json);
-    cr_expect_not_null(strstr(json, "{\"fault\": \"leak\", \"runtime\": \"manual\", \"outcome\": \"silent\""), "%s", json);
-    int cells = 0;
-    for (const char *p = json; (p = strstr(p, "\"fault\": ")); p++) cells++;
-    cr_expect_eq(cells, 4, "%s", json);
+    hlb_json *j = hlb_json_parse(json, err, sizeof err);
+    cr_assert_not_null(j, "%s: %s", err, json);
+    cr_expect_str_eq(hlb_json_str(j, "kind"), "safety");
+    cr_expect_not_null(hlb_json_str(hlb_json_get(j, "provenance"), "heaplab_commit"));
+    const hlb_json *cells = hlb_json_get(j, "cells");
+    cr_assert(cells && cells->n == 4, "%s", json);
+    /* rows in the expectations' order, columns in the variants' order */
+    const hlb_json *c0 = cells->items[0], *c1 = cells->items[1], *c3 = cells->items[3];
+    cr_expect_str_eq(hlb_json_str(c0, "fault"), "use_after_free");
+    cr_expect_str_eq(hlb_json_str(c0, "variant"), "manual");
+    cr_expect_str_eq(hlb_json_str(c1, "variant"), "owned");
+    cr_expect_str_eq(hlb_json_str(c1, "outcome"), "detected");
+    cr_expect_float_eq(hlb_json_num(c1, "exit_status"), 101, 0);
+    cr_expect_eq(hlb_json_get(c1, "signal")->kind, HLB_JNULL);
+    cr_expect_str_eq(hlb_json_str(c1, "evidence"), "heaplab: error: use after free");
+    cr_expect_str_eq(hlb_json_str(c3, "fault"), "leak");
+    cr_expect_str_eq(hlb_json_str(c3, "outcome"), "leak reported");
+    cr_expect_str_eq(hlb_json_str(cells->items[2], "outcome"), "silent");
+    hlb_json_free(j);
     free(json);
+    cr_assert_eq(heaplab(&r, (char *[]){"safety", "--faults", "leak", "--runtimes", "owned", NULL}), 0, "%s", r.err);
+    cr_expect_not_null(strstr(r.err, "heaplab safety: 1 run (1 fault x 1 column)"), "%s", r.err);
+    cr_expect_not_null(strstr(r.out, "| `leak` | leak reported |"), "%s", r.out);
+    hlb_proc_result_free(&r);
 }

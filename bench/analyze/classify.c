@@ -9,20 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const outcome_names[HL_OUTCOME_COUNT] = {
-    [HL_OUTCOME_DETECTED] = "detected",
-    [HL_OUTCOME_PREVENTED] = "prevented",
-    [HL_OUTCOME_CRASH] = "crash",
-    [HL_OUTCOME_SILENT] = "silent",
-    [HL_OUTCOME_LEAK_REPORTED] = "leak reported",
+static const char *const outcome_names[HLB_OUTCOME_COUNT] = {
+    [HLB_OUTCOME_DETECTED] = "detected",
+    [HLB_OUTCOME_PREVENTED] = "prevented",
+    [HLB_OUTCOME_CRASH] = "crash",
+    [HLB_OUTCOME_SILENT] = "silent",
+    [HLB_OUTCOME_LEAK_REPORTED] = "leak reported",
 };
 
-const char *hl_outcome_name(hl_outcome o) {
-    return (unsigned)o < HL_OUTCOME_COUNT ? outcome_names[o] : "?";
+const char *hlb_outcome_name(hlb_outcome o) {
+    return (unsigned)o < HLB_OUTCOME_COUNT ? outcome_names[o] : "?";
 }
 
-int hl_outcome_parse(const char *s) {
-    for (int i = 0; i < HL_OUTCOME_COUNT; i++)
+int hlb_outcome_parse(const char *s) {
+    for (int i = 0; i < HLB_OUTCOME_COUNT; i++)
         if (strcmp(s, outcome_names[i]) == 0) return i;
     return -1;
 }
@@ -84,24 +84,24 @@ static const char *const bug_marks[] = {
     "Invalid memory pool address",
 };
 
-hl_diag_kind hl_diag_line_kind(const char *line, size_t len) {
+hlb_diag_kind hlb_diag_line_kind(const char *line, size_t len) {
     for (size_t i = 0; i < sizeof crash_marks / sizeof *crash_marks; i++)
-        if (has(line, len, crash_marks[i])) return HL_DIAG_CRASH;
+        if (has(line, len, crash_marks[i])) return HLB_DIAG_CRASH;
     for (size_t i = 0; i < sizeof leak_marks / sizeof *leak_marks; i++)
         if (has(line, len, leak_marks[i])) {
             /* valgrind's summary prints "definitely lost: 0 bytes in 0 blocks" too */
-            if (has(line, len, "lost: 0 bytes in 0 blocks")) return HL_DIAG_NONE;
+            if (has(line, len, "lost: 0 bytes in 0 blocks")) return HLB_DIAG_NONE;
             /* heaplab warnings other than leak reports are not leak reports */
-            if (has(line, len, "heaplab: warning:") && !has(line, len, "leaked")) return HL_DIAG_NONE;
-            return HL_DIAG_LEAK;
+            if (has(line, len, "heaplab: warning:") && !has(line, len, "leaked")) return HLB_DIAG_NONE;
+            return HLB_DIAG_LEAK;
         }
     for (size_t i = 0; i < sizeof bug_marks / sizeof *bug_marks; i++)
-        if (has(line, len, bug_marks[i])) return HL_DIAG_BUG;
-    return HL_DIAG_NONE;
+        if (has(line, len, bug_marks[i])) return HLB_DIAG_BUG;
+    return HLB_DIAG_NONE;
 }
 
 /* Copy a line into the evidence, without tool prefixes ("==123== ") and trailing blanks. */
-static void set_evidence(hl_verdict *v, const char *line, size_t len) {
+static void set_evidence(hlb_verdict *v, const char *line, size_t len) {
     while (len > 0 && (line[0] == ' ' || line[0] == '\t')) line++, len--;
     if (len > 2 && line[0] == '=' && line[1] == '=') {   /* valgrind / sanitizers: ==PID== */
         const char *p = memchr(line + 2, '=', len - 2);
@@ -118,12 +118,12 @@ static void set_evidence(hl_verdict *v, const char *line, size_t len) {
 }
 
 /* The first line of text of the given kind; NULL if none. */
-static const char *first_line(const char *text, hl_diag_kind kind, size_t *len) {
+static const char *first_line(const char *text, hlb_diag_kind kind, size_t *len) {
     if (!text) return NULL;
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (hl_diag_line_kind(p, n) == kind) {
+        if (hlb_diag_line_kind(p, n) == kind) {
             *len = n;
             return p;
         }
@@ -165,31 +165,31 @@ static void signal_text(char *buf, size_t size, int sig) {
         snprintf(buf, size, "killed by signal %d", sig);
 }
 
-hl_verdict hl_classify(const hl_run_obs *run) {
-    hl_verdict v = {HL_OUTCOME_SILENT, ""};
+hlb_verdict hlb_classify(const hlb_run_obs *run) {
+    hlb_verdict v = {HLB_OUTCOME_SILENT, ""};
     size_t len = 0;
     const char *line;
     bool failed = run->timed_out || run->signal != 0 || run->exit_status != 0;
 
     if (run->timed_out) {
-        v.outcome = HL_OUTCOME_CRASH;
+        v.outcome = HLB_OUTCOME_CRASH;
         snprintf(v.evidence, sizeof v.evidence, "timed out after %g s", run->timeout_s);
         return v;
     }
     /* A diagnostic naming the bug, and the run failed. */
-    if (failed && (line = first_line(run->err, HL_DIAG_BUG, &len))) {
-        v.outcome = HL_OUTCOME_DETECTED;
+    if (failed && (line = first_line(run->err, HLB_DIAG_BUG, &len))) {
+        v.outcome = HLB_OUTCOME_DETECTED;
         set_evidence(&v, line, len);
         return v;
     }
-    if ((line = first_line(run->err, HL_DIAG_LEAK, &len))) {
-        v.outcome = HL_OUTCOME_LEAK_REPORTED;
+    if ((line = first_line(run->err, HLB_DIAG_LEAK, &len))) {
+        v.outcome = HLB_OUTCOME_LEAK_REPORTED;
         set_evidence(&v, line, len);
         return v;
     }
     if (failed) {
-        v.outcome = HL_OUTCOME_CRASH;
-        if ((line = first_line(run->err, HL_DIAG_CRASH, &len)))
+        v.outcome = HLB_OUTCOME_CRASH;
+        if ((line = first_line(run->err, HLB_DIAG_CRASH, &len)))
             set_evidence(&v, line, len);
         else if (run->signal)
             signal_text(v.evidence, sizeof v.evidence, run->signal);
@@ -201,14 +201,26 @@ hl_verdict hl_classify(const hl_run_obs *run) {
     unsigned long long lost = lost_count(run->out);
     line = result_line(run->out, &len);
     if (line && strncmp(line, "result: ok", 10) == 0 && lost == 0) {
-        v.outcome = HL_OUTCOME_PREVENTED;
+        v.outcome = HLB_OUTCOME_PREVENTED;
         set_evidence(&v, line, len);
     } else if (line && lost == 0) {
         set_evidence(&v, line, len);
     } else if (lost > 0) {
-        snprintf(v.evidence, sizeof v.evidence, "memory lost, unreported: %llu objects", lost);
+        snprintf(v.evidence, sizeof v.evidence, "memory lost, unreported: %llu object%s", lost, lost == 1 ? "" : "s");
     } else {
         snprintf(v.evidence, sizeof v.evidence, "exit status 0 without a result line");
     }
     return v;
+}
+
+hlb_run_obs hlb_obs_of(const hlb_proc_result *r, double timeout_s) {
+    hlb_run_obs o = {.timeout_s = timeout_s, .out = r->out, .err = r->err};
+    switch (r->end) {
+    case HLB_PROC_EXITED: o.exit_status = r->code; break;
+    case HLB_PROC_SIGNALED: o.signal = r->code; break;
+    case HLB_PROC_TIMEOUT:
+    case HLB_PROC_INTERRUPTED: o.timed_out = true; break;
+    case HLB_PROC_SPAWN_FAILED: o.exit_status = 127; break;
+    }
+    return o;
 }

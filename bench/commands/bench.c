@@ -1,149 +1,156 @@
 /*
-** bench/commands/bench.c: `heaplab bench`: choose programs and runtimes, run the matrix
-** (matrix.h), print it and, with --out, write results.md, results.csv, results.json and the
-** SVG plots atomically.
+** bench/commands/bench.c: `heaplab bench`: choose programs and variants, measure every cell
+** (measure/schedule.h), summarise against the baseline (analyze/summary.h), print the table and,
+** with --out, write results.{md,csv,json} and the SVG plots atomically.
 */
 #define _GNU_SOURCE
-#include "cli/options.h"
+#include "analyze/summary.h"
 #include "commands/commands.h"
-#include "measure/schedule.h"
+#include "discover/sizes.h"
 #include "report/outfile.h"
 #include "report/plot.h"
-#include "run/proc.h"
-#include "report/bench_out.h"
-#include "discover/variants.h"
+#include "report/results.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *bench_help =
-    "usage: heaplab bench [--programs a,b] [--runtimes r,s] [--reps N] [--warmup N]\n"
-    "                     [--size small|default|large|N] [--format md|csv|json] [--out DIR] [--timeout S] [--no-plots]\n"
-    "run every program on every runtime and compare them (times and sizes relative to manual)\n"
-    "  --programs a,b   programs to run (default: all, see heaplab list)\n"
-    "  --runtimes r,s   runtime variants (default: all available; manual is the reference for ratios)\n"
-    "  --reps N         measured runs per cell (default 3); median, min, max reported\n"
-    "  --warmup N       unmeasured runs per cell first (default 1)\n"
-    "  --size S         small, default (each program's own), large, or a number (default: default)\n"
-    "  --format F       stdout format: md (default), csv or json\n"
-    "  --out DIR        also write DIR/results.{md,csv,json} and, with gnuplot, DIR/{wall,rss}_ratio.svg\n"
-    "  --timeout S      seconds before a run is killed and its cell marked TIMEOUT (default 300)\n"
-    "  --no-plots       do not draw plots\n"
-    "Runtimes are interleaved per repetition; a cell that crashes, times out or prints another checksum\n"
-    "than manual shows FAILED, TIMEOUT or MISMATCH with the reason, and the bench goes on. Progress on\n"
-    "stderr. Exit status: 0 when the matrix was measured (even with failed cells), 1 when results could\n"
-    "not be written, 2 on bad arguments, 130 when interrupted. How each figure is measured: docs/measuring.md\n";
+static const hlb_cmd_opt bench_opts[] = {
+    {&hlb_opt_programs, NULL}, {&hlb_opt_runtimes, NULL}, {&hlb_opt_reps, NULL},     {&hlb_opt_warmup, NULL},
+    {&hlb_opt_size, NULL},     {&hlb_opt_baseline, NULL}, {&hlb_opt_format, NULL},   {&hlb_opt_out, NULL},
+    {&hlb_opt_timeout, NULL},  {&hlb_opt_no_plots, NULL}, {&hlb_opt_strict, NULL},   {&hlb_opt_build, NULL},
+    {NULL, NULL},
+};
 
-static void notice(hlb_bench *b, const char *msg) {
-    fprintf(stderr, "heaplab: notice: %s\n", msg);
-    hlb_strlist_add(&b->notices, msg);
+const hlb_cmd_spec hlb_bench_spec = {
+    "bench",
+    NULL,
+    0,
+    0,
+    "every program on every runtime variant, compared with the baseline (c when built, else manual)",
+    bench_opts,
+    "Variants are interleaved per repetition; the wall ratio of a cell is the median of its paired\n"
+    "ratios to the baseline, with a 95% bootstrap interval. A cell whose wall time exceeds its CPU\n"
+    "time by more than 10%, or whose min-max spread exceeds 10% of its median, is marked noisy (~).\n"
+    "A cell that crashes, times out or prints another checksum than the baseline shows failed,\n"
+    "timeout or mismatch with the reason, and the bench goes on. Progress on stderr.\n"
+    "With --out DIR: DIR/results.{md,csv,json} and, with gnuplot, DIR/{wall,rss}_ratio.svg.\n"
+    "Exit status: 0 when the matrix was measured (with --strict: and every cell is ok), 1 when a\n"
+    "file could not be written (or --strict and a cell is not ok), 2 on bad arguments, 130 when\n"
+    "interrupted. How each figure is measured: docs/measuring.md\n",
+};
+
+static int is_bench(const hlb_variant *v) { return v->bench; }
+
+/* The variants to run, in the order of the one list: --runtimes or every available one, plus
+** the baseline. Returns 0, or the exit status after an error. */
+static int pick_variants(hlb_ctx *ctx, const hlb_variant *base, const hlb_variant **vars, size_t *nvars,
+                         hlb_strlist *notices) {
+    hlb_catalog *c = ctx->cat;
+    const hlb_strlist *want = &ctx->o->runtimes;
+    for (size_t i = 0; i < want->n; i++) {
+        const hlb_variant *v = hlb_catalog_variant(c, want->v[i]);
+        if (!v || !v->bench) {
+            char *known = hlb_catalog_variant_names(c, is_bench);
+            int rc = hlb_fail(ctx, 2, "unknown runtime '%s' (one of: %s)", want->v[i], known);
+            free(known);
+            return rc;
+        }
+    }
+    *nvars = 0;
+    for (size_t i = 0; i < c->nvars; i++) {
+        const hlb_variant *v = &c->vars[i];
+        int chosen = want->n ? hlb_strlist_has(want, v->name) || (v->alias && hlb_strlist_has(want, v->alias))
+                             : v->bench;
+        if (v == base && !chosen && want->n) {
+            char *msg = hlb_fmt("%s (the baseline) added to the runtimes", v->name);
+            hlb_strlist_add(notices, msg);
+            free(msg);
+            chosen = 1;
+        }
+        if (!chosen) continue;
+        if (!v->available) hlb_strlist_add(notices, v->notice);
+        else vars[(*nvars)++] = v;
+    }
+    return 0;
 }
 
-int hlb_cmd_bench(hlb_catalog *c, int argc, char **argv) {
-    hlb_bench_opts o;
-    char err[512];
-    int pr = hlb_parse_bench(argc, argv, &o, err, sizeof err);
-    if (pr == HLB_ARGS_HELP) return hlb_bench_opts_free(&o), fputs(bench_help, stdout), 0;
-    if (pr) return hlb_bench_opts_free(&o), fprintf(stderr, "%s\n", err), 2;
+int hlb_cmd_bench(hlb_ctx *ctx) {
+    hlb_opts *o = ctx->o;
+    hlb_catalog *c = ctx->cat;
+    for (size_t i = 0; i < o->programs.n; i++)
+        if (!hlb_catalog_program(c, o->programs.v[i]))
+            return hlb_fail(ctx, 2, "unknown program '%s' (heaplab list shows the programs)", o->programs.v[i]);
+    const hlb_variant *base;
+    if (hlb_pick_baseline(ctx, &base)) return o->baseline ? 2 : 1;
+    hlb_results r;
+    hlb_results_begin(ctx, &r, "bench");
+    const hlb_variant **vars = hlb_xcalloc(c->nvars + 1, sizeof *vars);
+    size_t nvars = 0;
+    int rc = pick_variants(ctx, base, vars, &nvars, &r.notices);
+    if (rc) goto out;
+    snprintf(r.baseline, sizeof r.baseline, "%s", base->name);
+    snprintf(r.size_class, sizeof r.size_class, "%s", o->size);
+    r.reps = o->reps;
+    r.warmup = o->warmup;
+    r.timeout_s = o->timeout_s;
 
-    hlb_bench_plan plan = {0};
-    plan.progs = hlb_xcalloc(c->nprogs + 1, sizeof *plan.progs);
-    plan.vars = hlb_xcalloc(c->nvars + 1, sizeof *plan.vars);
-    hlb_strlist notices = {0};
-    char *outdir = NULL;
-    int rc = 0;
-    if (o.programs.n) {
-        for (size_t i = 0; i < o.programs.n; i++) {
-            hlb_program *p = hlb_catalog_program(c, o.programs.v[i]);
-            if (!p) {
-                fprintf(stderr, "heaplab bench: unknown program '%s' (heaplab list shows the programs)\n", o.programs.v[i]);
-                rc = 2;
-                goto out;
+    for (size_t i = 0; i < c->nprogs; i++) {
+        hlb_program *p = &c->progs[i];
+        if (o->programs.n && !hlb_strlist_has(&o->programs, p->name)) continue;
+        hlb_size sz;
+        char err[512] = "";
+        int size_ok = hlb_size_resolve(c, p, o->size, &sz, err, sizeof err) == 0;
+        if (sz.notice[0]) hlb_strlist_add(&r.notices, sz.notice);
+        for (size_t k = 0; k < nvars; k++) {
+            char why[512];
+            if (vars[k]->peer && hlb_catalog_can_run(c, vars[k], p->name, why, sizeof why)) {
+                if (vars[k] == base) {
+                    char *msg = hlb_fmt("%s has no %s peer: its ratios are against manual", p->name, base->name);
+                    hlb_strlist_add(&r.notices, msg);
+                    free(msg);
+                }
+                continue;   /* a peer that lacks this program */
             }
-            plan.progs[plan.nprogs++] = p;
-        }
-    } else {
-        for (size_t i = 0; i < c->nprogs; i++) plan.progs[plan.nprogs++] = &c->progs[i];
-    }
-    if (o.runtimes.n) {
-        for (size_t i = 0; i < o.runtimes.n; i++) {
-            hlb_variant *v = hlb_catalog_variant(c, o.runtimes.v[i]);
-            if (!v) {
-                fprintf(stderr, "heaplab bench: unknown runtime '%s' (heaplab list shows the runtimes)\n", o.runtimes.v[i]);
-                rc = 2;
-                goto out;
-            }
-            if (v->available) plan.vars[plan.nvars++] = v;
-            else hlb_strlist_add(&notices, v->notice);
-        }
-    } else {
-        for (size_t i = 0; i < c->nvars; i++) {
-            if (c->vars[i].available) plan.vars[plan.nvars++] = &c->vars[i];
-            else hlb_strlist_add(&notices, c->vars[i].notice);
+            hlb_cell *cell = hlb_results_add(&r, p->name, vars[k], o->size, sz.value, sz.arg);
+            if (!size_ok) cell->status = HLB_FAILED, snprintf(cell->reason, sizeof cell->reason, "%s", err);
         }
     }
-    if (!plan.nprogs || !plan.nvars) {
-        for (size_t i = 0; i < notices.n; i++) fprintf(stderr, "heaplab: notice: %s\n", notices.v[i]);
-        fprintf(stderr, "heaplab bench: nothing to run (%s)\n", !plan.nprogs ? "no programs" : "no runtime available");
-        rc = 1;
+    if (!r.ncells) {
+        for (size_t i = 0; i < r.notices.n; i++) hlb_notice(r.notices.v[i]);
+        rc = hlb_fail(ctx, 1, "nothing to run (%s)", nvars ? "no programs" : "no runtime available");
         goto out;
     }
-    outdir = o.out ? hlb_xstrdup(o.out) : NULL;
-    for (size_t n = outdir ? strlen(outdir) : 0; n > 1 && outdir[n - 1] == '/'; n--) outdir[n - 1] = 0;
-    o.out = outdir;
-    if (o.out && hlb_mkdir_p(o.out)) {
-        fprintf(stderr, "heaplab bench: cannot create %s: %s\n", o.out, strerror(errno));
-        rc = 1;
-        goto out;
-    }
-    plan.size_class = o.size;
-    plan.reps = o.reps;
-    plan.warmup = o.warmup;
-    plan.timeout_s = o.timeout_s;
-    plan.progress = stderr;
-
-    hlb_bench b;
-    int run = hlb_bench_run(c, &plan, &b);
-    if (run) {
-        hlb_bench_free(&b);
+    if (hlb_schedule_run(&r, stderr)) {
         rc = 130;
         goto out;
     }
-    for (size_t i = 0; i < notices.n; i++) notice(&b, notices.v[i]);
+    hlb_results_summarise(&r);
+    hlb_provenance_set_end(&r.prov);
     char *gp = hlb_gnuplot();
-    if (o.out && o.plots && !gp) notice(&b, "gnuplot not installed (apt-get install gnuplot-nox): SVG plots skipped");
-    fprintf(stderr, "heaplab: bench finished in %.1f s\n", b.elapsed_s);
-
-    if (o.format == HLB_FMT_CSV) hlb_report_csv(stdout, &b);
-    else if (o.format == HLB_FMT_JSON) hlb_report_json(stdout, &b);
-    else hlb_report_md(stdout, &b);
-    fflush(stdout);
-
-    if (o.out) {
-        static const char *const names[] = {"results.md", "results.csv", "results.json"};
-        void (*const fn[])(FILE *, const void *) = {hlb_report_md, hlb_report_csv, hlb_report_json};
-        for (int k = 0; k < 3; k++) {
-            char *path = hlb_fmt("%s/%s", o.out, names[k]);
-            if (hlb_write_atomic(path, fn[k], &b, err, sizeof err)) {
-                fprintf(stderr, "heaplab bench: %s\n", err);
-                rc = 1;
-            } else fprintf(stderr, "heaplab: wrote %s\n", path);
-            free(path);
-        }
-        if (o.plots && gp) {
-            if (hlb_plot_bench(&b, o.out, err, sizeof err)) fprintf(stderr, "heaplab: notice: %s\n", err);
-            else fprintf(stderr, "heaplab: wrote %s/wall_ratio.svg and %s/rss_ratio.svg\n", o.out, o.out);
-        }
+    if (o->out && !o->no_plots && !gp)
+        hlb_strlist_add(&r.notices, "gnuplot not installed (apt-get install gnuplot-nox): SVG plots skipped");
+    for (size_t i = 0; i < r.notices.n; i++) hlb_notice(r.notices.v[i]);
+    fprintf(stderr, "heaplab: bench finished in %.1f s\n", r.elapsed_s);
+    char *dir = hlb_out_dir(ctx);
+    rc = hlb_emit("bench", hlb_bench_write, NULL, &r, o->format, dir, "results");
+    if (dir && !o->no_plots && gp) {
+        char err[600];
+        if (hlb_plot_bench(&r, dir, err, sizeof err)) hlb_notice(err);
+        else fprintf(stderr, "heaplab: wrote %s/wall_ratio.svg and %s/rss_ratio.svg\n", dir, dir);
     }
     free(gp);
-    hlb_bench_free(&b);
+    free(dir);
+    if (!rc && o->strict) {
+        size_t bad = 0;
+        for (size_t i = 0; i < r.ncells; i++) bad += r.cells[i].status != HLB_OK;
+        if (bad) {
+            char n[64];
+            rc = hlb_fail(ctx, 1, "--strict: %s not ok", hlb_plural(n, sizeof n, bad, "cell is", "cells are"));
+        }
+    }
 out:
-    hlb_strlist_free(&notices);
-    free(plan.progs);
-    free(plan.vars);
-    hlb_bench_opts_free(&o);
-    free(outdir);
+    free(vars);
+    hlb_results_free(&r);
     return rc;
 }

@@ -1,25 +1,25 @@
 /*
 ** bench/commands/list.c: `heaplab list`: the programs (with their one-line descriptions, size
-** meaning and range, and bench sizes) and the runtime variants, with why any is unavailable.
+** meaning and range, and bench sizes), the runtime variants with why any is unavailable, and
+** what bench and safety use each for.
 */
 #define _GNU_SOURCE
-#include "cli/options.h"
 #include "commands/commands.h"
 #include "discover/sizes.h"
-#include "discover/variants.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *list_help = "usage: heaplab list\n"
-                               "list the programs (with their descriptions and sizes) and the runtimes available\n";
+static const hlb_cmd_opt list_opts[] = {{&hlb_opt_build, NULL}, {NULL, NULL}};
 
-int hlb_cmd_list(hlb_catalog *c, int argc, char **argv) {
+const hlb_cmd_spec hlb_list_spec = {
+    "list", NULL, 0, 0, "the programs (with their descriptions and sizes) and the runtime variants", list_opts, NULL,
+};
+
+int hlb_cmd_list(hlb_ctx *ctx) {
+    hlb_catalog *c = ctx->cat;
     char err[512];
-    int pr = hlb_parse_noopts(argc, argv, "list", err, sizeof err);
-    if (pr == HLB_ARGS_HELP) return fputs(list_help, stdout), 0;
-    if (pr) return fprintf(stderr, "%s\n", err), 2;
-    printf("programs (%zu):\n", c->nprogs);
+    printf("programs (%zu) in %s:\n", c->nprogs, c->build);
     for (size_t i = 0; i < c->nprogs; i++) {
         hlb_program *p = &c->progs[i];
         hlb_program_spec(c, p);
@@ -30,11 +30,12 @@ int hlb_cmd_list(hlb_catalog *c, int argc, char **argv) {
             printf("  %-20s size: %s, %lld..%lld; small %lld, default %lld, large %lld\n", "", p->what, p->min, p->max,
                    sm.value, p->dflt, lg.value);
     }
-    printf("runtimes:\n");
+    printf("variants (rows of bench and run; safety's columns are marked):\n");
     for (size_t i = 0; i < c->nvars; i++) {
         hlb_variant *v = &c->vars[i];
-        printf("  %-20s %s%s%s\n", v->name, v->about, v->available ? "" : "\n                       not available: ",
-               v->available ? "" : v->notice);
+        const char *use = v->bench && v->safety ? "bench, safety" : v->safety ? "safety" : "bench";
+        printf("  %-20s %s [%s]\n", v->name, v->about, use);
+        if (!v->available) printf("  %-20s not available: %s\n", "", v->notice);
     }
     return 0;
 }

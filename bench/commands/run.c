@@ -1,74 +1,84 @@
 /*
-** bench/commands/run.c: `heaplab run PROGRAM`: one run on one runtime variant: the program's own
-** output, then its wall and CPU time, peak RSS and the runtime's statistics.
+** bench/commands/run.c: `heaplab run PROGRAM`: one program on one variant, --reps times: the
+** program's own output, then each run's wall and CPU time and peak RSS and the runtime's
+** statistics (Markdown), or the one cell in the results format (CSV, JSON).
 */
 #define _GNU_SOURCE
-#include "cli/options.h"
+#include "analyze/summary.h"
 #include "commands/commands.h"
-#include "measure/sample.h"
 #include "discover/sizes.h"
-#include "discover/variants.h"
+#include "report/outfile.h"
+#include "report/results.h"
 
-#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *run_help =
-    "usage: heaplab run PROGRAM [--runtime R] [--size small|default|large|N] [--timeout S]\n"
-    "run one program once on one runtime and show its output, time, peak RSS and runtime statistics\n"
-    "  --runtime R   a runtime from 'heaplab list' (default manual)\n"
-    "  --size S      small, default (no argument: the program's own default), large, or a number\n"
-    "  --timeout S   seconds before the run is killed (default 600)\n"
-    "Exit status: 0 when the run succeeded, 1 when it failed, 2 on bad arguments.\n";
+static const hlb_cmd_opt run_opts[] = {
+    {&hlb_opt_runtime, NULL}, {&hlb_opt_size, NULL},   {&hlb_opt_reps, "1"},  {&hlb_opt_timeout, "600"},
+    {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},    {&hlb_opt_build, NULL}, {NULL, NULL},
+};
 
-int hlb_cmd_run(hlb_catalog *c, int argc, char **argv) {
-    hlb_run_opts o;
-    char err[512];
-    int pr = hlb_parse_run(argc, argv, &o, err, sizeof err);
-    if (pr == HLB_ARGS_HELP) return fputs(run_help, stdout), 0;
-    if (pr) return fprintf(stderr, "%s\n", err), 2;
-    hlb_program *p = hlb_catalog_program(c, o.program);
-    if (!p) return fprintf(stderr, "heaplab run: unknown program '%s' (heaplab list shows the programs)\n", o.program), 2;
-    hlb_variant *v = hlb_catalog_variant(c, o.runtime);
-    if (!v) return fprintf(stderr, "heaplab run: unknown runtime '%s' (heaplab list shows the runtimes)\n", o.runtime), 2;
-    if (!v->available) return fprintf(stderr, "heaplab run: runtime %s is not available: %s\n", v->name, v->notice), 1;
+const hlb_cmd_spec hlb_run_spec = {
+    "run",
+    "PROGRAM",
+    1,
+    1,
+    "run one program on one runtime variant: its output, time, peak RSS and runtime statistics",
+    run_opts,
+    "With --out DIR the results are also written to DIR/run_PROGRAM.{md,csv,json}.\n"
+    "Exit status: 0 when every run succeeded, 1 when one failed, 2 on bad arguments, 130 when\n"
+    "interrupted.\n",
+};
+
+static int is_bench(const hlb_variant *v) { return v->bench; }
+
+int hlb_cmd_run(hlb_ctx *ctx) {
+    hlb_opts *o = ctx->o;
+    hlb_catalog *c = ctx->cat;
+    char why[512];
+    hlb_program *p = hlb_catalog_program(c, o->args[0]);
+    if (!p) return hlb_fail(ctx, 2, "unknown program '%s' (heaplab list shows the programs)", o->args[0]);
+    hlb_variant *v = hlb_catalog_variant(c, o->runtime);
+    if (!v || !v->bench) {
+        char *known = hlb_catalog_variant_names(c, is_bench);
+        int rc = hlb_fail(ctx, 2, "unknown runtime '%s' (one of: %s)", o->runtime, known);
+        free(known);
+        return rc;
+    }
+    int can = hlb_catalog_can_run(c, v, p->name, why, sizeof why);
+    if (can) return hlb_fail(ctx, can == -2 ? 2 : 1, "%s", why);
     hlb_size sz;
-    if (hlb_size_resolve(c, p, o.size, &sz, err, sizeof err))
-        return fprintf(stderr, "heaplab run: %s\n", err), 2;
-    if (sz.notice[0]) fprintf(stderr, "heaplab: notice: %s\n", sz.notice);
-    hlb_sample s;
-    hlb_proc_result r;
-    hlb_measure(v, p->name, sz.arg, NULL, o.timeout_s, &s, &r);
-    if (s.status == HLB_INTERRUPT) {
-        hlb_proc_result_free(&r);
+    if (hlb_size_resolve(c, p, o->size, &sz, why, sizeof why)) return hlb_fail(ctx, 2, "%s", why);
+    if (sz.notice[0]) hlb_notice(sz.notice);
+
+    hlb_results r;
+    hlb_results_begin(ctx, &r, "run");
+    snprintf(r.size_class, sizeof r.size_class, "%s", o->size);
+    r.reps = o->reps;
+    r.timeout_s = o->timeout_s;
+    r.keep_output = 1;
+    if (sz.notice[0]) hlb_strlist_add(&r.notices, sz.notice);
+    hlb_results_add(&r, p->name, v, o->size, sz.value, sz.arg);
+    if (hlb_schedule_run(&r, NULL)) {
+        hlb_results_free(&r);
         return 130;
     }
-    if (r.out) fwrite(r.out, 1, r.out_len, stdout);
-    if (r.err && r.err_len) {
+    hlb_results_summarise(&r);
+    hlb_provenance_set_end(&r.prov);
+    if (r.err && *r.err) {
         fflush(stdout);
-        fwrite(r.err, 1, r.err_len, stderr);
+        fputs(r.err, stderr);
     }
-    hlb_proc_result_free(&r);
-    printf("--- heaplab run: %s on %s, size %s%s\n", p->name, v->name, o.size, sz.arg[0] ? "" : " (no argument)");
-    for (int i = 0; i < HLB_MAX_ENV && v->env[i]; i++) printf("environment   %s\n", v->env[i]);
-    printf("status        %s%s%s\n", hlb_status_name(s.status), s.status == HLB_OK ? "" : ": ",
-           s.status == HLB_OK ? "" : s.reason);
-    if (s.status == HLB_OK) printf("checksum      %s (size %lld)\n", s.checksum, s.size);
-    printf("wall time     %.3f s\n", s.wall_s);
-    printf("CPU time      %.3f s (user + system)\n", s.cpu_s);
-    printf("peak RSS      %.1f MiB (%ld KiB)\n", (double)s.rss_kib / 1024.0, s.rss_kib);
-    const hlb_rtstats *st = &s.stats;
-    if (st->have) {
-        printf("runtime       %s\n", st->runtime);
-        printf("allocations   %" PRIu64 "\n", st->allocations);
-        printf("frees         %" PRIu64 "\n", st->frees);
-        printf("bytes alloc.  %" PRIu64 "\n", st->bytes_allocated);
-        printf("live objects  %" PRIu64 "\n", st->live_objects);
-        printf("peak live     %" PRIu64 " bytes\n", st->peak_live_bytes);
-        printf("collections   %" PRIu64 "\n", st->collections);
-        printf("GC heap       %" PRIu64 " bytes\n", st->gc_heap_bytes);
-    } else if (s.status == HLB_OK) {
-        printf("statistics    none (the program did not write HEAPLAB_STATS)\n");
+    if (o->format == HLB_FMT_MD && r.out) {
+        fputs(r.out, stdout);
+        fputc('\n', stdout);
     }
-    return s.status == HLB_OK ? 0 : 1;
+    char *dir = hlb_out_dir(ctx), *stem = hlb_fmt("run_%s", p->name);
+    int rc = hlb_emit("run", hlb_run_write, NULL, &r, o->format, dir, stem);
+    if (!rc && r.cells[0].status != HLB_OK) rc = 1;
+    free(dir);
+    free(stem);
+    hlb_results_free(&r);
+    return rc;
 }

@@ -1,37 +1,34 @@
 /*
-** bench/discover/catalog.c: discover programs and variants at run time (see catalog.h).
+** bench/discover/catalog.c: the build directory, programs and variants (see catalog.h).
 */
 #define _GNU_SOURCE
 #include "discover/catalog.h"
 #include "run/proc.h"
 #include "util/util.h"
-#include "discover/variants.h"
 
 #include <dirent.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-char *hlb_find_root(void) {
-    const char *env = getenv("HEAPLAB_ROOT");
-    if (env && *env) return hlb_xstrdup(env);
+char *hlb_find_build(const char *given) {
+    if (given && *given) return hlb_xstrdup(given);
+    const char *root = getenv("HEAPLAB_ROOT");
+    if (root && *root) return hlb_fmt("%s/build", root);
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *dir = dirname(exe);            /* .../build */
-        char *root = hlb_xstrdup(dirname(dir));
-        char *progs = hlb_fmt("%s/build", root);
-        struct stat st;
-        int ok = stat(progs, &st) == 0 && S_ISDIR(st.st_mode);
-        free(progs);
-        if (ok) return root;
-        free(root);
+    if (n <= 0) return hlb_xstrdup("build");
+    exe[n] = 0;
+    char *dir = hlb_xstrdup(dirname(exe));
+    char *installed = hlb_fmt("%s/../lib/heaplab", dir);
+    if (hlb_is_dir(installed)) {
+        free(dir);
+        return installed;
     }
-    return hlb_xstrdup(".");
+    free(installed);
+    return dir;
 }
 
 static void add_program(hlb_catalog *c, const char *name, size_t *cap) {
@@ -50,53 +47,42 @@ static int cmp_prog(const void *a, const void *b) {
     return strcmp(((const hlb_program *)a)->name, ((const hlb_program *)b)->name);
 }
 
-/* programs/<name>.c sources. */
-static void scan_sources(hlb_catalog *c, size_t *cap) {
-    char *dir = hlb_fmt("%s/programs", c->root);
+void hlb_scan_sources(const char *dir, hlb_strlist *l) {
     DIR *d = opendir(dir);
-    free(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
+    for (struct dirent *e; d && (e = readdir(d));) {
         size_t n = strlen(e->d_name);
         if (e->d_name[0] == '.' || n < 3 || strcmp(e->d_name + n - 2, ".c")) continue;
-        char *name = hlb_xstrdup(e->d_name);
-        name[n - 2] = 0;
-        add_program(c, name, cap);
+        char *name = hlb_xstrndup(e->d_name, n - 2);
+        if (!hlb_strlist_has(l, name)) hlb_strlist_add(l, name);
         free(name);
     }
-    closedir(d);
+    if (d) closedir(d);
 }
 
-/* Executables in a runtime directory (programs built from sources since removed, or built
-** elsewhere, still count). */
-static void scan_binaries(hlb_catalog *c, const char *dir, size_t *cap) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char *p = hlb_fmt("%s/%s", dir, e->d_name);
-        if (hlb_is_executable(p)) add_program(c, e->d_name, cap);
-        free(p);
-    }
-    closedir(d);
-}
-
-int hlb_catalog_open(hlb_catalog *c, const char *root, char *err, size_t errlen) {
+int hlb_catalog_open(hlb_catalog *c, const char *given, char *err, size_t errlen) {
     memset(c, 0, sizeof *c);
-    c->root = root ? hlb_xstrdup(root) : hlb_find_root();
-    c->build = hlb_fmt("%s/build", c->root);
-    struct stat st;
-    if (stat(c->build, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "no build directory at %s (run make, or set HEAPLAB_ROOT)", c->build);
+    c->build = hlb_find_build(given);
+    if (!hlb_is_dir(c->build)) {
+        snprintf(err, errlen, "no build directory at %s (run make, or give --build DIR or HEAPLAB_ROOT)", c->build);
         return -1;
     }
+    char *src = hlb_fmt("%s/../programs", c->build);
+    if (hlb_is_dir(src)) c->src = hlb_fmt("%s/..", c->build);
+    free(src);
     hlb_variants_discover(c->build, &c->vars, &c->nvars);
     size_t cap = 0;
-    scan_sources(c, &cap);
-    for (size_t i = 0; i < c->nvars; i++)
-        if (!c->vars[i].peer && c->vars[i].available && !c->vars[i].env[0]) scan_binaries(c, c->vars[i].dir, &cap);
+    hlb_strlist l = {0};
+    if (c->src) {
+        char *dir = hlb_fmt("%s/programs", c->src);
+        hlb_scan_sources(dir, &l);
+        free(dir);
+    }
+    for (size_t i = 0; i < c->nvars; i++) {
+        const hlb_variant *v = &c->vars[i];
+        if (!v->peer && v->bench && v->available && !v->env[0]) hlb_scan_executables(v->dir, &l);
+    }
+    for (size_t k = 0; k < l.n; k++) add_program(c, l.v[k], &cap);
+    hlb_strlist_free(&l);
     if (c->nprogs) qsort(c->progs, c->nprogs, sizeof *c->progs, cmp_prog);
     return 0;
 }
@@ -109,8 +95,8 @@ void hlb_catalog_close(hlb_catalog *c) {
     }
     free(c->progs);
     hlb_variants_free(c->vars, c->nvars);
-    free(c->root);
     free(c->build);
+    free(c->src);
     memset(c, 0, sizeof *c);
 }
 
@@ -122,8 +108,48 @@ hlb_program *hlb_catalog_program(hlb_catalog *c, const char *name) {
 
 hlb_variant *hlb_catalog_variant(hlb_catalog *c, const char *name) {
     for (size_t i = 0; i < c->nvars; i++)
-        if (!strcmp(c->vars[i].name, name)) return &c->vars[i];
+        if (!strcmp(c->vars[i].name, name) || (c->vars[i].alias && !strcmp(c->vars[i].alias, name)))
+            return &c->vars[i];
     return NULL;
+}
+
+char *hlb_catalog_variant_names(const hlb_catalog *c, int (*pick)(const hlb_variant *)) {
+    hlb_strlist l = {0};
+    for (size_t i = 0; i < c->nvars; i++)
+        if (pick(&c->vars[i])) hlb_strlist_add(&l, c->vars[i].name);
+    char *s = hlb_strlist_join(&l, ", ");
+    hlb_strlist_free(&l);
+    return s;
+}
+
+int hlb_catalog_can_run(const hlb_catalog *c, const hlb_variant *v, const char *prog, char *buf, size_t len) {
+    if (!v->bench) {
+        snprintf(buf, len, "%s runs only the fault programs (heaplab safety)", v->name);
+        return -1;
+    }
+    if (!v->available) {
+        snprintf(buf, len, "%s", v->notice);
+        return -1;
+    }
+    char *bin = hlb_variant_binary(v, prog);
+    int ok = hlb_is_executable(bin);
+    if (!ok && v->peer) {
+        /* A peer that is built but lacks this program, or whose source does not exist. */
+        char *src = c->src ? hlb_fmt("%s/bench/peers/%s/%s.%s", c->src, !strcmp(v->name, "rust") ? "rust" : "c", prog,
+                                     !strcmp(v->name, "rust") ? "rs" : "c")
+                           : NULL;
+        if (!src || access(src, R_OK) != 0) {
+            snprintf(buf, len, "%s has no %s peer (yet)", prog, v->name);
+            ok = -2;
+        } else {
+            snprintf(buf, len, "%s's %s peer is not built (%s missing; run make)", prog, v->name, bin);
+        }
+        free(src);
+    } else if (!ok) {
+        snprintf(buf, len, "%s is not built for %s (%s missing; run make)", prog, v->name, bin);
+    }
+    free(bin);
+    return ok == 1 ? 0 : ok == -2 ? -2 : -1;
 }
 
 int hlb_parse_help(const char *text, hlb_program *p) {
@@ -138,8 +164,7 @@ int hlb_parse_help(const char *text, hlb_program *p) {
     l2++;
     size_t n = strcspn(l2, "\n");
     free(p->about);
-    p->about = strndup(l2, n);
-    if (!p->about) p->about = hlb_xstrdup("");
+    p->about = hlb_xstrndup(l2, n);
     /* The size line: "  SIZE  <what>: MIN..MAX (default D)", anywhere after line 2. */
     for (const char *s = l2 + n; s && *s; s = strchr(s + 1, '\n')) {
         const char *line = *s == '\n' ? s + 1 : s;
@@ -152,8 +177,7 @@ int hlb_parse_help(const char *text, hlb_program *p) {
         long long mn, mx, df;
         if (sscanf(colon + 1, " %lld..%lld (default %lld)", &mn, &mx, &df) == 3) {
             free(p->what);
-            p->what = strndup(line, (size_t)(colon - line));
-            if (!p->what) p->what = hlb_xstrdup("");
+            p->what = hlb_xstrndup(line, (size_t)(colon - line));
             p->min = mn, p->max = mx, p->dflt = df;
             p->have_range = 1;
         }
@@ -167,7 +191,7 @@ int hlb_program_spec(hlb_catalog *c, hlb_program *p) {
     p->spec_known = 1;
     for (size_t i = 0; i < c->nvars; i++) {
         hlb_variant *v = &c->vars[i];
-        if (!v->available || v->peer || v->env[0]) continue;
+        if (!v->available || v->peer || !v->bench || v->env[0]) continue;
         char *bin = hlb_variant_binary(v, p->name);
         if (!hlb_is_executable(bin)) {
             free(bin);

@@ -14,7 +14,7 @@ static int parse_ll(const char *s, long long *v) {
     char *end;
     errno = 0;
     long long x = strtoll(s, &end, 10);
-    if (errno || end == s || *end || x < 0) return -1;
+    if (errno || end == s || *end || x < 1) return -1;
     *v = x;
     return 0;
 }
@@ -44,10 +44,17 @@ int hlb_sizes_lookup(const char *table, const char *program, long long *small, l
     return -1;
 }
 
-static char *read_table(const char *root) {
-    char *path = hlb_fmt("%s/bench/discover/sizes.txt", root);
+/* sizes.txt in the build directory (bench.mk copies it there; make install too), else in
+** the source tree beside it. */
+static char *read_table(const hlb_catalog *c) {
+    char *path = hlb_fmt("%s/sizes.txt", c->build);
     FILE *f = fopen(path, "r");
     free(path);
+    if (!f && c->src) {
+        path = hlb_fmt("%s/bench/discover/sizes.txt", c->src);
+        f = fopen(path, "r");
+        free(path);
+    }
     if (!f) return NULL;
     char *buf = hlb_xmalloc(65536);
     size_t n = fread(buf, 1, 65535, f);
@@ -75,7 +82,7 @@ int hlb_size_resolve(hlb_catalog *c, hlb_program *p, const char *cls, hlb_size *
         return 0;
     }
     long long small, large;
-    char *table = read_table(c->root);
+    char *table = read_table(c);
     int found = table && hlb_sizes_lookup(table, p->name, &small, &large) == 0;
     free(table);
     int is_small = !strcmp(cls, "small");
@@ -83,11 +90,11 @@ int hlb_size_resolve(hlb_catalog *c, hlb_program *p, const char *cls, hlb_size *
         v = is_small ? small : large;
     } else if (p->have_range) {
         v = is_small ? p->min : p->dflt;
-        snprintf(out->notice, sizeof out->notice, "%s is not in bench/sizes.txt: %s size is %s %lld", p->name, cls,
+        snprintf(out->notice, sizeof out->notice, "%s is not in sizes.txt: %s size is %s %lld", p->name, cls,
                  is_small ? "its minimum" : "its default", v);
     } else {
         snprintf(out->notice, sizeof out->notice,
-                 "%s is not in bench/sizes.txt and its --help gives no range: %s runs its default", p->name, cls);
+                 "%s is not in sizes.txt and its --help gives no range: %s runs its default", p->name, cls);
         return 0;
     }
     snprintf(out->arg, sizeof out->arg, "%lld", v);

@@ -1,6 +1,6 @@
 /*
 ** bench/discover/sizes.h: the size classes small | default | large. "default" runs a program with no
-** argument; small and large come from bench/sizes.txt, falling back to what the program's
+** argument; small and large come from sizes.txt (in the build directory), falling back to what the program's
 ** --help states (its minimum for small, its default for large). A plain integer is also
 ** accepted and passed on as the program's argument.
 */

@@ -1,36 +1,31 @@
 /*
-** bench/measure/sample.c: one measured run (see measure.h).
+** bench/measure/sample.c: one measured run (see sample.h).
 */
 #define _GNU_SOURCE
 #include "measure/sample.h"
 #include "report/json.h"
 #include "util/util.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-const char *hlb_status_name(hlb_status s) {
-    switch (s) {
-    case HLB_OK: return "ok";
-    case HLB_FAILED: return "failed";
-    case HLB_TIMEOUT: return "timeout";
-    case HLB_MISMATCH: return "mismatch";
-    case HLB_INTERRUPT: return "interrupted";
-    }
-    return "?";
-}
-
 static char *tmpdir_path;
 
 static void remove_tmpdir(void) {
     if (!tmpdir_path) return;
-    char *cmd = hlb_fmt("rm -rf '%s'", tmpdir_path);
-    if (system(cmd) != 0) {
+    DIR *d = opendir(tmpdir_path);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char *p = hlb_fmt("%s/%s", tmpdir_path, e->d_name);
+        unlink(p);
+        free(p);
     }
-    free(cmd);
+    if (d) closedir(d);
+    rmdir(tmpdir_path);
     free(tmpdir_path);
     tmpdir_path = NULL;
 }
@@ -41,8 +36,7 @@ const char *hlb_tmpdir(void) {
     char *tmpl = hlb_fmt("%s/heaplab.XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(tmpl)) {
         free(tmpl);
-        tmpl = hlb_xstrdup("/tmp");
-        return tmpdir_path = tmpl;
+        return "/tmp";
     }
     tmpdir_path = tmpl;
     atexit(remove_tmpdir);
@@ -50,7 +44,6 @@ const char *hlb_tmpdir(void) {
 }
 
 int hlb_parse_checksum(const char *out, const char *prog, long long *size, char *hex, size_t hexlen) {
-    /* Find the last non-empty line. */
     size_t n = strlen(out);
     while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' ')) n--;
     size_t start = n;
@@ -97,8 +90,13 @@ int hlb_read_rtstats(const char *path, hlb_rtstats *st) {
     return ok ? 0 : -1;
 }
 
-void hlb_measure(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[],
-                 double timeout_s, hlb_sample *s, hlb_proc_result *keep) {
+/* Does the run's stderr say it ran out of memory (heaplab's runtimes, Boehm, a peer)? */
+static int out_of_memory(const char *err) {
+    return strcasestr(err, "out of memory") != NULL;
+}
+
+void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[],
+                    double timeout_s, hlb_sample *s, hlb_proc_result *keep) {
     static unsigned seq;
     memset(s, 0, sizeof *s);
     s->size = -1;
@@ -115,36 +113,35 @@ void hlb_measure(const hlb_variant *v, const char *prog, const char *arg, char *
     char *argv[3] = {bin, arg && *arg ? (char *)arg : NULL, NULL};
 
     hlb_proc_result r;
+    memset(&r, 0, sizeof r);
     if (!hlb_is_executable(bin)) {
         s->status = HLB_FAILED;
         snprintf(s->reason, sizeof s->reason, "not built: %s missing (run make)", bin);
-        memset(&r, 0, sizeof r);
-        if (keep) *keep = r;
-        goto out;
-    }
-    hlb_proc_run(argv, env, timeout_s, &r);
-    s->wall_s = r.wall_s;
-    s->cpu_s = r.cpu_s;
-    s->rss_kib = r.maxrss_kib;
-    if (r.end == HLB_PROC_INTERRUPTED) {
-        s->status = HLB_INTERRUPT;
-        snprintf(s->reason, sizeof s->reason, "interrupted");
-    } else if (r.end == HLB_PROC_TIMEOUT) {
-        s->status = HLB_TIMEOUT;
-        snprintf(s->reason, sizeof s->reason, "no exit within %g s", timeout_s);
-    } else if (r.end != HLB_PROC_EXITED || r.code != 0) {
-        s->status = HLB_FAILED;
-        hlb_proc_describe(&r, s->reason, sizeof s->reason);
-    } else if (hlb_parse_checksum(r.out, prog, &s->size, s->checksum, sizeof s->checksum) != 0) {
-        s->status = HLB_FAILED;
-        snprintf(s->reason, sizeof s->reason, "no checksum line ('%s size=N checksum=HEX') at the end of stdout", prog);
     } else {
-        s->status = HLB_OK;
-        hlb_read_rtstats(stats, &s->stats);
+        hlb_proc_run(argv, env, timeout_s, &r);
+        s->wall_s = r.wall_s;
+        s->cpu_s = r.cpu_s;
+        s->rss_kib = r.maxrss_kib;
+        if (r.end == HLB_PROC_INTERRUPTED) {
+            s->status = HLB_INTERRUPTED;
+            snprintf(s->reason, sizeof s->reason, "interrupted");
+        } else if (r.end == HLB_PROC_TIMEOUT) {
+            s->status = HLB_TIMEOUT;
+            snprintf(s->reason, sizeof s->reason, "no exit within %g s", timeout_s);
+        } else if (r.end != HLB_PROC_EXITED || r.code != 0) {
+            s->status = out_of_memory(r.err) ? HLB_OOM : HLB_FAILED;
+            hlb_proc_describe(&r, s->reason, sizeof s->reason);
+        } else if (hlb_parse_checksum(r.out, prog, &s->size, s->checksum, sizeof s->checksum) != 0) {
+            s->status = HLB_FAILED;
+            snprintf(s->reason, sizeof s->reason, "no checksum line ('%s size=N checksum=HEX') at the end of stdout",
+                     prog);
+        } else {
+            s->status = HLB_OK;
+            hlb_read_rtstats(stats, &s->stats);
+        }
     }
     if (keep) *keep = r;
     else hlb_proc_result_free(&r);
-out:
     unlink(stats);
     free(stats_kv);
     free(stats);

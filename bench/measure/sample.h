@@ -1,20 +1,18 @@
 /*
-** bench/measure/sample.h: one measured run of one program on one variant: the child's wall and CPU
-** time and peak RSS (from proc.h), its checksum line, and the runtime statistics it writes
+** bench/measure/sample.h: one measured run of one program on one variant: the child's wall and
+** CPU time and peak RSS (run/proc.h), its checksum line, and the runtime statistics it writes
 ** to the file named by HEAPLAB_STATS (a private temporary file per run).
 */
-#ifndef HLB_MEASURE_H
-#define HLB_MEASURE_H
+#ifndef HLB_SAMPLE_H
+#define HLB_SAMPLE_H
 
-#include "run/proc.h"
 #include "discover/variants.h"
+#include "run/proc.h"
 
 #include <stdint.h>
 
-typedef enum { HLB_OK, HLB_FAILED, HLB_TIMEOUT, HLB_MISMATCH, HLB_INTERRUPT } hlb_status;
-
-/* "ok", "failed", "timeout", "mismatch", "interrupted" */
-const char *hlb_status_name(hlb_status s);
+/* How a run, and a cell of runs, ended (report/table.h names them). */
+typedef enum { HLB_OK, HLB_FAILED, HLB_TIMEOUT, HLB_MISMATCH, HLB_INTERRUPTED, HLB_OOM, HLB_NSTATUS } hlb_status;
 
 typedef struct hlb_rtstats {
     int have;                    /* the stats file was written and read */
@@ -33,12 +31,13 @@ typedef struct hlb_sample {
 } hlb_sample;
 
 /* Run prog on v with argument arg ("" = none) and extra environment extra_env (may be NULL),
-** fill s. keep, when not NULL, receives the process result (caller frees it). */
-void hlb_measure(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[],
-                 double timeout_s, hlb_sample *s, hlb_proc_result *keep);
+** fill s. keep, when not NULL, receives the process result (the caller frees it). A run that
+** fails saying it ran out of memory is HLB_OOM. */
+void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[],
+                    double timeout_s, hlb_sample *s, hlb_proc_result *keep);
 
 /* Parse the checksum line "<name> size=<n> checksum=<hex>" from the last non-empty line of
-** out. Returns 0 when it is there and names prog. Exposed for tests. */
+** out. Returns 0 when it is there and names prog. */
 int hlb_parse_checksum(const char *out, const char *prog, long long *size, char *hex, size_t hexlen);
 
 /* Read a HEAPLAB_STATS file. Returns 0 when it holds the expected keys. */

@@ -37,7 +37,10 @@ static int render(const char *script, const char *out, char *err, size_t errlen)
         goto done;
     }
     fprintf(f, "%sset output '%s'\n%s", preamble, tmp_svg, script);
-    fclose(f);
+    if ((ferror(f) | fclose(f)) != 0) {
+        snprintf(err, errlen, "cannot write %s", tmp_gp);
+        goto done;
+    }
     char *argv[] = {gp, tmp_gp, NULL};
     hlb_proc_result r;
     hlb_proc_run(argv, NULL, 60, &r);
@@ -59,24 +62,25 @@ done:
     return rc;
 }
 
-static int bars(const hlb_bench *b, int rss, const char *dir, char *err, size_t errlen) {
+static int bars(const hlb_results *b, int rss, const char *dir, char *err, size_t errlen) {
     /* Programs and runtimes in table order. */
     hlb_strlist progs = {0}, rts = {0};
     for (size_t i = 0; i < b->ncells; i++) {
         if (!hlb_strlist_has(&progs, b->cells[i].program)) hlb_strlist_add(&progs, b->cells[i].program);
-        if (!hlb_strlist_has(&rts, b->cells[i].runtime)) hlb_strlist_add(&rts, b->cells[i].runtime);
+        if (!hlb_strlist_has(&rts, b->cells[i].variant)) hlb_strlist_add(&rts, b->cells[i].variant);
     }
     size_t cap = 4096 + progs.n * rts.n * 32 + (progs.n + rts.n) * 80;
     char *s = hlb_xmalloc(cap);
     size_t n = 0;
     n += (size_t)snprintf(s + n, cap - n,
-                          "set title '%s relative to manual (lower is better; median of %d runs, size %s)'\n"
-                          "set ylabel '%s / manual'\nset style data histogram\n"
+                          "set title '%s relative to %s (lower is better; median of %d run%s, size %s)'\n"
+                          "set ylabel '%s / %s'\nset style data histogram\n"
                           "set style histogram cluster gap 1\nset style fill solid 0.85 border -1\n"
                           "set boxwidth 0.9\n%s\nset key outside right top\n"
                           "set xtics rotate by -20\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
                           "$data << EOD\nprogram",
-                          rss ? "Peak RSS" : "Wall time", b->reps, b->size_class, rss ? "peak RSS" : "wall time",
+                          rss ? "RSS" : "Wall time", b->baseline, b->reps, b->reps == 1 ? "" : "s", b->size_class, rss ? "RSS" : "wall time",
+                          b->baseline,
                           /* RSS ratios span two orders of magnitude (a preallocated GC heap): log scale */
                           rss ? "set logscale y 2\nset yrange [*:*]" : "set yrange [0:*]");
     for (size_t r = 0; r < rts.n; r++) n += (size_t)snprintf(s + n, cap - n, " \"%s\"", rts.v[r]);
@@ -86,7 +90,7 @@ static int bars(const hlb_bench *b, int rss, const char *dir, char *err, size_t 
         for (size_t r = 0; r < rts.n; r++) {
             double v = NAN;
             for (size_t i = 0; i < b->ncells; i++)
-                if (!strcmp(b->cells[i].program, progs.v[p]) && !strcmp(b->cells[i].runtime, rts.v[r]))
+                if (!strcmp(b->cells[i].program, progs.v[p]) && !strcmp(b->cells[i].variant, rts.v[r]))
                     v = rss ? b->cells[i].ratio_rss : b->cells[i].ratio_wall;
             if (isnan(v)) n += (size_t)snprintf(s + n, cap - n, " ?");
             else n += (size_t)snprintf(s + n, cap - n, " %.4f", v);
@@ -103,40 +107,45 @@ static int bars(const hlb_bench *b, int rss, const char *dir, char *err, size_t 
     return rc;
 }
 
-int hlb_plot_bench(const hlb_bench *b, const char *dir, char *err, size_t errlen) {
+int hlb_plot_bench(const hlb_results *b, const char *dir, char *err, size_t errlen) {
     if (bars(b, 0, dir, err, errlen)) return -1;
     return bars(b, 1, dir, err, errlen);
 }
 
-int hlb_plot_sweep(const char *program, const hlb_sweep_point *pts, size_t n, double default_ratio, const char *dir,
-                   char *err, size_t errlen) {
-    size_t cap = 4096 + n * 80;
+int hlb_plot_sweep(const hlb_results *r, const char *dir, char *err, size_t errlen) {
+    size_t cap = 4096 + r->ncells * 80;
     char *s = hlb_xmalloc(cap);
     size_t k = 0;
+    double unlimited = NAN;
     k += (size_t)snprintf(s + k, cap - k,
                           "set title 'GC space-time trade-off: %s on gc under a heap limit'\n"
                           "set xlabel 'heap limit / manual peak live bytes'\n"
-                          "set ylabel 'wall time / manual'\nset y2label 'collections'\n"
+                          "set ylabel 'wall time / %s'\nset y2label 'collections'\n"
                           "set ytics nomirror\nset y2tics\nset xrange [1:*]\nset yrange [0:*]\nset y2range [0:*]\nset key below\n"
                           "$data << EOD\n",
-                          program);
-    for (size_t i = 0; i < n; i++) {
-        k += (size_t)snprintf(s + k, cap - k, "%.3f ", pts[i].factor);
-        k += (size_t)(isnan(pts[i].ratio_wall) ? snprintf(s + k, cap - k, "? ")
-                                               : snprintf(s + k, cap - k, "%.4f ", pts[i].ratio_wall));
-        k += (size_t)(isnan(pts[i].collections) ? snprintf(s + k, cap - k, "? ")
-                                                : snprintf(s + k, cap - k, "%.0f ", pts[i].collections));
+                          r->program, r->baseline);
+    for (size_t i = 0; i < r->ncells; i++) {
+        const hlb_cell *c = &r->cells[i];
+        int ok = c->status == HLB_OK && isfinite(c->ratio_wall);
+        if (!strcmp(c->variant, "gc") && isnan(c->factor)) unlimited = c->ratio_wall;
+        if (isnan(c->factor)) continue;
+        k += (size_t)snprintf(s + k, cap - k, "%.3f ", c->factor);
+        k += (size_t)(ok ? snprintf(s + k, cap - k, "%.4f ", c->ratio_wall) : snprintf(s + k, cap - k, "? "));
+        k += (size_t)(ok && c->stats.have ? snprintf(s + k, cap - k, "%llu ", (unsigned long long)c->stats.collections)
+                                          : snprintf(s + k, cap - k, "? "));
         /* column 4: a marker at 0 for a failed (out of heap) point */
-        k += (size_t)snprintf(s + k, cap - k, "%s\n", isnan(pts[i].ratio_wall) ? "0" : "?");
+        k += (size_t)snprintf(s + k, cap - k, "%s\n", ok ? "?" : "0");
     }
-    k += (size_t)snprintf(s + k, cap - k, "EOD\nplot $data using 1:2 with linespoints lw 2 pt 7 title 'gc time / manual', "
-                                          "$data using 1:3 axes x1y2 with linespoints dt 3 pt 6 title 'collections', "
-                                          "1 with lines dt 2 lc rgb 'black' title 'manual', "
-                                          "$data using 1:4 with points pt 2 ps 1.5 lc rgb 'red' title 'failed (out of heap)'");
-    if (!isnan(default_ratio))
-        k += (size_t)snprintf(s + k, cap - k, ", %.4f with lines dt 4 lc rgb 'gray40' title 'gc, no limit'", default_ratio);
+    k += (size_t)snprintf(s + k, cap - k,
+                          "EOD\nplot $data using 1:2 with linespoints lw 2 pt 7 title 'gc time / %s', "
+                          "$data using 1:3 axes x1y2 with linespoints dt 3 pt 6 title 'collections', "
+                          "1 with lines dt 2 lc rgb 'black' title '%s', "
+                          "$data using 1:4 with points pt 2 ps 1.5 lc rgb 'red' title 'failed (out of heap)'",
+                          r->baseline, r->baseline);
+    if (isfinite(unlimited))
+        k += (size_t)snprintf(s + k, cap - k, ", %.4f with lines dt 4 lc rgb 'gray40' title 'gc, no limit'", unlimited);
     snprintf(s + k, cap - k, "\n");
-    char *out = hlb_fmt("%s/sweep_%s.svg", dir, program);
+    char *out = hlb_fmt("%s/sweep_%s.svg", dir, r->program);
     int rc = render(s, out, err, errlen);
     free(out);
     free(s);

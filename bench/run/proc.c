@@ -1,10 +1,10 @@
 /*
-** bench/run/proc.c: run one child with timeout, capture and resource usage (see proc.h).
+** bench/run/proc.c: the process runner (see proc.h).
 **
-** The child gets its own process group (so the terminal's Ctrl-C reaches only the driver,
-** which then kills the whole group) and PR_SET_PDEATHSIG (so it dies even if the driver is
-** killed outright). The driver waits on a pidfd, so the exit is seen at once, without
-** polling; on kernels without pidfd_open it falls back to polling every millisecond.
+** Each child gets its own process group (so the terminal's Ctrl-C reaches only the driver,
+** which then kills every group) and PR_SET_PDEATHSIG (so it dies even if the driver is killed
+** outright). The driver waits on a pidfd per child, so an exit is seen at once; on kernels
+** without pidfd_open it polls every few milliseconds instead.
 */
 #define _GNU_SOURCE
 #include "run/proc.h"
@@ -24,18 +24,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define OUT_CAP (1u << 20)
-#define ERR_CAP (64u << 10)
+#define OUT_KEEP (512u << 10)   /* bytes kept at each end of stdout */
+#define ERR_KEEP (128u << 10)   /* and of stderr */
 
-static volatile sig_atomic_t child_pid;     /* the running child, 0 when none */
-static volatile sig_atomic_t interrupted;   /* the signal that interrupted us */
+/* The process groups of the running children, for the signal handler (0 = free slot). */
+static volatile sig_atomic_t running[HLB_PROC_MAX_PARALLEL];
+static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig) {
     interrupted = sig;
-    pid_t p = child_pid;
-    if (p > 0) {
-        kill(-p, SIGKILL);
-        kill(p, SIGKILL);
+    for (int i = 0; i < HLB_PROC_MAX_PARALLEL; i++) {
+        pid_t p = running[i];
+        if (p > 0) {
+            kill(-p, SIGKILL);
+            kill(p, SIGKILL);
+        }
     }
 }
 
@@ -54,41 +57,83 @@ void hlb_proc_install_signals(void) {
 
 int hlb_proc_interrupted(void) { return interrupted; }
 
+/* ---- capture: the first `keep` bytes of a stream and a ring of its last `keep` bytes ------- */
+
 typedef struct {
-    char *buf;
-    size_t len, cap;
+    char *head, *ring;
+    size_t keep, head_len, ring_len, ring_pos;
+    unsigned long long total;
 } capture;
 
-/* Append, keeping only the last cap bytes. */
 static void capture_add(capture *c, const char *data, size_t n) {
-    if (n >= c->cap) {
-        memcpy(c->buf, data + n - c->cap, c->cap);
-        c->len = c->cap;
+    c->total += n;
+    size_t h = c->keep - c->head_len < n ? c->keep - c->head_len : n;
+    if (h) {
+        if (!c->head) c->head = hlb_xmalloc(c->keep);
+        memcpy(c->head + c->head_len, data, h);
+        c->head_len += h;
+        data += h, n -= h;
+    }
+    if (!n) return;
+    if (!c->ring) c->ring = hlb_xmalloc(c->keep);
+    if (n >= c->keep) {
+        memcpy(c->ring, data + n - c->keep, c->keep);
+        c->ring_pos = 0, c->ring_len = c->keep;
         return;
     }
-    if (c->len + n > c->cap) {
-        size_t drop = c->len + n - c->cap;
-        memmove(c->buf, c->buf + drop, c->len - drop);
-        c->len -= drop;
+    for (size_t i = 0; i < n; i++) {
+        c->ring[c->ring_pos] = data[i];
+        c->ring_pos = (c->ring_pos + 1) % c->keep;
     }
-    memcpy(c->buf + c->len, data, n);
-    c->len += n;
+    c->ring_len = c->ring_len + n > c->keep ? c->keep : c->ring_len + n;
 }
 
-/* Read what is available; returns 0 at EOF or error, 1 otherwise. */
-static int drain(int fd, capture *c) {
+/* The captured text, NUL-terminated, with a marker where bytes were dropped. */
+static char *capture_text(capture *c, size_t *len) {
+    unsigned long long dropped = c->total - c->head_len - c->ring_len;
+    char mark[80] = "";
+    if (dropped) snprintf(mark, sizeof mark, "\n[heaplab: %llu bytes not kept]\n", dropped);
+    size_t n = c->head_len + strlen(mark) + c->ring_len;
+    char *s = hlb_xmalloc(n + 1), *o = s;
+    if (c->head_len) memcpy(o, c->head, c->head_len);
+    o += c->head_len;
+    memcpy(o, mark, strlen(mark));
+    o += strlen(mark);
+    size_t start = c->ring_len < c->keep ? 0 : c->ring_pos;
+    for (size_t i = 0; i < c->ring_len; i++) *o++ = c->ring[(start + i) % c->keep];
+    *o = 0;
+    free(c->head);
+    free(c->ring);
+    c->head = c->ring = NULL;
+    *len = n;
+    return s;
+}
+
+/* Read what is available on *fd; close it at EOF or on an error. */
+static void drain(int *fd, capture *c) {
     char tmp[65536];
-    for (;;) {
-        ssize_t n = read(fd, tmp, sizeof tmp);
+    while (*fd >= 0) {
+        ssize_t n = read(*fd, tmp, sizeof tmp);
         if (n > 0) {
             capture_add(c, tmp, (size_t)n);
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN) return 1;
-        return 0;
+        if (n < 0 && errno == EAGAIN) return;
+        close(*fd);
+        *fd = -1;
     }
 }
+
+/* ---- one running child ------------------------------------------------------------------- */
+
+typedef struct {
+    hlb_job *job;
+    pid_t pid;
+    int pidfd, fd_out, fd_err, timed_out, slot;
+    double t0, deadline;
+    capture out, err;
+} child;
 
 static int pidfd_open_(pid_t pid) {
 #ifdef SYS_pidfd_open
@@ -100,148 +145,197 @@ static int pidfd_open_(pid_t pid) {
 #endif
 }
 
-static void child_exec(char *const argv[], char *const env[], int out_w, int err_w, const sigset_t *old) {
+static void child_exec(const hlb_job *job, int out_w, int err_w, const sigset_t *old, pid_t parent) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);   /* the driver died before prctl */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, old, NULL);
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
     dup2(out_w, 1);
     dup2(err_w, 2);
-    for (size_t i = 0; env && env[i]; i++) {
-        char *eq = strchr(env[i], '=');
+    for (size_t i = 0; job->env && job->env[i]; i++) {
+        const char *eq = strchr(job->env[i], '=');
         if (!eq) continue;
-        char *name = strndup(env[i], (size_t)(eq - env[i]));
+        char *name = strndup(job->env[i], (size_t)(eq - job->env[i]));
         if (name) setenv(name, eq + 1, 1);
         free(name);
     }
-    execv(argv[0], argv);
-    dprintf(2, "heaplab: cannot run %s: %s\n", argv[0], strerror(errno));
+    execvp(job->argv[0], job->argv);
+    dprintf(2, "heaplab: cannot run %s: %s\n", job->argv[0], strerror(errno));
     _exit(127);
 }
 
-int hlb_proc_run(char *const argv[], char *const env[], double timeout_s, hlb_proc_result *r) {
-    memset(r, 0, sizeof *r);
-    capture out = {hlb_xmalloc(OUT_CAP + 1), 0, OUT_CAP}, err = {hlb_xmalloc(ERR_CAP + 1), 0, ERR_CAP};
-    r->out = out.buf;
-    r->err = err.buf;
-    r->out[0] = r->err[0] = 0;
-    if (interrupted) {
-        r->end = HLB_PROC_INTERRUPTED;
-        return 0;
-    }
+static void spawn_failed(hlb_job *job, int e) {
+    job->r.end = HLB_PROC_SPAWN_FAILED;
+    job->r.code = e;
+}
+
+/* Start job in ch. Returns 0, or -1 (the job's result says why). */
+static int start(child *ch, hlb_job *job, int slot) {
+    memset(ch, 0, sizeof *ch);
+    ch->job = job;
+    ch->slot = slot;
+    ch->out.keep = OUT_KEEP;
+    ch->err.keep = ERR_KEEP;
     int po[2], pe[2];
-    if (pipe2(po, O_CLOEXEC) < 0) {
-        r->end = HLB_PROC_SPAWN_FAILED;
-        r->code = errno;
-        return -1;
-    }
+    if (pipe2(po, O_CLOEXEC) < 0) return spawn_failed(job, errno), -1;
     if (pipe2(pe, O_CLOEXEC) < 0) {
-        r->end = HLB_PROC_SPAWN_FAILED;
-        r->code = errno;
-        close(po[0]);
-        close(po[1]);
+        spawn_failed(job, errno);
+        close(po[0]), close(po[1]);
         return -1;
     }
-    /* Block the interrupt signals across fork so child_pid is set before a handler runs. */
+    /* Block the interrupt signals across fork, so that the handler sees the new group. */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &old);
-    double t0 = hlb_now();
+    fflush(NULL);
+    pid_t parent = getpid();
+    ch->t0 = hlb_now();
     pid_t pid = fork();
-    if (pid == 0) child_exec(argv, env, po[1], pe[1], &old);
+    if (pid == 0) child_exec(job, po[1], pe[1], &old, parent);
     if (pid < 0) {
         int e = errno;
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-        r->end = HLB_PROC_SPAWN_FAILED;
-        r->code = e;
-        return -1;
+        return spawn_failed(job, e), -1;
     }
-    setpgid(pid, pid);
-    child_pid = pid;
+    setpgid(pid, pid);   /* also done by the child: whichever runs first */
+    running[slot] = pid;
     sigprocmask(SIG_SETMASK, &old, NULL);
     close(po[1]);
     close(pe[1]);
     fcntl(po[0], F_SETFL, O_NONBLOCK);
     fcntl(pe[0], F_SETFL, O_NONBLOCK);
-    int pidfd = pidfd_open_(pid);
+    ch->pid = pid;
+    ch->fd_out = po[0];
+    ch->fd_err = pe[0];
+    ch->pidfd = pidfd_open_(pid);
+    ch->deadline = job->timeout_s > 0 ? ch->t0 + job->timeout_s : 0;
+    return 0;
+}
 
-    int status = 0, timed_out = 0, reaped = 0, out_open = 1, err_open = 1;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    double deadline = timeout_s > 0 ? t0 + timeout_s : 0, t1 = 0;
-    while (!reaped) {
-        struct pollfd fds[3];
-        int nf = 0, ipid = -1, iout = -1, ierr = -1;
-        if (pidfd >= 0) ipid = nf, fds[nf++] = (struct pollfd){pidfd, POLLIN, 0};
-        if (out_open) iout = nf, fds[nf++] = (struct pollfd){po[0], POLLIN, 0};
-        if (err_open) ierr = nf, fds[nf++] = (struct pollfd){pe[0], POLLIN, 0};
-        int wait_ms = pidfd >= 0 ? 1000 : 1;
-        if (deadline) {
-            double left = deadline - hlb_now();
-            if (left < 0) left = 0;
-            if (left * 1000 < wait_ms) wait_ms = (int)(left * 1000) + 1;
-        }
-        int n = poll(fds, (nfds_t)nf, wait_ms);
-        if (n > 0) {
-            if (iout >= 0 && fds[iout].revents) out_open = drain(po[0], &out);
-            if (ierr >= 0 && fds[ierr].revents) err_open = drain(pe[0], &err);
-        }
-        int check = pidfd < 0 || (n > 0 && ipid >= 0 && fds[ipid].revents);
-        if (check) {
-            pid_t w = wait4(pid, &status, WNOHANG, &ru);
-            if (w == pid) {
-                t1 = hlb_now();
-                reaped = 1;
-                break;
-            }
-        }
-        if (!timed_out && deadline && hlb_now() >= deadline) {
-            timed_out = 1;
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-        if (interrupted) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-        if (timed_out || interrupted) {
-            /* Killed: reap it now (SIGKILL cannot be ignored). */
-            while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
-            }
-            t1 = hlb_now();
-            reaped = 1;
-        }
-    }
-    child_pid = 0;
-    /* The group may hold grandchildren: make sure none survive. */
-    kill(-pid, SIGKILL);
-    if (pidfd >= 0) close(pidfd);
-    if (out_open) drain(po[0], &out);
-    if (err_open) drain(pe[0], &err);
-    close(po[0]);
-    close(pe[0]);
-    out.buf[out.len] = 0;
-    err.buf[err.len] = 0;
-    r->out_len = out.len;
-    r->err_len = err.len;
-    r->wall_s = t1 - t0;
-    r->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
-               (double)ru.ru_stime.tv_usec * 1e-6;
-    r->maxrss_kib = ru.ru_maxrss;
+static void kill_group(const child *ch) {
+    kill(-ch->pid, SIGKILL);
+    kill(ch->pid, SIGKILL);
+}
+
+/* The child has been reaped with status and ru: collect its output and fill the result. */
+static void finish(child *ch, int status, const struct rusage *ru, double t1) {
+    running[ch->slot] = 0;
+    kill(-ch->pid, SIGKILL);   /* grandchildren left in the group */
+    drain(&ch->fd_out, &ch->out);
+    drain(&ch->fd_err, &ch->err);
+    if (ch->fd_out >= 0) close(ch->fd_out);
+    if (ch->fd_err >= 0) close(ch->fd_err);
+    if (ch->pidfd >= 0) close(ch->pidfd);
+    hlb_proc_result *r = &ch->job->r;
+    r->out = capture_text(&ch->out, &r->out_len);
+    r->err = capture_text(&ch->err, &r->err_len);
+    r->wall_s = t1 - ch->t0;
+    r->cpu_s = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6 + (double)ru->ru_stime.tv_sec +
+               (double)ru->ru_stime.tv_usec * 1e-6;
+    r->maxrss_kib = ru->ru_maxrss;
     if (interrupted) r->end = HLB_PROC_INTERRUPTED;
-    else if (timed_out) r->end = HLB_PROC_TIMEOUT;
+    else if (ch->timed_out) r->end = HLB_PROC_TIMEOUT;
     else if (WIFSIGNALED(status)) r->end = HLB_PROC_SIGNALED, r->code = WTERMSIG(status);
     else r->end = HLB_PROC_EXITED, r->code = WEXITSTATUS(status);
-    return 0;
+}
+
+/* Reap ch if it has exited (blocking when `block`). Returns 1 when reaped. */
+static int try_reap(child *ch, int block) {
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    pid_t w;
+    while ((w = wait4(ch->pid, &status, block ? 0 : WNOHANG, &ru)) < 0 && errno == EINTR) {
+    }
+    if (w != ch->pid) return 0;
+    finish(ch, status, &ru, hlb_now());
+    return 1;
+}
+
+int hlb_proc_run_jobs(hlb_job *jobs, size_t n, int parallel) {
+    if (parallel < 1) parallel = 1;
+    if (parallel > HLB_PROC_MAX_PARALLEL) parallel = HLB_PROC_MAX_PARALLEL;
+    for (size_t i = 0; i < n; i++) memset(&jobs[i].r, 0, sizeof jobs[i].r);
+    child act[HLB_PROC_MAX_PARALLEL];
+    int used[HLB_PROC_MAX_PARALLEL] = {0};
+    size_t next = 0, nact = 0;
+    struct pollfd pfd[3 * HLB_PROC_MAX_PARALLEL];
+    for (;;) {
+        while (!interrupted && nact < (size_t)parallel && next < n) {
+            hlb_job *job = &jobs[next++];
+            int slot = 0;
+            while (used[slot]) slot++;
+            if (start(&act[nact], job, slot) == 0) {
+                used[slot] = 1;
+                nact++;
+            }
+        }
+        if (interrupted) {
+            for (size_t i = 0; i < nact; i++) kill_group(&act[i]);
+            for (size_t i = 0; i < nact; i++) try_reap(&act[i], 1);
+            nact = 0;
+            break;
+        }
+        if (!nact) break;
+        /* Wait for output, an exit, or the nearest deadline. */
+        nfds_t np = 0;
+        int poll_ms = 1000;
+        double t = hlb_now();
+        for (size_t i = 0; i < nact; i++) {
+            child *ch = &act[i];
+            if (ch->pidfd >= 0) pfd[np++] = (struct pollfd){ch->pidfd, POLLIN, 0};
+            else poll_ms = 5;
+            if (ch->fd_out >= 0) pfd[np++] = (struct pollfd){ch->fd_out, POLLIN, 0};
+            if (ch->fd_err >= 0) pfd[np++] = (struct pollfd){ch->fd_err, POLLIN, 0};
+            if (ch->deadline && !ch->timed_out) {
+                double left = ch->deadline - t;
+                int ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+                if (ms < poll_ms) poll_ms = ms;
+            }
+        }
+        if (poll(pfd, np, poll_ms) < 0 && errno != EINTR) poll_ms = 5;
+        for (size_t i = 0; i < nact;) {
+            child *ch = &act[i];
+            drain(&ch->fd_out, &ch->out);
+            drain(&ch->fd_err, &ch->err);
+            if (!ch->timed_out && ch->deadline && hlb_now() >= ch->deadline) {
+                ch->timed_out = 1;
+                kill_group(ch);
+            }
+            if (try_reap(ch, 0)) {
+                used[ch->slot] = 0;
+                act[i] = act[--nact];
+            } else {
+                i++;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        hlb_proc_result *r = &jobs[i].r;
+        if (i >= next || (!r->out && r->end != HLB_PROC_SPAWN_FAILED)) r->end = HLB_PROC_INTERRUPTED;
+        if (!r->out) r->out = hlb_xcalloc(1, 1);
+        if (!r->err) r->err = hlb_xcalloc(1, 1);
+    }
+    return interrupted ? -1 : 0;
+}
+
+int hlb_proc_run(char *const argv[], char *const env[], double timeout_s, hlb_proc_result *r) {
+    hlb_job job = {argv, env, timeout_s, {0}};
+    hlb_proc_run_jobs(&job, 1, 1);
+    *r = job.r;
+    return r->end == HLB_PROC_SPAWN_FAILED ? -1 : 0;
 }
 
 void hlb_proc_result_free(hlb_proc_result *r) {
@@ -250,7 +344,7 @@ void hlb_proc_result_free(hlb_proc_result *r) {
     r->out = r->err = NULL;
 }
 
-/* The first stderr line mentioning "error" (or else the last non-empty line). */
+/* The first stderr line mentioning an error (or else the last non-empty line). */
 static void stderr_hint(const char *err, char *buf, size_t len) {
     buf[0] = 0;
     const char *pick = NULL, *last = NULL;
@@ -262,7 +356,8 @@ static void stderr_hint(const char *err, char *buf, size_t len) {
             last = p, last_len = n;
             if (!pick) {
                 for (size_t i = 0; i + 5 <= n; i++)
-                    if (!strncmp(p + i, "error", 5) || !strncmp(p + i, "Error", 5) || !strncmp(p + i, "panic", 5)) {
+                    if (!strncmp(p + i, "error", 5) || !strncmp(p + i, "Error", 5) || !strncmp(p + i, "panic", 5) ||
+                        !strncmp(p + i, "Out of", 6)) {
                         pick = p, pick_len = n;
                         break;
                     }

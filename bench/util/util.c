@@ -40,6 +40,14 @@ char *hlb_xstrdup(const char *s) {
     return memcpy(hlb_xmalloc(n), s, n);
 }
 
+char *hlb_xstrndup(const char *s, size_t n) {
+    size_t len = strnlen(s, n);
+    char *p = hlb_xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = 0;
+    return p;
+}
+
 char *hlb_fmt(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -80,9 +88,7 @@ int hlb_split_commas(const char *s, hlb_strlist *l) {
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p);
         if (len == 0) return -1;
-        char *item = hlb_xmalloc(len + 1);
-        memcpy(item, p, len);
-        item[len] = 0;
+        char *item = hlb_xstrndup(p, len);
         if (!hlb_strlist_has(l, item)) hlb_strlist_add(l, item);
         free(item);
         if (!e) return 0;
@@ -90,14 +96,31 @@ int hlb_split_commas(const char *s, hlb_strlist *l) {
     }
 }
 
+char *hlb_strlist_join(const hlb_strlist *l, const char *sep) {
+    size_t n = 1;
+    for (size_t i = 0; i < l->n; i++) n += strlen(l->v[i]) + strlen(sep);
+    char *s = hlb_xmalloc(n);
+    s[0] = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (i) strcat(s, sep);
+        strcat(s, l->v[i]);
+    }
+    return s;
+}
+
 int hlb_is_executable(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
+int hlb_is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 char *hlb_which(const char *cmd) {
     const char *path = getenv("PATH");
-    if (!path) return NULL;
+    if (!path) path = "/usr/bin:/bin";
     char *copy = hlb_xstrdup(path), *save = NULL;
     for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char *full = hlb_fmt("%s/%s", *dir ? dir : ".", cmd);
@@ -115,4 +138,11 @@ double hlb_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+const char *hlb_plural(char *buf, size_t len, unsigned long long n, const char *word, const char *plural) {
+    if (n == 1) snprintf(buf, len, "1 %s", word);
+    else if (plural) snprintf(buf, len, "%llu %s", n, plural);
+    else snprintf(buf, len, "%llu %ss", n, word);
+    return buf;
 }
