@@ -404,7 +404,7 @@ Test(e2e, bad_arguments_exit_2) {
     bad((char *[]){HEAPLAB, "bench", "--reps", "zero", NULL}, "heaplab bench: error: --reps wants an integer");
     bad((char *[]){HEAPLAB, "bench", "--programs", "no_such_program", NULL}, "unknown program 'no_such_program'");
     bad((char *[]){HEAPLAB, "bench", "--runtimes", "no_such_runtime", NULL}, "unknown runtime 'no_such_runtime'");
-    bad((char *[]){HEAPLAB, "bench", "--baseline", "nosuch", NULL}, "unknown variant 'nosuch' for --baseline");
+    bad((char *[]){HEAPLAB, "bench", "--baseline", "nosuch", NULL}, "unknown baseline variant 'nosuch' (one of: ");
     bad((char *[]){HEAPLAB, "run", "binary_trees", "--size", "999", NULL}, "outside binary_trees's range");
     bad((char *[]){HEAPLAB, "sweep", NULL}, "heaplab sweep: error: missing PROGRAM");
     bad((char *[]){HEAPLAB, "sweep", "binary_trees", "--factors", "1e308", NULL},

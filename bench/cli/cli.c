@@ -65,7 +65,7 @@ int hlb_main(int argc, char **argv) {
         hlb_opts_free(&o);
         return 2;
     }
-    hlb_ctx ctx = {&o, NULL, argc, argv};
+    hlb_ctx ctx = {&o, NULL, NULL, argc, argv};
     int rc;
     if (o.out && hlb_check_out_dir(o.out, err, sizeof err)) {
         rc = hlb_fail(&ctx, 2, "%s", err);
@@ -81,6 +81,11 @@ int hlb_main(int argc, char **argv) {
             return rc;
         }
         ctx.cat = &cat;
+        if (cmd->spec->args && !strcmp(cmd->spec->args, "PROGRAM") && !(ctx.prog = hlb_program_arg(&ctx, o.args[0]))) {
+            hlb_catalog_close(&cat);
+            hlb_opts_free(&o);
+            return 2;
+        }
     }
     hlb_proc_install_signals();
     rc = cmd->run(&ctx);

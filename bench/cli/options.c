@@ -64,15 +64,19 @@ const hlb_opt hlb_opt_strict = {"--strict", NULL, HLB_OPT_FLAG, NULL, NULL, 0, 0
 const hlb_opt hlb_opt_verbose = {"--verbose", "-v", HLB_OPT_FLAG, NULL, NULL, 0, 0, 0,
                                  "also print each cell's evidence", OFF(verbose)};
 
-int hlb_errf(char *err, size_t errlen, const char *cmd, const char *fmt, ...) {
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
+void hlb_verrf(char *err, size_t errlen, const char *cmd, const char *fmt, va_list ap) {
+    char msg[600];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     for (char *p = msg; *p; p++)
         if (*p == '\n') *p = ' ';
     snprintf(err, errlen, "heaplab %s: error: %s", cmd, msg);
+}
+
+int hlb_errf(char *err, size_t errlen, const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    hlb_verrf(err, errlen, cmd, fmt, ap);
+    va_end(ap);
     return HLB_ARGS_ERROR;
 }
 

@@ -11,6 +11,7 @@
 
 #include "util/util.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -102,5 +103,6 @@ void hlb_opts_usage(const hlb_cmd_spec *spec, FILE *f);
 
 /* "heaplab CMD: error: <message>" into err (one line). Returns HLB_ARGS_ERROR. */
 int hlb_errf(char *err, size_t errlen, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void hlb_verrf(char *err, size_t errlen, const char *cmd, const char *fmt, va_list ap);
 
 #endif

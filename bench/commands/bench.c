@@ -15,20 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const hlb_cmd_opt bench_opts[] = {
-    {&hlb_opt_programs, NULL}, {&hlb_opt_runtimes, NULL}, {&hlb_opt_reps, NULL},     {&hlb_opt_warmup, NULL},
-    {&hlb_opt_size, NULL},     {&hlb_opt_baseline, NULL}, {&hlb_opt_format, NULL},   {&hlb_opt_out, NULL},
-    {&hlb_opt_timeout, NULL},  {&hlb_opt_no_plots, NULL}, {&hlb_opt_strict, NULL},   {&hlb_opt_build, NULL},
-    {NULL, NULL},
-};
-
 const hlb_cmd_spec hlb_bench_spec = {
-    "bench",
-    NULL,
-    0,
-    0,
-    "every program on every runtime variant, compared with the baseline (c when built, else manual)",
-    bench_opts,
+    "bench", NULL, 0, 0, "every program on every runtime variant, compared with the baseline (c when built, else manual)",
+    (const hlb_cmd_opt[]){
+        {&hlb_opt_programs, NULL}, {&hlb_opt_runtimes, NULL}, {&hlb_opt_reps, NULL},     {&hlb_opt_warmup, NULL},
+        {&hlb_opt_size, NULL},     {&hlb_opt_baseline, NULL}, {&hlb_opt_format, NULL},   {&hlb_opt_out, NULL},
+        {&hlb_opt_timeout, NULL},  {&hlb_opt_no_plots, NULL}, {&hlb_opt_strict, NULL},   {&hlb_opt_build, NULL},
+        {NULL, NULL},
+    },
     "Variants are interleaved per repetition; the wall ratio of a cell is the median of its paired\n"
     "ratios to the baseline, with a 95% bootstrap interval. A cell whose wall time exceeds its CPU\n"
     "time by more than 10%, or whose min-max spread exceeds 10% of its median, is marked noisy (~).\n"
@@ -40,8 +34,6 @@ const hlb_cmd_spec hlb_bench_spec = {
     "interrupted. How each figure is measured: docs/measuring.md\n",
 };
 
-static int is_bench(const hlb_variant *v) { return v->bench; }
-
 /* The variants to run, in the order of the one list: --runtimes or every available one, plus
 ** the baseline. Returns 0, or the exit status after an error. */
 static int pick_variants(hlb_ctx *ctx, const hlb_variant *base, const hlb_variant **vars, size_t *nvars,
@@ -50,12 +42,7 @@ static int pick_variants(hlb_ctx *ctx, const hlb_variant *base, const hlb_varian
     const hlb_strlist *want = &ctx->o->runtimes;
     for (size_t i = 0; i < want->n; i++) {
         const hlb_variant *v = hlb_catalog_variant(c, want->v[i]);
-        if (!v || !v->bench) {
-            char *known = hlb_catalog_variant_names(c, is_bench);
-            int rc = hlb_fail(ctx, 2, "unknown runtime '%s' (one of: %s)", want->v[i], known);
-            free(known);
-            return rc;
-        }
+        if (!v || !v->bench) return hlb_unknown_variant(ctx, "runtime", want->v[i], hlb_is_bench_variant);
     }
     *nvars = 0;
     for (size_t i = 0; i < c->nvars; i++) {
@@ -79,8 +66,7 @@ int hlb_cmd_bench(hlb_ctx *ctx) {
     hlb_opts *o = ctx->o;
     hlb_catalog *c = ctx->cat;
     for (size_t i = 0; i < o->programs.n; i++)
-        if (!hlb_catalog_program(c, o->programs.v[i]))
-            return hlb_fail(ctx, 2, "unknown program '%s' (heaplab list shows the programs)", o->programs.v[i]);
+        if (!hlb_program_arg(ctx, o->programs.v[i])) return 2;
     const hlb_variant *base;
     if (hlb_pick_baseline(ctx, &base)) return o->baseline ? 2 : 1;
     hlb_results r;
@@ -121,26 +107,15 @@ int hlb_cmd_bench(hlb_ctx *ctx) {
         rc = hlb_fail(ctx, 1, "nothing to run (%s)", nvars ? "no programs" : "no runtime available");
         goto out;
     }
-    if (hlb_schedule_run(&r, stderr)) {
-        rc = 130;
-        goto out;
-    }
-    hlb_results_summarise(&r);
-    hlb_provenance_set_end(&r.prov);
     char *gp = hlb_gnuplot();
     if (o->out && !o->no_plots && !gp)
         hlb_strlist_add(&r.notices, "gnuplot not installed (apt-get install gnuplot-nox): SVG plots skipped");
-    for (size_t i = 0; i < r.notices.n; i++) hlb_notice(r.notices.v[i]);
-    fprintf(stderr, "heaplab: bench finished in %.1f s\n", r.elapsed_s);
-    char *dir = hlb_out_dir(ctx);
-    rc = hlb_emit("bench", hlb_bench_write, NULL, &r, o->format, dir, "results");
-    if (dir && !o->no_plots && gp) {
-        char err[600];
-        if (hlb_plot_bench(&r, dir, err, sizeof err)) hlb_notice(err);
-        else fprintf(stderr, "heaplab: wrote %s/wall_ratio.svg and %s/rss_ratio.svg\n", dir, dir);
+    if ((rc = hlb_measure_results(&r))) {
+        free(gp);
+        goto out;
     }
+    rc = hlb_emit_results(ctx, &r, hlb_bench_write, "results", gp ? hlb_plot_bench : NULL);
     free(gp);
-    free(dir);
     if (!rc && o->strict) {
         size_t bad = 0;
         for (size_t i = 0; i < r.ncells; i++) bad += r.cells[i].status != HLB_OK;

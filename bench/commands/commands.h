@@ -11,10 +11,12 @@
 #include "cli/options.h"
 #include "discover/catalog.h"
 #include "measure/schedule.h"
+#include "report/outfile.h"
 
 typedef struct hlb_ctx {
     hlb_opts *o;
     hlb_catalog *cat;        /* NULL for commands that need no build directory */
+    hlb_program *prog;       /* the PROGRAM argument of run and sweep, found in the catalog */
     int argc;                /* the whole command line, for the provenance */
     char **argv;
 } hlb_ctx;
@@ -43,6 +45,10 @@ int hlb_cmd_compare(hlb_ctx *ctx);
 
 /* Print "heaplab CMD: error: <message>" (one line) and return status. */
 int hlb_fail(const hlb_ctx *ctx, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "unknown <what> 'name' (one of: <the variants pick accepts>)" as an error; returns 2. */
+int hlb_unknown_variant(const hlb_ctx *ctx, const char *what, const char *name, int (*pick)(const hlb_variant *));
+/* The program called name, or NULL after the error "unknown program ..." (exit 2). */
+hlb_program *hlb_program_arg(const hlb_ctx *ctx, const char *name);
 /* Print "heaplab: notice: <message>". */
 void hlb_notice(const char *msg);
 /* The variant ratios are taken against: --baseline when given (it must be a bench variant that
@@ -52,5 +58,12 @@ int hlb_pick_baseline(const hlb_ctx *ctx, const hlb_variant **out);
 void hlb_results_begin(const hlb_ctx *ctx, hlb_results *r, const char *kind);
 /* The --out directory without trailing slashes (malloc'd), or NULL. */
 char *hlb_out_dir(const hlb_ctx *ctx);
+/* Measure every cell of r (progress on stderr), summarise, close the provenance and print the
+** notices. Returns 0, or 130 when interrupted. */
+int hlb_measure_results(hlb_results *r);
+/* Write r to stdout in --format and, with --out, to DIR/<stem>.{md,csv,json}; then, unless
+** --no-plots, draw its plot (plot may be NULL). Returns 0, or 1 when a write failed. */
+int hlb_emit_results(const hlb_ctx *ctx, const hlb_results *r, hlb_writer fn, const char *stem,
+                     int (*plot)(const hlb_results *, const char *, char *, size_t));
 
 #endif

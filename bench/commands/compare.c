@@ -13,17 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const hlb_cmd_opt compare_opts[] = {
-    {&hlb_opt_fail_above, NULL}, {&hlb_opt_format, NULL}, {&hlb_opt_out, NULL}, {&hlb_opt_build, NULL}, {NULL, NULL},
-};
-
 const hlb_cmd_spec hlb_compare_spec = {
-    "compare",
-    "OLD.json NEW.json",
-    2,
-    2,
-    "the same cells of two bench (or sweep) results files: NEW/OLD per cell, faster, slower or no change",
-    compare_opts,
+    "compare", "OLD.json NEW.json", 2, 2, "the same cells of two bench (or sweep) results files: NEW/OLD per cell, faster, slower or no change",
+    (const hlb_cmd_opt[]){
+        {&hlb_opt_fail_above, NULL}, {&hlb_opt_format, NULL}, {&hlb_opt_out, NULL}, {&hlb_opt_build, NULL}, {NULL, NULL},
+    },
     "Cells are matched by program, variant, size and heap-limit factor. The ratio is NEW's median wall\n"
     "time over OLD's, with a 95% bootstrap interval (each file's samples resampled independently);\n"
     "a cell is faster or slower when the interval lies below or above 1, else no change. Files of\n"

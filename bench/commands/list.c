@@ -10,10 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const hlb_cmd_opt list_opts[] = {{&hlb_opt_build, NULL}, {NULL, NULL}};
-
 const hlb_cmd_spec hlb_list_spec = {
-    "list", NULL, 0, 0, "the programs (with their descriptions and sizes) and the runtime variants", list_opts, NULL,
+    "list", NULL, 0, 0, "the programs (with their descriptions and sizes) and the runtime variants",
+    (const hlb_cmd_opt[]){{&hlb_opt_build, NULL}, {NULL, NULL}}, NULL,
 };
 
 int hlb_cmd_list(hlb_ctx *ctx) {

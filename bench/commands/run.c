@@ -14,43 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const hlb_cmd_opt run_opts[] = {
-    {&hlb_opt_runtime, NULL}, {&hlb_opt_size, NULL},   {&hlb_opt_reps, "1"},  {&hlb_opt_timeout, "600"},
-    {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},    {&hlb_opt_build, NULL}, {NULL, NULL},
-};
-
 const hlb_cmd_spec hlb_run_spec = {
-    "run",
-    "PROGRAM",
-    1,
-    1,
-    "run one program on one runtime variant: its output, time, peak RSS and runtime statistics",
-    run_opts,
+    "run", "PROGRAM", 1, 1, "run one program on one runtime variant: its output, time, peak RSS and runtime statistics",
+    (const hlb_cmd_opt[]){
+        {&hlb_opt_runtime, NULL}, {&hlb_opt_size, NULL},   {&hlb_opt_reps, "1"},  {&hlb_opt_timeout, "600"},
+        {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},    {&hlb_opt_build, NULL}, {NULL, NULL},
+    },
     "With --out DIR the results are also written to DIR/run_PROGRAM.{md,csv,json}.\n"
     "Exit status: 0 when every run succeeded, 1 when one failed, 2 on bad arguments, 130 when\n"
     "interrupted.\n",
 };
 
-static int is_bench(const hlb_variant *v) { return v->bench; }
-
 int hlb_cmd_run(hlb_ctx *ctx) {
     hlb_opts *o = ctx->o;
     hlb_catalog *c = ctx->cat;
+    hlb_program *p = ctx->prog;
     char why[512];
-    hlb_program *p = hlb_catalog_program(c, o->args[0]);
-    if (!p) return hlb_fail(ctx, 2, "unknown program '%s' (heaplab list shows the programs)", o->args[0]);
     hlb_variant *v = hlb_catalog_variant(c, o->runtime);
-    if (!v || !v->bench) {
-        char *known = hlb_catalog_variant_names(c, is_bench);
-        int rc = hlb_fail(ctx, 2, "unknown runtime '%s' (one of: %s)", o->runtime, known);
-        free(known);
-        return rc;
-    }
+    if (!v || !v->bench) return hlb_unknown_variant(ctx, "runtime", o->runtime, hlb_is_bench_variant);
     int can = hlb_catalog_can_run(c, v, p->name, why, sizeof why);
     if (can) return hlb_fail(ctx, can == -2 ? 2 : 1, "%s", why);
     hlb_size sz;
     if (hlb_size_resolve(c, p, o->size, &sz, why, sizeof why)) return hlb_fail(ctx, 2, "%s", why);
-    if (sz.notice[0]) hlb_notice(sz.notice);
 
     hlb_results r;
     hlb_results_begin(ctx, &r, "run");
@@ -60,12 +45,10 @@ int hlb_cmd_run(hlb_ctx *ctx) {
     r.keep_output = 1;
     if (sz.notice[0]) hlb_strlist_add(&r.notices, sz.notice);
     hlb_results_add(&r, p->name, v, o->size, sz.value, sz.arg);
-    if (hlb_schedule_run(&r, NULL)) {
+    if (hlb_measure_results(&r)) {
         hlb_results_free(&r);
         return 130;
     }
-    hlb_results_summarise(&r);
-    hlb_provenance_set_end(&r.prov);
     if (r.err && *r.err) {
         fflush(stdout);
         fputs(r.err, stderr);
@@ -74,10 +57,9 @@ int hlb_cmd_run(hlb_ctx *ctx) {
         fputs(r.out, stdout);
         fputc('\n', stdout);
     }
-    char *dir = hlb_out_dir(ctx), *stem = hlb_fmt("run_%s", p->name);
-    int rc = hlb_emit("run", hlb_run_write, NULL, &r, o->format, dir, stem);
+    char *stem = hlb_fmt("run_%s", p->name);
+    int rc = hlb_emit_results(ctx, &r, hlb_run_write, stem, NULL);
     if (!rc && r.cells[0].status != HLB_OK) rc = 1;
-    free(dir);
     free(stem);
     hlb_results_free(&r);
     return rc;

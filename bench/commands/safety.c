@@ -16,19 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static const hlb_cmd_opt safety_opts[] = {
-    {&hlb_opt_faults, NULL}, {&hlb_opt_runtimes, NULL}, {&hlb_opt_jobs, NULL},  {&hlb_opt_timeout, "10"},
-    {&hlb_opt_verbose, NULL}, {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},   {&hlb_opt_json, NULL},
-    {&hlb_opt_build, NULL},  {NULL, NULL},
-};
-
 const hlb_cmd_spec hlb_safety_spec = {
-    "safety",
-    NULL,
-    0,
-    0,
-    "the safety matrix: every fault program on every runtime, classified",
-    safety_opts,
+    "safety", NULL, 0, 0, "the safety matrix: every fault program on every runtime, classified",
+    (const hlb_cmd_opt[]){
+        {&hlb_opt_faults, NULL}, {&hlb_opt_runtimes, NULL}, {&hlb_opt_jobs, NULL},  {&hlb_opt_timeout, "10"},
+        {&hlb_opt_verbose, NULL}, {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},   {&hlb_opt_json, NULL},
+        {&hlb_opt_build, NULL},  {NULL, NULL},
+    },
     "Each cell is detected, prevented, crash, silent or leak reported (see the legend), or not built.\n"
     "Columns: every variant with fault binaries: manual, gc, owned (and any other runtime built),\n"
     "manual+asan (AddressSanitizer + UBSan; --runtimes asan), manual+valgrind (memcheck, when\n"
@@ -38,8 +32,6 @@ const hlb_cmd_spec hlb_safety_spec = {
     "Exit status: 0 when the matrix was produced, 1 when nothing could be run or a file could not be\n"
     "written, 2 on bad arguments, 130 when interrupted.\n",
 };
-
-static int is_safety(const hlb_variant *v) { return v->safety; }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -83,12 +75,7 @@ int hlb_cmd_safety(hlb_ctx *ctx) {
     /* Columns. */
     for (size_t i = 0; i < o->runtimes.n; i++) {
         hlb_variant *v = hlb_catalog_variant(c, o->runtimes.v[i]);
-        if (!v || !v->safety) {
-            char *known = hlb_catalog_variant_names(c, is_safety);
-            rc = hlb_fail(ctx, 2, "unknown runtime '%s' (one of: %s)", o->runtimes.v[i], known);
-            free(known);
-            return rc;
-        }
+        if (!v || !v->safety) return hlb_unknown_variant(ctx, "runtime", o->runtimes.v[i], hlb_is_safety_variant);
     }
     /* Rows. */
     hlb_strlist known = {0};

@@ -20,19 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const hlb_cmd_opt sweep_opts[] = {
-    {&hlb_opt_size, NULL},    {&hlb_opt_reps, NULL},     {&hlb_opt_warmup, "0"},   {&hlb_opt_factors, NULL},
-    {&hlb_opt_divisor, NULL}, {&hlb_opt_baseline, NULL}, {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},
-    {&hlb_opt_timeout, NULL}, {&hlb_opt_no_plots, NULL}, {&hlb_opt_build, NULL},   {NULL, NULL},
-};
-
 const hlb_cmd_spec hlb_sweep_spec = {
-    "sweep",
-    "PROGRAM",
-    1,
-    1,
-    "GC space-time sweep: gc under heap limits of K x manual's peak live bytes, against the baseline",
-    sweep_opts,
+    "sweep", "PROGRAM", 1, 1, "GC space-time sweep: gc under heap limits of K x manual's peak live bytes, against the baseline",
+    (const hlb_cmd_opt[]){
+        {&hlb_opt_size, NULL},    {&hlb_opt_reps, NULL},     {&hlb_opt_warmup, "0"},   {&hlb_opt_factors, NULL},
+        {&hlb_opt_divisor, NULL}, {&hlb_opt_baseline, NULL}, {&hlb_opt_format, NULL},  {&hlb_opt_out, NULL},
+        {&hlb_opt_timeout, NULL}, {&hlb_opt_no_plots, NULL}, {&hlb_opt_build, NULL},   {NULL, NULL},
+    },
     "manual runs once first to measure the program's peak live bytes. Each point runs build/gc/PROGRAM\n"
     "with a fixed heap: GC_INITIAL_HEAP_SIZE = GC_MAXIMUM_HEAP_SIZE = K x those bytes; a run that\n"
     "runs out of heap shows as out of memory. The conclusion is the smallest K from which gc's wall\n"
@@ -50,9 +44,8 @@ static int cmp_double(const void *a, const void *b) {
 int hlb_cmd_sweep(hlb_ctx *ctx) {
     hlb_opts *o = ctx->o;
     hlb_catalog *c = ctx->cat;
+    hlb_program *p = ctx->prog;
     char why[512];
-    hlb_program *p = hlb_catalog_program(c, o->args[0]);
-    if (!p) return hlb_fail(ctx, 2, "unknown program '%s' (heaplab list shows the programs)", o->args[0]);
     hlb_variant *manual = hlb_catalog_variant(c, "manual"), *gc = hlb_catalog_variant(c, "gc");
     if (!manual || hlb_catalog_can_run(c, manual, p->name, why, sizeof why)) {
         if (!manual) snprintf(why, sizeof why, "manual is not built");
@@ -126,21 +119,9 @@ int hlb_cmd_sweep(hlb_ctx *ctx) {
         if (div) hlb_cell_env(cell, div);
     }
     free(div);
-    if (hlb_schedule_run(&r, stderr)) {
-        rc = 130;
-        goto out;
-    }
-    hlb_results_summarise(&r);
-    hlb_provenance_set_end(&r.prov);
-    for (size_t i = 0; i < r.notices.n; i++) hlb_notice(r.notices.v[i]);
-    char *dir = hlb_out_dir(ctx), *stem = hlb_fmt("sweep_%s", p->name);
-    rc = hlb_emit("sweep", hlb_sweep_write, NULL, &r, o->format, dir, stem);
-    if (dir && !o->no_plots) {
-        char err[600];
-        if (hlb_plot_sweep(&r, dir, err, sizeof err)) hlb_notice(err);
-        else fprintf(stderr, "heaplab: wrote %s/%s.svg\n", dir, stem);
-    }
-    free(dir);
+    if ((rc = hlb_measure_results(&r))) goto out;
+    char *stem = hlb_fmt("sweep_%s", p->name);
+    rc = hlb_emit_results(ctx, &r, hlb_sweep_write, stem, hlb_plot_sweep);
     free(stem);
 out:
     hlb_results_free(&r);

@@ -239,3 +239,7 @@ char *hlb_variant_binary(const hlb_variant *v, const char *prog) {
 char *hlb_variant_fault(const hlb_variant *v, const char *fault) {
     return v->faults ? hlb_fmt("%s/%s", v->faults, fault) : NULL;
 }
+
+int hlb_is_bench_variant(const hlb_variant *v) { return v->bench; }
+
+int hlb_is_safety_variant(const hlb_variant *v) { return v->safety; }

@@ -40,6 +40,11 @@ typedef struct hlb_variant {
     char *notice;            /* why unavailable, or NULL */
 } hlb_variant;
 
+/* Predicates for hlb_catalog_variant_names and friends: a row of bench and run; a column of
+** safety. */
+int hlb_is_bench_variant(const hlb_variant *v);
+int hlb_is_safety_variant(const hlb_variant *v);
+
 /* The GC heap size of the tuned configuration. */
 #define HLB_GC_TUNED_HEAP "268435456"
 

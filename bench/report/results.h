@@ -42,6 +42,11 @@ void hlb_run_write(FILE *f, const void *doc, hlb_format fmt);
         {"peak_live_bytes", "peak live", HLB_COL_DATA, 1}, {"collections", "GCs", HLB_COL_DATA, 1},            \
         {"gc_heap_bytes", "GC heap", HLB_COL_DATA, 1}
 
+/* The Markdown columns of the figures of time, after the program or heap limit. */
+#define HLB_CELL_MD_TIME_COLUMNS                                                                               \
+    {"md_variant", "variant", HLB_COL_MD, 0}, {"md_wall", "wall s (median)", HLB_COL_MD, 1},                   \
+        {"md_range", "min–max s", HLB_COL_MD, 1}, {"md_ratio", "ratio (95% CI)", HLB_COL_MD, 1}
+
 /* Add a row for cell c: every data column, and the Markdown columns md_program ("program
 ** (size)"), md_wall (median, "~" when noisy, or the bold status), md_range ("min–max"),
 ** md_ratio ("1.04x (1.01–1.07)"), md_cpu, md_rss (MiB), md_rss_ratio, md_allocs, md_live (MiB),
