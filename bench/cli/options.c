@@ -242,12 +242,32 @@ void hlb_opts_free(hlb_opts *o) {
     hlb_strlist_free(&o->faults);
 }
 
+/* Print "  LEFT   text" with text wrapped at 100 columns under itself. */
+static void usage_line(FILE *f, const char *left, const char *text) {
+    enum { INDENT = 27, WIDTH = 100 };
+    fprintf(f, "  %-24s ", left);
+    size_t col = INDENT;
+    for (const char *p = text; *p;) {
+        while (*p == ' ') p++;
+        size_t n = strcspn(p, " ");
+        if (col > INDENT && col + 1 + n > WIDTH) {
+            fprintf(f, "\n%*s", INDENT, "");
+            col = INDENT;
+        }
+        if (col > INDENT) fputc(' ', f), col++;
+        fwrite(p, 1, n, f);
+        col += n;
+        p += n;
+    }
+    fputc('\n', f);
+}
+
 void hlb_opts_usage(const hlb_cmd_spec *spec, FILE *f) {
     fprintf(f, "usage: heaplab %s%s%s [OPTIONS]\n%s\n\noptions:\n", spec->name, spec->args ? " " : "",
             spec->args ? spec->args : "", spec->summary);
     for (const hlb_cmd_opt *c = spec->opts; c->opt; c++) {
         const hlb_opt *opt = c->opt;
-        char left[64], range[100] = "", dflt[120] = "";
+        char left[64], range[100] = "", text[600];
         snprintf(left, sizeof left, "%s%s%s", opt->name, opt->metavar ? " " : "", opt->metavar ? opt->metavar : "");
         if (opt->kind == HLB_OPT_INT || opt->kind == HLB_OPT_NUM || opt->kind == HLB_OPT_NUMLIST) {
             char r[80];
@@ -255,11 +275,11 @@ void hlb_opts_usage(const hlb_cmd_spec *spec, FILE *f) {
             snprintf(range, sizeof range, "; %s", r);
         }
         const char *d = c->dflt ? c->dflt : opt->dflt;
-        if (d) snprintf(dflt, sizeof dflt, " (default %s)", d);
-        fprintf(f, "  %-24s %s%s%s\n", left, opt->help, range, dflt);
-        if (opt->alias) fprintf(f, "  %-24s also spelled %s\n", "", opt->alias);
+        snprintf(text, sizeof text, "%s%s%s%s%s%s%s", opt->help, range, d ? " (default " : "", d ? d : "", d ? ")" : "",
+                 opt->alias ? "; also " : "", opt->alias ? opt->alias : "");
+        usage_line(f, left, text);
     }
-    fprintf(f, "  %-24s %s\n", "--help", "this text");
+    usage_line(f, "--help", "this text");
     fputs("Options take their value as '--opt VALUE' or '--opt=VALUE'; lists are comma-separated or repeated.\n", f);
     if (spec->epilog) fprintf(f, "\n%s", spec->epilog);
 }
