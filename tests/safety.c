@@ -221,6 +221,8 @@ Test(classify, silent) {
     v = classify(0, 0, "result: ok 10000\nlost: 10000 objects\n", "");
     cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
     cr_expect_str_eq(v.evidence, "memory lost, unreported: 10000 objects");
+    v = classify(0, 0, "result: ok 1\nlost: 1 objects\n", "");
+    cr_expect_str_eq(v.evidence, "memory lost, unreported: 1 object", "one object, not '1 objects'");
     v = classify(0, 0, "", "");
     cr_expect_eq(v.outcome, HLB_OUTCOME_SILENT);
     v = classify(0, 0, NULL, NULL);

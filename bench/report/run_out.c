@@ -22,7 +22,6 @@ static const hlb_col rep_cols[] = {
 
 static void run_md(FILE *f, const hlb_results *r) {
     const hlb_cell *c = &r->cells[0];
-    char a[64];
     hlb_md_provenance(f, &r->prov);
     fprintf(f, "heaplab run: %s on %s, size %s", c->program, c->variant, c->size_class);
     if (c->size >= 0) fprintf(f, " (%lld)", c->size);
@@ -63,7 +62,6 @@ static void run_md(FILE *f, const hlb_results *r) {
         fputs("\nruntime statistics: none (the program did not write HEAPLAB_STATS)\n", f);
     }
     if (c->noisy) fprintf(f, "\nnoisy: %s\n", c->noise);
-    (void)a;
     for (size_t i = 0; i < r->notices.n; i++) fprintf(f, "> notice: %s\n", r->notices.v[i]);
 }
 
