@@ -7,6 +7,7 @@
 ** conclusion on synthetic points; checked, atomic file writes.
 */
 #define _GNU_SOURCE
+#include "analyze/decompose.h"
 #include "analyze/summary.h"
 #include "report/json.h"
 #include "report/outfile.h"
@@ -105,6 +106,40 @@ static char *render(hlb_writer fn, const void *doc, hlb_format fmt) {
     fn(f, doc, fmt);
     fclose(f);
     return buf;
+}
+
+/* The cost ladder: each step is the paired ratio of its two variants, a step missing one of
+** them is NAN, and the last row is the geometric mean over programs. */
+Test(summary, decomposition_isolates_each_cost) {
+    static hlb_variant off = {.name = "owned-off"}, fast = {.name = "owned-fast"};
+    hlb_results r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.kind, sizeof r.kind, "bench");
+    snprintf(r.baseline, sizeof r.baseline, "c");
+    const char *progs[] = {"p1", "p2"};
+    for (int k = 0; k < 2; k++) {
+        double f = k ? 4.0 : 1.0;   /* p2's checks cost 2x, p1's 1x: geomean 1.41x */
+        cell(&r, progs[k], &var_c, (double[]){1.0, 2.0, 3.0}, 3, 1000, "aa");
+        cell(&r, progs[k], &var_manual, (double[]){1.0, 2.0, 3.0}, 3, 1000, "aa");
+        cell(&r, progs[k], &off, (double[]){1.5, 3.0, 4.5}, 3, 1000, "aa");
+        cell(&r, progs[k], &fast, (double[]){1.5 * sqrt(f), 3.0 * sqrt(f), 4.5 * sqrt(f)}, 3, 1000, "aa");
+        cell(&r, progs[k], &var_owned, (double[]){1.65 * sqrt(f), 3.3 * sqrt(f), 4.95 * sqrt(f)}, 3, 1000, "aa");
+    }
+    hlb_results_summarise(&r);
+    cr_assert_eq(r.ndecomp, 3, "two programs and the geomean row");
+    const hlb_decomp_row *p2 = &r.decomp[1], *geo = &r.decomp[2];
+    size_t api = 0, gcs = 1, handle = 2, checks = 3, sites = 4, rust = 5;
+    cr_assert_str_eq(hlb_steps[handle].num, "owned-off");
+    cr_assert_float_eq(p2->step[api].point, 1.0, 1e-9);
+    cr_assert(isnan(p2->step[gcs].point), "no gc cells: the step is missing");
+    cr_assert(isnan(p2->step[rust].point));
+    cr_assert_float_eq(p2->step[handle].point, 1.5, 1e-9);
+    cr_assert_float_eq(p2->step[checks].point, 2.0, 1e-9);
+    cr_assert_float_eq(p2->step[sites].point, 1.1, 1e-9);
+    cr_assert_float_eq(r.decomp[0].step[checks].point, 1.0, 1e-9);
+    cr_assert_str_eq(geo->program, "geomean");
+    cr_assert_float_eq(geo->step[checks].point, sqrt(2.0), 1e-9);
+    hlb_results_free(&r);
 }
 
 Test(output, json_has_provenance_samples_and_every_figure) {

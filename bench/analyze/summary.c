@@ -4,6 +4,8 @@
 */
 #define _GNU_SOURCE
 #include "analyze/summary.h"
+
+#include "analyze/decompose.h"
 #include "analyze/ratio.h"
 #include "analyze/stats.h"
 
@@ -101,6 +103,7 @@ void hlb_results_summarise(hlb_results *r) {
         free(w);
         free(q);
     }
+    if (!strcmp(r->kind, "bench")) hlb_decompose(r);
     r->conclusion = NAN;
     if (!strcmp(r->kind, "sweep")) r->conclusion = hlb_sweep_conclusion(r, "gc");
 }

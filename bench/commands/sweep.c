@@ -81,7 +81,7 @@ int hlb_cmd_sweep(hlb_ctx *ctx) {
     /* The unit of the factors: manual's peak live bytes, from one run. */
     fprintf(stderr, "heaplab: sweep %s: measuring manual's peak live bytes\n", p->name);
     hlb_sample s;
-    hlb_sample_run(manual, p->name, sz.arg, NULL, o->timeout_s, &s, NULL);
+    hlb_sample_run(manual, p->name, sz.arg, NULL, 1, o->timeout_s, &s, NULL);
     if (s.status == HLB_INTERRUPTED) {
         rc = 130;
         goto out;

@@ -95,7 +95,7 @@ static int out_of_memory(const char *err) {
     return strcasestr(err, "out of memory") != NULL;
 }
 
-void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[],
+void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[], int want_stats,
                     double timeout_s, hlb_sample *s, hlb_proc_result *keep) {
     static unsigned seq;
     memset(s, 0, sizeof *s);
@@ -108,7 +108,7 @@ void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, cha
     for (int i = 0; i < HLB_MAX_ENV && v->env[i]; i++) env[ne++] = v->env[i];
     for (size_t i = 0; extra_env && extra_env[i] && ne < 2 * HLB_MAX_ENV; i++) env[ne++] = extra_env[i];
     char *stats_kv = hlb_fmt("HEAPLAB_STATS=%s", stats);
-    env[ne++] = stats_kv;
+    if (want_stats) env[ne++] = stats_kv;
     env[ne] = NULL;
     char *argv[3] = {bin, arg && *arg ? (char *)arg : NULL, NULL};
 
@@ -137,7 +137,7 @@ void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, cha
                      prog);
         } else {
             s->status = HLB_OK;
-            hlb_read_rtstats(stats, &s->stats);
+            if (want_stats) hlb_read_rtstats(stats, &s->stats);
         }
     }
     if (keep) *keep = r;

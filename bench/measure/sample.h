@@ -31,9 +31,11 @@ typedef struct hlb_sample {
 } hlb_sample;
 
 /* Run prog on v with argument arg ("" = none) and extra environment extra_env (may be NULL),
-** fill s. keep, when not NULL, receives the process result (the caller frees it). A run that
-** fails saying it ran out of memory is HLB_OOM. */
-void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[],
+** fill s. With want_stats the runtime is asked for its statistics (HEAPLAB_STATS, read into
+** s->stats): that run is instrumented (the runtimes keep byte totals only when asked), so a
+** timed run passes 0. keep, when not NULL, receives the process result (the caller frees
+** it). A run that fails saying it ran out of memory is HLB_OOM. */
+void hlb_sample_run(const hlb_variant *v, const char *prog, const char *arg, char *const extra_env[], int want_stats,
                     double timeout_s, hlb_sample *s, hlb_proc_result *keep);
 
 /* Parse the checksum line "<name> size=<n> checksum=<hex>" from the last non-empty line of

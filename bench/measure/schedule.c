@@ -56,6 +56,7 @@ void hlb_results_free(hlb_results *r) {
     }
     free(r->cells);
     free(r->geo);
+    free(r->decomp);
     hlb_strlist_free(&r->notices);
     hlb_provenance_free(&r->prov);
     free(r->out);
@@ -77,12 +78,15 @@ static void label(const hlb_cell *c, char *buf, size_t len) {
 int hlb_schedule_run(hlb_results *r, FILE *progress) {
     double t0 = hlb_now();
     for (size_t i = 0; i < r->ncells; i++) hlb_cell_alloc(&r->cells[i], r->reps);
-    size_t total = r->ncells * (size_t)(r->warmup + r->reps), run = 0;
+    /* The runtime statistics come from one instrumented run per cell, never a timed one: the
+    ** first warmup run, or an extra unmeasured run (rep -1) when there is no warmup. */
+    int first_rep = r->warmup > 0 ? 0 : -1;
+    size_t total = r->ncells * (size_t)(r->warmup + r->reps - first_rep), run = 0;
     for (size_t first = 0; first < r->ncells && !r->interrupted;) {
         size_t end = first;
         while (end < r->ncells && !strcmp(r->cells[end].program, r->cells[first].program)) end++;
-        for (int rep = 0; rep < r->warmup + r->reps && !r->interrupted; rep++) {
-            int warm = rep < r->warmup;
+        for (int rep = first_rep; rep < r->warmup + r->reps && !r->interrupted; rep++) {
+            int warm = rep < r->warmup, stats_run = rep == first_rep;
             for (size_t i = first; i < end && !r->interrupted; i++) {
                 hlb_cell *c = &r->cells[i];
                 char name[96];
@@ -90,15 +94,18 @@ int hlb_schedule_run(hlb_results *r, FILE *progress) {
                 if (c->status != HLB_OK) continue;   /* a failed cell is not run again */
                 label(c, name, sizeof name);
                 if (progress) {
-                    fprintf(progress, "heaplab: [%zu/%zu] %s on %s: %s %d/%d (%.1f s elapsed)\n", run, total,
-                            c->program, name, warm ? "warmup" : "run", warm ? rep + 1 : rep - r->warmup + 1,
-                            warm ? r->warmup : r->reps, hlb_now() - t0);
+                    char what[48];
+                    if (rep < 0) snprintf(what, sizeof what, "statistics run");
+                    else if (warm) snprintf(what, sizeof what, "warmup %d/%d", rep + 1, r->warmup);
+                    else snprintf(what, sizeof what, "run %d/%d", rep - r->warmup + 1, r->reps);
+                    fprintf(progress, "heaplab: [%zu/%zu] %s on %s: %s (%.1f s elapsed)\n", run, total, c->program,
+                            name, what, hlb_now() - t0);
                     fflush(progress);
                 }
                 hlb_sample s;
                 hlb_proc_result kept;
                 int keep = r->keep_output && !r->out && !warm;
-                hlb_sample_run(c->var, c->program, c->arg, c->env[0] ? c->env : NULL, r->timeout_s, &s,
+                hlb_sample_run(c->var, c->program, c->arg, c->env[0] ? c->env : NULL, stats_run, r->timeout_s, &s,
                                keep ? &kept : NULL);
                 if (keep) {
                     r->out = kept.out ? kept.out : hlb_xstrdup("");
@@ -123,12 +130,12 @@ int hlb_schedule_run(hlb_results *r, FILE *progress) {
                 }
                 snprintf(c->checksum, sizeof c->checksum, "%s", s.checksum);
                 if (c->size < 0) c->size = s.size;
+                if (stats_run) c->stats = s.stats;
                 if (warm) continue;
                 c->wall[c->reps] = s.wall_s;
                 c->cpu[c->reps] = s.cpu_s;
                 c->rss[c->reps] = s.rss_kib;
                 c->reps++;
-                c->stats = s.stats;
             }
         }
         first = end;

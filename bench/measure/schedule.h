@@ -32,7 +32,7 @@ typedef struct hlb_cell {
     double *wall, *cpu;          /* [reps] seconds */
     long *rss;                   /* [reps] KiB */
     char checksum[40];
-    hlb_rtstats stats;           /* of the last measured run; stats.have = 0 when none */
+    hlb_rtstats stats;           /* of the instrumented (untimed) run; stats.have = 0 when none */
     /* Filled by hlb_results_summarise (analyze/summary.h); NAN when unknown. */
     double wall_median_s, wall_min_s, wall_max_s, cpu_median_s, rss_median_kib;
     double ratio_wall, ratio_wall_lo, ratio_wall_hi, ratio_rss;
@@ -62,6 +62,9 @@ typedef struct hlb_results {
     size_t ncells, cap;
     hlb_geo *geo;                 /* bench: one row per variant */
     size_t ngeo;
+    struct hlb_decomp_row *decomp;/* bench: the cost ladder per program, then its geomean
+                                     (analyze/decompose.h); ndecomp = 0 when no step applies */
+    size_t ndecomp;
     hlb_strlist notices;          /* shown under the table */
     /* sweep */
     char program[64];

@@ -2,6 +2,7 @@
 ** bench/report/bench_out.c: the bench results as Markdown, CSV and JSON (see results.h).
 */
 #define _GNU_SOURCE
+#include "analyze/decompose.h"
 #include "report/json.h"
 #include "report/results.h"
 
@@ -43,12 +44,38 @@ static void geo_table(const hlb_results *r, hlb_table *t) {
     }
 }
 
+/* The cost ladder (analyze/decompose.h): one row per program, one column per step. The
+** columns are built from hlb_steps, so a step is declared once. */
+static void decomp_table(const hlb_results *r, hlb_table *t, hlb_col *cols) {
+    cols[0] = (hlb_col){"program", "program", HLB_COL_ALL, 0};
+    size_t n = 1;
+    for (size_t k = 0; k < hlb_nsteps; k++) cols[n++] = (hlb_col){hlb_steps[k].key, hlb_steps[k].label, HLB_COL_ALL, 1};
+    hlb_table_init(t, cols, n);
+    for (size_t i = 0; i < r->ndecomp; i++) {
+        const hlb_decomp_row *row = &r->decomp[i];
+        hlb_table_row(t);
+        hlb_table_str(t, "program", row->program);
+        for (size_t k = 0; k < hlb_nsteps; k++) {
+            const hlb_ratio *q = &row->step[k];
+            hlb_table_num(t, hlb_steps[k].key, q->point, 4);
+            char buf[48];
+            if (!isfinite(q->point)) continue;
+            if (isfinite(q->lo)) snprintf(buf, sizeof buf, "%.2fx (%.2f–%.2f)", q->point, q->lo, q->hi);
+            else snprintf(buf, sizeof buf, "**%.2fx**", q->point);
+            hlb_table_md(t, hlb_steps[k].key, buf);
+        }
+    }
+}
+
 void hlb_bench_write(FILE *f, const void *doc, hlb_format fmt) {
     const hlb_results *r = doc;
     hlb_table t, g;
     hlb_table_init(&t, bench_cols, sizeof bench_cols / sizeof *bench_cols);
     for (size_t i = 0; i < r->ncells; i++) hlb_cell_row(&t, &r->cells[i]);
     geo_table(r, &g);
+    hlb_table d;
+    hlb_col dcols[HLB_MAX_STEPS + 1];
+    decomp_table(r, &d, dcols);
     if (fmt == HLB_FMT_MD) {
         hlb_md_provenance(f, &r->prov);
         fprintf(f,
@@ -58,6 +85,12 @@ void hlb_bench_write(FILE *f, const void *doc, hlb_format fmt) {
         hlb_table_write(f, &t, fmt, 0);
         fputc('\n', f);
         hlb_table_write(f, &g, fmt, 0);
+        if (r->ndecomp) {
+            fputs("\nWhat each guarantee costs (wall-time ratio between neighbouring variants, paired runs, 95% "
+                  "interval; the last row is the geometric mean):\n\n",
+                  f);
+            hlb_table_write(f, &d, fmt, 0);
+        }
         hlb_md_notes(f, r);
     } else if (fmt == HLB_FMT_CSV) {
         hlb_table_write(f, &t, fmt, 0);
@@ -70,8 +103,11 @@ void hlb_bench_write(FILE *f, const void *doc, hlb_format fmt) {
         hlb_table_write(f, &t, fmt, 2);
         fputs(",\n  \"geomean\": ", f);
         hlb_table_write(f, &g, fmt, 2);
+        fputs(",\n  \"decomposition\": ", f);
+        hlb_table_write(f, &d, fmt, 2);
         hlb_json_close_doc(f, r);
     }
     hlb_table_free(&t);
     hlb_table_free(&g);
+    hlb_table_free(&d);
 }
