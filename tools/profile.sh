@@ -5,8 +5,9 @@
 # be reproduced with this script (they are not wall time: see the page).
 #
 # Runs `valgrind --tool=callgrind build/<variant>/<program> <small size>` (sizes from the
-# "small" column of bench/sizes.txt) in an empty environment (PATH only: no HEAPLAB_STATS, as a
-# timed bench run; the same environment size every time, so the counts repeat exactly), and
+# "small" column of the driver's sizes.txt) in an empty environment (PATH only: no
+# HEAPLAB_STATS, as in a timed bench run; the same environment size every time, so the counts
+# repeat exactly), and
 # writes into OUTDIR (default /tmp/heaplab-profile):
 #   totals.tsv          program, variant, instructions (callgrind's "totals"), checksum line
 #   ratios.md           instructions as ratios to plain C (c), plus gc against c+gc, geomeans
@@ -26,7 +27,6 @@
 # Needs a build (`make -j2 all`) and valgrind.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-root=$PWD
 out=${1:-/tmp/heaplab-profile}
 all_programs="binary_trees fifo_queue word_freq lru_cache ast_fold vec_grow graph_arena alloc_mix"
 all_variants="c manual c+gc gc owned-off owned-fast owned rust"
@@ -37,8 +37,9 @@ top=${TOP:-12}
 
 die() { echo "profile.sh: error: $*" >&2; exit 2; }
 [ $# -le 1 ] || die "at most one argument, the output directory (got $#)"
-command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
+if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
     die "valgrind (with callgrind_annotate) is not installed"
+fi
 case $jobs in '' | *[!0-9]* | 0) die "JOBS must be a positive integer (got '$jobs')" ;; esac
 case $top in '' | *[!0-9]* | 0) die "TOP must be a positive integer (got '$top')" ;; esac
 
@@ -50,21 +51,26 @@ variant_dir() {
         *) return 1 ;;
     esac
 }
-small_size() { awk -v p="$1" '$1 == p { print $2; exit }' bench/sizes.txt; }
+# The driver's size table (bench/discover/sizes.txt; bench/sizes.txt in older trees).
+sizes=bench/discover/sizes.txt
+[ -f "$sizes" ] || sizes=bench/sizes.txt
+small_size() { awk -v p="$1" '$1 == p { print $2; exit }' "$sizes"; }
 
 for v in $variants; do variant_dir "$v" >/dev/null || die "unknown variant '$v' (known: $all_variants)"; done
 for p in $programs; do
     case " $all_programs " in *" $p "*) ;; *) die "unknown program '$p' (known: $all_programs)" ;; esac
-    [ -n "$(small_size "$p")" ] || die "no size for $p in bench/sizes.txt"
+    [ -n "$(small_size "$p")" ] || die "no size for $p in $sizes"
     for v in $variants; do
         [ -x "build/$(variant_dir "$v")/$p" ] || die "build/$(variant_dir "$v")/$p is not built (run make -j2 all)"
     done
 done
-# Figures belong to a commit only if build/ was made from it.
+# Figures belong to a commit only if the profiled binaries were built from it.
+targets=$(for p in $programs; do for v in $variants; do printf 'build/%s/%s ' "$(variant_dir "$v")" "$p"; done; done)
 build_state="up to date with the work tree"
-if ! make -q all >/dev/null 2>&1; then
+# shellcheck disable=SC2086  # one word per target
+if ! make -q $targets >/dev/null 2>&1; then
     build_state="OLDER than the sources (run make -j2 all): these figures are not the work tree's"
-    echo "profile.sh: notice: build/ is older than the sources; run make -j2 all first" >&2
+    echo "profile.sh: notice: some profiled binaries are older than their sources; run make -j2 all first" >&2
 fi
 mkdir -p "$out/cg" "$out/annotate" "$out/runs" || die "cannot create $out"
 [ -w "$out" ] || die "$out is not writable"
@@ -125,9 +131,10 @@ profile_one() {
         callgrind_annotate --auto=no --threshold=100 --inclusive=yes "$base" >"$out/annotate/$p.$v.incl.txt"
 }
 export -f profile_one name_libgc variant_dir small_size
-export out gclib gcmap
+export out gclib gcmap sizes
 
-echo "profile.sh: $(echo $programs | wc -w) programs x $(echo $variants | wc -w) variants into $out" >&2
+echo "profile.sh: $(echo "$programs" | wc -w) programs x $(echo "$variants" | wc -w) variants into $out" >&2
+# shellcheck disable=SC2016  # $0 and $1 are expanded by the inner bash
 for p in $programs; do for v in $variants; do printf '%s %s\n' "$p" "$v"; done; done |
     xargs -P "$jobs" -L 1 bash -c 'profile_one "$0" "$1" && echo "  $0 $1" >&2' || die "some runs failed"
 
@@ -252,7 +259,7 @@ awk -F'\t' '
     echo "kernel: $(uname -sr)"
     if [ -n "$gclib" ]; then echo "libgc internal names: from $gcmap for $gclib"
     else echo "libgc internal names: not available (bare addresses)"; fi
-    echo "sizes (small column of bench/sizes.txt):"
+    echo "sizes (small column of $sizes):"
     for p in $programs; do echo "  $p $(small_size "$p")"; done
 } >"$out/meta.txt"
 
