@@ -7,6 +7,9 @@
 ** as Boehm documents it: GC_MALLOC for objects that hold pointers, GC_MALLOC_ATOMIC for
 ** pointer-free data, and every free compiled out (the collector reclaims).
 **
+**   peer_new(n)           uninitialised memory that may hold pointers, for a struct whose every
+**                         field the caller sets at once, as C code does after malloc
+**                         (malloc / GC_MALLOC, which clears: Boehm must never scan garbage)
 **   peer_alloc(n)         zeroed memory that may hold pointers (calloc / GC_MALLOC)
 **   peer_alloc_atomic(n)  zeroed memory that holds no pointers (calloc / GC_MALLOC_ATOMIC + memset)
 **   peer_alloc_raw(n)     uninitialised memory that holds no pointers (malloc / GC_MALLOC_ATOMIC),
@@ -36,6 +39,7 @@ static inline void *peer_check(void *p, size_t n) {
 #include <gc.h>
 #define PEER_FREES 0
 #define peer_init() GC_INIT()
+static inline void *peer_new(size_t n) { return peer_check(GC_MALLOC(n), n); }
 static inline void *peer_alloc(size_t n) { return peer_check(GC_MALLOC(n), n); }
 static inline void *peer_alloc_atomic(size_t n) {
     /* GC_MALLOC_ATOMIC does not clear: the peers rely on zeroed memory as calloc gives it. */
@@ -47,6 +51,7 @@ static inline void peer_free(void *p) { (void)p; }
 #else
 #define PEER_FREES 1
 #define peer_init() ((void)0)
+static inline void *peer_new(size_t n) { return peer_check(malloc(n), n); }
 static inline void *peer_alloc(size_t n) { return peer_check(calloc(1, n), n); }
 static inline void *peer_alloc_atomic(size_t n) { return peer_check(calloc(1, n), n); }
 static inline void *peer_alloc_raw(size_t n) { return peer_check(malloc(n), n); }
