@@ -26,10 +26,20 @@
 /* Typed objects are never allocated pointer-free: besides their owned fields they may hold
 ** non-owning handle copies, which gc must see to keep their targets alive. */
 
-/* Bytes before the payload: a typed object's descriptor (manual only), a buffer's length
-** and kind. */
-#define DIRECT_OBJ_HDR HL__DIRECT_OBJ_HDR
-#define DIRECT_BUF_HDR (sizeof(size_t) + sizeof(const hl_type *))
+/* A buffer's header: its length, and on an untagged layout (gc) its kind; with a tagged
+** handle (manual, HL__TAG_SHIFT) the kind travels in the handle. */
+#ifdef HL__TAG_SHIFT
+#define DIRECT_BUF_HDR sizeof(size_t)
+static inline hl_ref direct_buf_handle(size_t *blk, const hl_type *kind) {
+    return hl__tagged(blk + 1, kind == &hl__bytes_type ? HL__MTID_BYTES : HL__MTID_REFS);
+}
+#else
+#define DIRECT_BUF_HDR (2 * sizeof(size_t))
+static inline hl_ref direct_buf_handle(size_t *blk, const hl_type *kind) {
+    ((const hl_type **)blk)[1] = kind;
+    return (hl_ref){(uintptr_t)(blk + 2)};
+}
+#endif
 
 #if DIRECT_DROP_FREES
 static hl__worklist direct_worklist;
@@ -40,9 +50,8 @@ static hl_ref direct_buf_new(const hl_type *kind, size_t n, const hl_site *at) {
     size_t *blk = direct_alloc(hl__size(1, bytes, DIRECT_BUF_HDR, kind->name, at), kind == &hl__bytes_type);
     if (!blk) hl__out_of_memory(bytes, kind->name, at);
     blk[0] = n;
-    ((const hl_type **)blk)[1] = kind;
     hl__count_alloc(bytes);
-    return (hl_ref){(uintptr_t)(blk + 2)};
+    return direct_buf_handle(blk, kind);
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(&hl__bytes_type, n, at); }
@@ -96,13 +105,13 @@ static void direct_drop_one(hl_ref r, unsigned depth) {
             hl_ref first = n ? *(const hl_ref *)(p + off[0]) : HL_NULL;
             last = n == 2 ? *(const hl_ref *)(p + off[1]) : first;
             hl__count_free(t->size);
-            direct_free(p - DIRECT_OBJ_HDR);
+            direct_free(p);
             if (n == 2) direct_drop_child(first, depth);
         } else {
             for (size_t k = 0; k + 1 < n; k++) direct_drop_child(*(const hl_ref *)(p + off[k]), depth);
             last = *(const hl_ref *)(p + off[n - 1]);
             hl__count_free(t->size);
-            direct_free(p - DIRECT_OBJ_HDR);
+            direct_free(p);
         }
         if (hl_is_null(last)) return;
         r = last;
@@ -134,7 +143,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     if (n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
     *(size_t *)blk = n;
     hl__count_resize(old * es, bytes);
-    *r = (hl_ref){(uintptr_t)(blk + DIRECT_BUF_HDR)};
+    *r = direct_buf_handle((size_t *)blk, kind);
 }
 
 #endif

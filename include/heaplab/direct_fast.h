@@ -1,64 +1,94 @@
 /*
 ** include/heaplab/direct_fast.h: the inline half of the manual and gc runtimes (included by heaplab.h).
 **
-** In both runtimes a handle is a plain pointer to the object's payload, and every access is
+** In both runtimes a handle holds the address of the object's payload, and every access is
 ** a plain memory access: no checks, no function call. This is what C gives you, and the
-** baseline the other runtimes are measured against.
+** baseline the other runtimes are measured against. Blocks (8-byte aligned payload):
 **
-** Layout of a block (8-byte aligned payload):
+**              manual (handle = address | type id << 48)     gc (handle = address)
+**   typed:     [ payload: type->size bytes ]                 [ payload ]
+**   buffer:    [ size_t len ][ payload: len elements ]       [ size_t len ][ kind ][ payload ]
 **
-**     typed object:  [ const hl_type *type ][ payload: type->size bytes ]   (gc: no type word)
-**     buffer:        [ size_t len ][ const hl_type *kind ][ payload: len elements ]
-**                                                          ^ hl_ref.bits points here
-**
-** so the descriptor is always the word before the payload, and a buffer's length the word
-** before that. kind is &hl__bytes_type or &hl__refs_type. A moved-out variable is HL_NULL.
+** kind is &hl__bytes_type or &hl__refs_type. A moved-out variable is HL_NULL.
 */
 #ifndef HL_DIRECT_FAST_H
 #define HL_DIRECT_FAST_H
 
 #include <string.h>
-
-/* The typed-object allocator, inline so that the descriptor's constant size folds into the
-** call: manual's calloc plus the descriptor word its drop glue reads, or gc's GC_MALLOC with
-** no header at all (the collector needs no drop glue). Blocks of 64 KiB and more use Boehm's
-** _ignore_off_page variant: a handle always points near the block's start. */
 #if defined(HL_RUNTIME_MANUAL)
 #include <stdlib.h>
-#define HL__DIRECT_OBJ_HDR sizeof(const hl_type *)
-static inline void *hl__direct_obj_alloc(size_t n) { return calloc(1, n); }
 #else
 #include <gc.h>
-#define HL__DIRECT_OBJ_HDR 0
-#define HL__GC_LARGE_BLOCK (64 * 1024)
-static inline void *hl__direct_obj_alloc(size_t n) {
-    return n < HL__GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
-}
 #endif
 
-static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
-    char *blk = (char *)hl__direct_obj_alloc(HL__DIRECT_OBJ_HDR + t->size);
-    if (HL__UNLIKELY(!blk)) hl__out_of_memory(t->size, t->name, at);
-    if (HL__DIRECT_OBJ_HDR) *(const hl_type **)blk = t;
-    hl__count_alloc(t->size);
-    return (hl_ref){(uintptr_t)(blk + HL__DIRECT_OBJ_HDR)};
+static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
+
+#if defined(HL_RUNTIME_MANUAL)
+/* manual: a handle is the payload's address with the object's type id in its top 16 bits
+** (user-space addresses fit in 48 bits on x86-64 and AArch64). The descriptor is then known
+** without a word in the object: a typed object is exactly its struct, as malloc gives it to a
+** C programmer, and a buffer carries only its length. Ids index hl__mtypes; 1 and 2 are the
+** bytes and refs buffers, typed objects get theirs on first allocation, cached in the call
+** site (hl_site.id) of each hl_new. */
+#define HL__TAG_SHIFT 48
+#define HL__ADDR_MASK ((UINT64_C(1) << HL__TAG_SHIFT) - 1)
+#define HL__MTYPES (1u << 16)
+#define HL__MTID_BYTES 1u
+#define HL__MTID_REFS 2u
+extern const hl_type *hl__mtypes[HL__MTYPES];
+HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
+
+/* Hide where a pointer came from from the optimiser (an empty asm that "may change" it). */
+#define HL__OPAQUE(p) __asm__("" : "+r"(p))
+
+static inline void *hl__ptr(hl_ref r) { return (void *)(uintptr_t)(r.bits & HL__ADDR_MASK); }
+static inline const hl_type *hl__type_of(hl_ref r) { return hl__mtypes[r.bits >> HL__TAG_SHIFT]; }
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)hl__ptr(r))[-1]; }
+static inline hl_ref hl__tagged(void *payload, uint32_t id) {
+    return (hl_ref){(uintptr_t)payload | (uint64_t)id << HL__TAG_SHIFT};
 }
 
-/* manual frees (out of line: the drop glue); gc only forgets, inline. */
-#if defined(HL_RUNTIME_MANUAL)
+static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
+    uint32_t id = at->id;
+    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);   /* [0] is NULL */
+    /* malloc and clear (the size is a constant: a few stores), not calloc: glibc's calloc
+    ** bypasses its per-thread cache. */
+    void *obj = malloc(t->size ? t->size : 1);   /* a distinct object even when empty */
+    if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
+    HL__OPAQUE(obj);   /* or GCC fuses malloc + memset back into calloc */
+    memset(obj, 0, t->size);
+    hl__count_alloc(t->size);
+    return hl__tagged(obj, id);
+}
+
+/* Frees the object and, through its descriptor's drop glue, what it owns (out of line). */
 void hl__drop(hl_ref *r, const hl_site *at);
+
 #else
+/* gc: a handle is the payload's address, untagged: the conservative collector must recognise
+** it as a pointer. Typed objects carry no header (the collector needs no drop glue); a buffer
+** carries its length and kind (bytes or refs): [len][kind][payload]. Allocation is inline so
+** the descriptor's constant size folds into the call; blocks of 64 KiB and more use Boehm's
+** _ignore_off_page variant (a handle always points near the block's start). */
+#define HL__GC_LARGE_BLOCK (64 * 1024)
+
+static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
+static inline const hl_type *hl__type_of(hl_ref r) { return ((const hl_type *const *)r.bits)[-1]; }
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-2]; }
+
+static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
+    void *obj = t->size < HL__GC_LARGE_BLOCK ? GC_MALLOC(t->size) : GC_MALLOC_IGNORE_OFF_PAGE(t->size);
+    if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
+    hl__count_alloc(t->size);
+    return (hl_ref){(uintptr_t)obj};
+}
+
+/* gc only forgets. */
 static inline void hl__drop(hl_ref *r, const hl_site *at) {
     (void)at;
     *r = HL_NULL;
 }
 #endif
-
-static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
-
-static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
-static inline const hl_type *hl__type_of(hl_ref r) { return ((const hl_type *const *)r.bits)[-1]; }
-static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-2]; }
 
 static inline size_t hl__len(hl_ref buf, const hl_site *at) {
     (void)at;
