@@ -26,18 +26,22 @@
 /* Typed objects are never allocated pointer-free: besides their owned fields they may hold
 ** non-owning handle copies, which gc must see to keep their targets alive. */
 
-/* A buffer's header: its length, and on an untagged layout (gc) its kind; with a tagged
-** handle (manual, HL__TAG_SHIFT) the kind travels in the handle. */
-#ifdef HL__TAG_SHIFT
+/* A buffer's header is its length. Its kind (bytes or refs) travels in a tagged handle
+** (manual, HL__TAG_SHIFT); on gc the collector knows it: bytes are its pointer-free kind. */
 #define DIRECT_BUF_HDR sizeof(size_t)
+#ifdef HL__TAG_SHIFT
 static inline hl_ref direct_buf_handle(size_t *blk, const hl_type *kind) {
     return hl__tagged(blk + 1, kind == &hl__bytes_type ? HL__MTID_BYTES : HL__MTID_REFS);
 }
+static inline const hl_type *direct_buf_kind(hl_ref r) { return hl__type_of(r); }
 #else
-#define DIRECT_BUF_HDR (2 * sizeof(size_t))
 static inline hl_ref direct_buf_handle(size_t *blk, const hl_type *kind) {
-    ((const hl_type **)blk)[1] = kind;
-    return (hl_ref){(uintptr_t)(blk + 2)};
+    (void)kind;
+    return (hl_ref){(uintptr_t)(blk + 1)};
+}
+static inline const hl_type *direct_buf_kind(hl_ref r) {
+    return direct_alloc_kind((const char *)hl__ptr(r) - DIRECT_BUF_HDR) == DIRECT_KIND_POINTER_FREE ? &hl__bytes_type
+                                                                                                 : &hl__refs_type;
 }
 #endif
 
@@ -132,7 +136,7 @@ void hl__drop(hl_ref *r, const hl_site *at) {
 void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
-    const hl_type *kind = hl__type_of(*r);
+    const hl_type *kind = direct_buf_kind(*r);
     size_t es = hl__elem_size(kind), old = hl__buf_len(*r);
     if (DIRECT_DROP_FREES && kind == &hl__refs_type)
         for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);

@@ -32,6 +32,11 @@ static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_f
 
 static inline void direct_free(void *p) { (void)p; }
 
+/* Which kind of block the collector holds at p: buffers carry no kind word on gc. */
+#include <gc/gc_mark.h>
+#define DIRECT_KIND_POINTER_FREE 0   /* Boehm's PTRFREE kind, which GC_MALLOC_ATOMIC allocates */
+static inline int direct_alloc_kind(const void *p) { return GC_get_kind_and_size(p, NULL); }
+
 #define DIRECT_DROP_FREES 0
 #include "direct.h"
 

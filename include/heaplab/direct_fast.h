@@ -7,9 +7,10 @@
 **
 **              manual (handle = address | type id << 48)     gc (handle = address)
 **   typed:     [ payload: type->size bytes ]                 [ payload ]
-**   buffer:    [ size_t len ][ payload: len elements ]       [ size_t len ][ kind ][ payload ]
+**   buffer:    [ size_t len ][ payload: len elements ]       [ size_t len ][ payload ]
 **
-** kind is &hl__bytes_type or &hl__refs_type. A moved-out variable is HL_NULL.
+** A buffer's kind (bytes or refs) is in manual's tag; on gc it is the block's kind in the
+** collector (bytes are pointer-free). A moved-out variable is HL_NULL.
 */
 #ifndef HL_DIRECT_FAST_H
 #define HL_DIRECT_FAST_H
@@ -67,14 +68,13 @@ void hl__drop(hl_ref *r, const hl_site *at);
 #else
 /* gc: a handle is the payload's address, untagged: the conservative collector must recognise
 ** it as a pointer. Typed objects carry no header (the collector needs no drop glue); a buffer
-** carries its length and kind (bytes or refs): [len][kind][payload]. Allocation is inline so
+** carries its length: [len][payload]. Allocation is inline so
 ** the descriptor's constant size folds into the call; blocks of 64 KiB and more use Boehm's
 ** _ignore_off_page variant (a handle always points near the block's start). */
 #define HL__GC_LARGE_BLOCK (64 * 1024)
 
 static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
-static inline const hl_type *hl__type_of(hl_ref r) { return ((const hl_type *const *)r.bits)[-1]; }
-static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-2]; }
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     void *obj = t->size < HL__GC_LARGE_BLOCK ? GC_MALLOC(t->size) : GC_MALLOC_IGNORE_OFF_PAGE(t->size);
