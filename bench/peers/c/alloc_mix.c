@@ -4,13 +4,14 @@
 ** 1024, power-law sizes over 8 B..4 KiB, ring, random and hand-over lifetimes, a stamp per
 ** object checked when it dies), written as a C programmer would write it without heaplab.
 **
-** Idioms: a region is an array of slots, each a tagged union (kind, size, and a raw pointer
-** to a byte block or to a Pair struct owning two byte blocks), allocated with peer_alloc
-** (GC_MALLOC in the c+gc build: it holds pointers). Byte blocks are malloc'd uninitialised
-** (peer_alloc_raw, GC_MALLOC_ATOMIC): only the stamp and the check byte are ever written or
-** read. A slot's object is freed by its type-specific free (pair_free frees both blocks and
-** the pair) when it is replaced, handed over onto, or at the end, where the API program drops
-** it; a hand-over moves the pointer and empties the source slot.
+** Idioms: a region is an array of slots, each a tagged union (kind, size, and a raw pointer to
+** a byte block or to a Pair struct owning two byte blocks), allocated zeroed with peer_alloc
+** (every slot starts empty: K_EMPTY is 0; GC_MALLOC in the c+gc build: it holds pointers). A
+** Pair is malloc'd with peer_new and every field set at once. Byte blocks are malloc'd
+** uninitialised (peer_alloc_raw, GC_MALLOC_ATOMIC): only the stamp and the check byte are ever
+** written or read. A slot's object is freed by its type-specific free (pair_free frees both
+** blocks and the pair) when it is replaced, handed over onto, or at the end, where the API
+** program drops it; a hand-over moves the pointer and empties the source slot.
 **
 ** Size argument: the number of objects allocated (default 5000000), as programs/alloc_mix.c.
 */
@@ -61,7 +62,7 @@ static uint64_t check_bytes(const uint8_t *b, size_t size) {
 }
 
 static Pair *pair_new(size_t size, uint64_t stamp) {
-    Pair *p = peer_alloc(sizeof *p);
+    Pair *p = peer_new(sizeof *p);
     p->a = new_bytes(size, stamp);
     p->b = new_bytes(MIN_SIZE, stamp + 1);
     p->stamp = stamp;

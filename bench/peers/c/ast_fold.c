@@ -5,13 +5,14 @@
 ** heaplab.
 **
 ** Idioms: an expression node is a typed struct with two raw operand pointers, allocated with
-** peer_alloc (malloc, or GC_MALLOC in the c+gc build). The source text is the usual growable
-** {data, len, cap} char buffer doubled with realloc (pointer-free: peer_alloc_raw, as it is
-** written before it is read). The unit's 256 trees and its two value environments are arrays
-** on the stack. fold consumes a tree as the API program does: every operator node is freed and
-** a new one built, nodes that fold away are freed by the recursive, type-specific tree_free
-** (a walk the c+gc build skips: the collector reclaims). The text is freed once parsed, the
-** trees at the end of their unit, where the API program drops them.
+** peer_new (malloc, or GC_MALLOC in the c+gc build) and filled by a compound literal. The
+** source text is the usual growable {data, len, cap} char buffer doubled with realloc
+** (pointer-free: peer_alloc_raw, as it is written before it is read). The unit's 256 trees and
+** its two value environments are arrays on the stack. fold consumes a tree as the API program
+** does: every operator node is freed and a new one built, nodes that fold away are freed by the
+** recursive, type-specific tree_free (a walk the c+gc build skips: the collector reclaims). The
+** text is freed once parsed, the trees at the end of their unit, where the API program drops
+** them.
 **
 ** Size argument: the number of statements, rounded up to units of 256 (default 280000), as
 ** programs/ast_fold.c.
@@ -92,17 +93,14 @@ static Writer gen_unit(hlp_rng *rng) {
 /* ---- trees ------------------------------------------------------------------------------- */
 
 static Node *leaf(uint32_t kind, uint64_t val) {
-    Node *n = peer_alloc(sizeof *n);
-    n->kind = kind;
-    n->val = val;
+    Node *n = peer_new(sizeof *n);
+    *n = (Node){.a = NULL, .b = NULL, .val = val, .kind = kind};
     return n;
 }
 
 static Node *node2(uint32_t kind, Node *a, Node *b) {
-    Node *n = peer_alloc(sizeof *n);
-    n->kind = kind;
-    n->a = a;
-    n->b = b;
+    Node *n = peer_new(sizeof *n);
+    *n = (Node){.a = a, .b = b, .val = 0, .kind = kind};
     return n;
 }
 

@@ -4,11 +4,11 @@
 ** write it without heaplab.
 **
 ** Idioms: a node is a typed struct of two raw child pointers (both NULL in a leaf), allocated
-** with peer_alloc (malloc, or GC_MALLOC in the c+gc build). A tree is freed by a recursive,
-** type-specific tree_free, as Boehm's GCBench frees it; in the c+gc build that walk is skipped
-** and the collector reclaims the dropped trees. Each tree is freed at the point where the API
-** program drops it: the stretch tree before the long-lived one is built, every short-lived
-** tree right after its check, the long-lived tree at the end.
+** with peer_new (malloc, or GC_MALLOC in the c+gc build) and both fields set at once. A tree is
+** freed by a recursive, type-specific tree_free, as Boehm's GCBench frees it; in the c+gc build
+** that walk is skipped and the collector reclaims the dropped trees. Each tree is freed at the
+** point where the API program drops it: the stretch tree before the long-lived one is built,
+** every short-lived tree right after its check, the long-lived tree at the end.
 **
 ** Size argument: the maximum tree depth (default 18), as programs/binary_trees.c.
 */
@@ -22,10 +22,12 @@ typedef struct Node {
 } Node;
 
 static Node *tree_new(int depth) {
-    Node *n = peer_alloc(sizeof *n);
+    Node *n = peer_new(sizeof *n);
     if (depth > 0) {
         n->left = tree_new(depth - 1);
         n->right = tree_new(depth - 1);
+    } else {
+        n->left = n->right = NULL;
     }
     return n;
 }

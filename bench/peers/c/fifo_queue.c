@@ -3,13 +3,14 @@
 ** message queue with FIFO lifetimes), written as a C programmer would write it without heaplab.
 **
 ** Idioms: a message is a typed struct that owns a raw pointer to its payload bytes (length kept
-** in the struct); both come from peer.h, the struct with peer_alloc (it holds a pointer), the
-** payload with peer_alloc_raw (pointer-free, filled before it is read). The queue is a ring
-** buffer of message pointers in a struct on main's stack: it doubles with peer_realloc when
-** full and is copied into a fresh ring half its size when it falls below a quarter full.
-** msg_free frees a message and its payload as soon as the consumer has checked it. A ring slot
-** is set to NULL when its message leaves it (popped, or moved by a grow), so the c+gc build
-** keeps no consumed message reachable (the API program's moves leave the same empty slots).
+** in the struct); both come from peer.h, the struct with peer_new (it holds a pointer; every
+** field is set at once), the payload with peer_alloc_raw (pointer-free, filled before it is
+** read). The queue is a ring buffer of message pointers in a struct on main's stack, malloc'd
+** with peer_new (only the live slots are ever read): it doubles with peer_realloc when full and
+** is copied into a fresh ring half its size when it falls below a quarter full. msg_free frees
+** a message and its payload as soon as the consumer has checked it. A ring slot is set to NULL
+** when its message leaves it (popped, or moved by a grow), so the c+gc build keeps no consumed
+** message reachable (the API program's moves leave the same empty slots).
 **
 ** Size argument: the number of messages sent through the queue (default 2200000), as
 ** programs/fifo_queue.c.
@@ -41,11 +42,8 @@ static uint8_t payload_byte(uint64_t seq, size_t i) { return (uint8_t)(seq * 131
 static Msg *msg_new(uint64_t seq, uint32_t len) {
     uint8_t *payload = peer_alloc_raw(len);
     for (size_t i = 0; i < len; i++) payload[i] = payload_byte(seq, i);
-    Msg *m = peer_alloc(sizeof *m);
-    m->payload = payload;
-    m->seq = seq;
-    m->len = len;
-    m->tag = payload_byte(seq, 0);
+    Msg *m = peer_new(sizeof *m);
+    *m = (Msg){.payload = payload, .seq = seq, .len = len, .tag = payload_byte(seq, 0)};
     return m;
 }
 
@@ -55,14 +53,14 @@ static void msg_free(Msg *m) {
 }
 
 static void q_init(Queue *q) {
-    q->ring = peer_alloc(MIN_RING * sizeof *q->ring);
+    q->ring = peer_new(MIN_RING * sizeof *q->ring);
     q->cap = MIN_RING;
     q->head = q->count = 0;
 }
 
 /* Copy the live elements, in order, into a fresh ring of capacity cap (cap >= count). */
 static void q_rebuild(Queue *q, size_t cap) {
-    Msg **ring = peer_alloc(cap * sizeof *ring);
+    Msg **ring = peer_new(cap * sizeof *ring);
     for (size_t i = 0; i < q->count; i++) ring[i] = q->ring[(q->head + i) & (q->cap - 1)];
     peer_free(q->ring);
     q->ring = ring;

@@ -5,13 +5,14 @@
 ** without heaplab.
 **
 ** Idioms: the graph is an arena of node pointers (a free slot is NULL) with edges as uint32_t
-** indices into it. Each node is a typed struct, allocated with peer_alloc (malloc, or
-** GC_MALLOC in the c+gc build), that owns its out-edge array, a {edges, nedges, cap} vector
-** of indices grown by doubling and shrunk with realloc; index arrays are pointer-free
-** (peer_alloc_raw, GC_MALLOC_ATOMIC: the first allocation is not a realloc of NULL, which
-** Boehm would make a scanned object). node_free frees a removed node and its edges; the
-** free-slot stack and each BFS's distance and queue arrays are plain uint32_t arrays, freed
-** where the API program drops them.
+** indices into it, malloc'd with peer_new (the build fills every slot before any is read). Each
+** node is a typed struct, allocated with peer_new (malloc, or GC_MALLOC in the c+gc build) and
+** filled by a compound literal, that owns its out-edge array, a {edges, nedges, cap} vector of
+** indices grown by doubling and shrunk with realloc; index arrays are pointer-free
+** (peer_alloc_raw, GC_MALLOC_ATOMIC: the first allocation is not a realloc of NULL, which Boehm
+** would make a scanned object). node_free frees a removed node and its edges; the free-slot
+** stack and each BFS's distance and queue arrays are plain uint32_t arrays, freed where the API
+** program drops them.
 **
 ** Size argument: the number of nodes (default 250000), as programs/graph_arena.c.
 */
@@ -65,8 +66,8 @@ static void add_edge(GNode *node, uint32_t to) {
 /* Place a new node in slot i (which is free) with out-edges to random live nodes (or to any
 ** slot while the graph is being built). */
 static void new_node(Graph *g, uint32_t i, hlp_rng *rng, bool targets_live) {
-    GNode *node = peer_alloc(sizeof *node);
-    node->weight = 1 + hlp_rng_below(rng, 1000);
+    GNode *node = peer_new(sizeof *node);
+    *node = (GNode){.edges = NULL, .nedges = 0, .cap = 0, .weight = 1 + hlp_rng_below(rng, 1000)};
     g->arena[i] = node;
     uint64_t deg = hlp_rng_pow(rng, MAX_DEGREE);
     for (uint64_t k = 0; k < deg; k++)
@@ -157,7 +158,7 @@ int main(int argc, char **argv) {
     hlp_rng rng;
     hlp_rng_seed(&rng, 0x96a9);
     uint64_t sum = HLP_CHECK_INIT, removed = 0, pruned = 0, reached = 0;
-    Graph g = {peer_alloc(n * sizeof *g.arena), peer_alloc_raw(n * sizeof *g.free_slots), n, 0};
+    Graph g = {peer_new(n * sizeof *g.arena), peer_alloc_raw(n * sizeof *g.free_slots), n, 0};
     for (uint32_t i = 0; i < n; i++) new_node(&g, i, &rng, false);
     for (int round = 0; round < ROUNDS; round++) {
         reached += bfs(&g, random_live(&g, &rng), &sum);

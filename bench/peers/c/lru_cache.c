@@ -2,13 +2,14 @@
 ** bench/peers/c/lru_cache.c: the plain C peer of programs/lru_cache.c (a fixed-capacity LRU
 ** cache under random gets and puts), written as a C programmer would write it without heaplab.
 **
-** Idioms: the cache owns its entries through an arena, an array of entry pointers with one
-** slot per entry, and every link is a 32-bit index into it (the recency list's prev and next,
-** the hash chains), as in the API program; the chain heads are a plain uint32_t array. An entry
-** is a typed struct that owns a raw pointer to its value bytes (length kept in the struct).
-** Entries and the arena come from peer_alloc (they hold pointers), values and chain heads from
-** peer_alloc_raw (pointer-free, filled before they are read). An evicted entry is freed with
-** entry_free (entry and value) and its slot reused by the next insert; a put frees the old
+** Idioms: the cache owns its entries through an arena, an array of entry pointers with one slot
+** per entry, and every link is a 32-bit index into it (the recency list's prev and next, the
+** hash chains), as in the API program; the chain heads are a plain uint32_t array. An entry is
+** a typed struct that owns a raw pointer to its value bytes (length kept in the struct).
+** Entries and the arena come from peer_new (they hold pointers; an entry's fields are all set
+** by a compound literal, an arena slot is written before it is read), values and chain heads
+** from peer_alloc_raw (pointer-free, filled before they are read). An evicted entry is freed
+** with entry_free (entry and value) and its slot reused by the next insert; a put frees the old
 ** value before making the new one; cache_free frees everything at the end. The cache struct
 ** lives on main's stack.
 **
@@ -46,7 +47,7 @@ typedef struct Cache {
 static void cache_init(Cache *c, uint32_t capacity) {
     uint32_t nbuckets = 1;
     while (nbuckets < capacity) nbuckets *= 2;
-    c->arena = peer_alloc(capacity * sizeof *c->arena);
+    c->arena = peer_new(capacity * sizeof *c->arena);
     c->heads = peer_alloc_raw(nbuckets * sizeof *c->heads);
     for (uint32_t b = 0; b < nbuckets; b++) c->heads[b] = NIL;
     c->mru = c->lru = NIL;
@@ -121,13 +122,10 @@ static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
         (*evictions)++;
     }
     uint8_t *value = make_value(key, 0, len);
-    Entry *e = peer_alloc(sizeof *e);
+    Entry *e = peer_new(sizeof *e);
     size_t b = bucket_of(c, key);
-    e->value = value;
-    e->key = key;
-    e->version = 0;
-    e->len = len;
-    e->hnext = c->heads[b];
+    *e = (Entry){.value = value, .key = key, .version = 0, .prev = NIL, .next = NIL,
+                 .hnext = c->heads[b], .len = len};
     c->heads[b] = i;
     c->arena[i] = e;
     list_push_front(c, i);

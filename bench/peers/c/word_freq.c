@@ -5,10 +5,11 @@
 **
 ** Idioms: an entry is a typed struct that owns a raw pointer to its key bytes (length kept in
 ** the struct) and links to the next entry of its chain; the bucket array is an array of chain
-** head pointers, grown with peer_realloc and split in place. Entries come from peer_alloc
-** (they hold pointers), keys and text chunks from peer_alloc_raw (pointer-free, filled before
-** they are read). Unlinking walks a pointer to the link (Entry **). entry_free frees an entry
-** and its key the moment it is deleted; each text chunk is freed once tokenised; map_free
+** head pointers, allocated zeroed with peer_alloc (every chain starts empty), grown with
+** peer_realloc and split in place. Entries come from peer_new (they hold pointers; every field
+** is set by a compound literal), keys and text chunks from peer_alloc_raw (pointer-free, filled
+** before they are read). Unlinking walks a pointer to the link (Entry **). entry_free frees an
+** entry and its key the moment it is deleted; each text chunk is freed once tokenised; map_free
 ** frees every chain and the bucket array at the end. The map lives on main's stack.
 **
 ** Size argument: the number of tokens processed (default 8000000), as programs/word_freq.c.
@@ -118,12 +119,8 @@ static void map_insert(Map *m, const uint8_t *word, size_t len, uint64_t h) {
     uint8_t *key = peer_alloc_raw(len);
     memcpy(key, word, len);
     size_t b = h & (m->nbuckets - 1);
-    Entry *e = peer_alloc(sizeof *e);
-    e->key = key;
-    e->next = m->buckets[b];
-    e->hash = h;
-    e->len = (uint32_t)len;
-    e->count = 1;
+    Entry *e = peer_new(sizeof *e);
+    *e = (Entry){.key = key, .next = m->buckets[b], .hash = h, .count = 1, .len = (uint32_t)len};
     m->buckets[b] = e;
     m->count++;
 }
