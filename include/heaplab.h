@@ -195,7 +195,9 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 ** Statistics
 ** ---------------------------------------------------------------------------------------- */
 
-/* Counters since hl_init. Fields a runtime cannot know are 0 (gc does not see frees; manual
+/* Counters since the runtime started: since hl_shutdown last ran (or the process started), so
+** that objects allocated before a first hl_init (an implicit start) count. Fields a runtime
+** cannot know are 0 (gc does not see frees; manual
 ** and owned have no collections or GC heap). Objects are always counted; the byte fields
 ** (bytes_allocated, peak_live_bytes) only when statistics are requested, that is when the
 ** environment variable HEAPLAB_STATS exists when hl_init runs (an empty value requests the
@@ -218,7 +220,9 @@ hl_stats hl_get_stats(void);
 const char *hl_runtime_name(void);
 
 /* When the environment variable HEAPLAB_STATS names a file, hl_shutdown (or, if the program
-** never calls it, process exit) writes one JSON object there:
+** never calls it, process exit) writes one JSON object there. A regular file is replaced whole
+** (a temporary in the same directory, renamed); anything else (a symlink, a device such as
+** /dev/stdout, a FIFO) is written in place, so no link or device node is ever replaced:
 **   {"runtime": "owned", "allocations": N, "frees": N, "bytes_allocated": N,
 **    "live_objects": N, "peak_live_bytes": N, "collections": N, "gc_heap_bytes": N}   */
 

@@ -127,6 +127,12 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     hl_ref v = *r;
     *r = HL_NULL;
     if (hl_is_null(v)) return;
+    if (HL__UNLIKELY(direct_stopped)) {
+        /* After hl_shutdown drops do nothing, until the runtime starts again: through hl_init,
+        ** or implicitly, through an allocation (the counters restart at shutdown). */
+        if (hl__count.allocations == 0) return;
+        direct_stopped = false;
+    }
     size_t base = direct_worklist.len;
     direct_drop_one(v, 0);
     while (direct_worklist.len > base) direct_drop_one(direct_worklist.items[--direct_worklist.len], 0);

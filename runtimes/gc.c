@@ -54,7 +54,7 @@ void hl_init(void) {
 /* The collector does not know which objects the program still means to own. */
 size_t hl_shutdown(void) {
     running = false;
-    hl__stats_export();
+    hl__stop();
     return 0;
 }
 

@@ -54,6 +54,10 @@ uint32_t hl__mtype_register(const hl_type *t, hl_site *at) {
     return id;
 }
 
+/* Set by hl_shutdown until the runtime starts again: drops are harmless no-ops meanwhile, as
+** the contract says, instead of freeing. */
+static bool direct_stopped;
+
 #define DIRECT_DROP_FREES 1
 #include "direct.h"
 
@@ -64,15 +68,16 @@ static bool running;
 void hl_init(void) {
     if (running) return;
     running = true;
+    direct_stopped = false;
     hl__start();
 }
 
-/* manual counts allocations and frees, so it knows how many objects were never dropped.
-** Drops after shutdown still free: harmless. */
+/* manual counts allocations and frees, so it knows how many objects were never dropped. */
 size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;
-    hl__stats_export();
+    direct_stopped = true;
+    hl__stop();
     return live;
 }
 

@@ -159,7 +159,7 @@ size_t hl_shutdown(void) {
         }
     }
     if (count) hl__oreport_leaks(count, bytes);
-    hl__stats_export();
+    hl__stop();
     for (uint32_t i = 1; i < hl__orun.nslots; i++)   /* large blocks are not in chunks */
         if (hl__orun.slots[i].gen & 1) block_free(&hl__orun.slots[i], hl__opayload(&hl__orun.slots[i]));
     hl__blk_release_all();

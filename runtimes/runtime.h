@@ -22,9 +22,13 @@
 /* Report stack overflow as a diagnostic (shared_signals.c); hl__start calls it. */
 void hl__signals_install(void);
 
-/* What every runtime's hl_init does first: install the stack-overflow handler, reset the
-** counters and arrange for HEAPLAB_STATS to be written at exit. */
+/* What every runtime's hl_init does first: install the stack-overflow handler and read
+** HEAPLAB_STATS (byte totals wanted, the file written at exit). */
 void hl__start(void);
+
+/* What every runtime's hl_shutdown does once it knows its leaks: write HEAPLAB_STATS and
+** restart the counters. */
+void hl__stop(void);
 
 /* Write HEAPLAB_STATS now (once per hl_init; hl_shutdown calls it, or process exit). */
 void hl__stats_export(void);

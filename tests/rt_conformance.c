@@ -14,6 +14,10 @@
 
 #include <criterion/criterion.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -966,6 +970,149 @@ Test(conformance, stats_file_written_by_shutdown) {
     unlink(path);
     rmdir(dir);
     unsetenv("HEAPLAB_STATS");
+}
+
+/* ---- where the statistics file goes: never replacing what the program does not own -------- */
+
+/* A private temporary directory with HEAPLAB_STATS = dir/name, and a fresh runtime. */
+static char *stats_dir(const char *name, char *path, size_t cap) {
+    static char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/hl-stats-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, cap, "%s/%s", dir, name);
+    return dir;
+}
+
+static void export_stats_to(const char *path) {
+    hl_shutdown();
+    cr_assert_eq(setenv("HEAPLAB_STATS", path, 1), 0);
+    hl_init();
+    hl_ref a = node_new(1);
+    hl_drop(&a);
+    hl_shutdown();
+    unsetenv("HEAPLAB_STATS");
+}
+
+static bool is_stats_json(const char *text) {
+    char rt[32];
+    return text && text[0] == '{' && hl_json_string(text, "runtime", rt, sizeof rt) && !strcmp(rt, hl_runtime_name());
+}
+
+/* Entries of dir, to check no temporary file is left behind. */
+static int entries(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) n += e->d_name[0] != '.';
+    if (d) closedir(d);
+    return n;
+}
+
+Test(stats_file, a_regular_file_is_replaced_whole_with_no_temporary_left) {
+    char path[128];
+    char *dir = stats_dir("s.json", path, sizeof path);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("old content that is longer than the statistics object will ever be ..........................."
+          "..................................................................................................",
+          f);
+    fclose(f);
+    export_stats_to(path);
+    char *json = hl_read_file(path);
+    cr_assert(is_stats_json(json), "%s", json ? json : "(none)");
+    cr_assert_null(strstr(json, "old content"), "the file was not replaced: %s", json);
+    cr_assert_eq(entries(dir), 1, "a temporary file was left in %s", dir);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert(st.st_mode & S_IRGRP, "the file is not readable as a file the program makes (mode %o)", st.st_mode);
+    free(json);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(stats_file, a_symlink_stays_a_symlink_and_its_target_gets_the_object) {
+    char path[128], target[160];
+    char *dir = stats_dir("link", path, sizeof path);
+    snprintf(target, sizeof target, "%s/target", dir);
+    FILE *f = fopen(target, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    cr_assert_eq(symlink(target, path), 0);
+    export_stats_to(path);
+    struct stat st;
+    cr_assert_eq(lstat(path, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "HEAPLAB_STATS replaced the symlink with a regular file");
+    char *json = hl_read_file(target);
+    cr_assert(is_stats_json(json), "the link's target holds: %s", json ? json : "(none)");
+    free(json);
+    unlink(path);
+    unlink(target);
+    rmdir(dir);
+}
+
+Test(stats_file, a_fifo_is_written_in_place) {
+    char path[128];
+    char *dir = stats_dir("fifo", path, sizeof path);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    int rd = open(path, O_RDONLY | O_NONBLOCK);   /* a reader, so the runtime's open does not block */
+    cr_assert_geq(rd, 0);
+    export_stats_to(path);
+    char buf[512] = {0};
+    ssize_t n = read(rd, buf, sizeof buf - 1);
+    close(rd);
+    cr_assert_gt(n, 0, "nothing was written into the FIFO");
+    cr_assert(is_stats_json(buf), "%s", buf);
+    struct stat st;
+    cr_assert_eq(lstat(path, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(stats_file, a_symlink_to_a_device_is_kept) {
+    char path[128];
+    char *dir = stats_dir("null", path, sizeof path);
+    cr_assert_eq(symlink("/dev/null", path), 0);
+    export_stats_to(path);
+    struct stat st;
+    cr_assert_eq(lstat(path, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the symlink to /dev/null was replaced");
+    cr_assert_eq(stat("/dev/null", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "/dev/null is no longer a device");
+    unlink(path);
+    rmdir(dir);
+}
+
+/* ---- lifetime edges ---------------------------------------------------------------------- */
+
+/* A first hl_new before hl_init starts the runtime implicitly; a later hl_init must not
+** forget what was allocated (manual counted 0 leaks and live_objects wrapped around). */
+Test(conformance, hl_init_after_an_implicit_start_keeps_the_counts) {
+    hl_shutdown();
+    hl_ref a = node_new(1);   /* implicit start */
+    hl_init();
+    hl_ref b = node_new(2);
+    hl_drop(&b);
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 2, "the allocation before hl_init is counted");
+    if (sees_frees()) cr_assert_eq(s.live_objects, 1);
+    size_t leaked = hl_shutdown();
+    if (sees_frees()) cr_assert_eq(leaked, 1, "the object allocated before hl_init leaked");
+    hl_init();
+    (void)a;   /* leaked on purpose; its runtime is gone */
+    finish();
+}
+
+/* "drops after it are harmless no-ops": the handle becomes HL_NULL and nothing is freed
+** (manual freed: a drop after shutdown must not touch the heap). */
+Test(conformance, drop_after_shutdown_is_a_no_op) {
+    hl_ref a = node_new(7);
+    hl_shutdown();
+    hl_drop(&a);
+    cr_assert(hl_is_null(a));
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.frees, 0, "a drop after hl_shutdown freed something");
+    hl_init();
+    finish();
 }
 
 Test(conformance, runtime_restarts_after_shutdown) {
