@@ -119,7 +119,10 @@ void hl_init(void) {
     if (running) return;
     running = true;
     hl__start();
-    /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. */
+    /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. The
+    ** table is allocated afresh: a capacity left from an earlier run would make grow return
+    ** NULL unchanged. */
+    slot_cap = 0;
     hl__orun.slots = grow(NULL, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
     hl__orun.slots[0] = (hl__oslot){.gen = HL__OGEN_FORWARDED, .obj = NULL};
     hl__orun.nslots = 1;
@@ -347,7 +350,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     if (HL__OLEVEL > 0 && (!s || s->tid > HL__TID_REFS || s->borrow != 0)) hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
     if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
         v = *r = hl__omove_slow(r, at);
-        s = hl__olive(v);
+        s = &hl__orun.slots[(uint32_t)v.bits];   /* the fresh handle's slot, live by construction */
     }
     uint32_t i = (uint32_t)v.bits;
     const hl_type *kind = hl__orun.types[s->tid];
