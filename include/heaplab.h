@@ -2,9 +2,10 @@
 ** heaplab.h: the ownership API, the one header every heaplab program includes.
 **
 ** A program written against this header runs unchanged on every runtime, chosen when it is
-** built (pkg-config heaplab-manual, heaplab-gc, heaplab-owned, heaplab-owned-fast or
-** heaplab-owned-off, which define HL_RUNTIME_MANUAL, HL_RUNTIME_GC or HL_RUNTIME_OWNED, the
-** last two with HL_OWNED_FAST or HL_OWNED_OFF):
+** built (pkg-config heaplab-manual, heaplab-gc, heaplab-owned, heaplab-owned-fast,
+** heaplab-owned-off or heaplab-region, which define HL_RUNTIME_MANUAL, HL_RUNTIME_GC,
+** HL_RUNTIME_OWNED (owned-fast and owned-off with HL_OWNED_FAST or HL_OWNED_OFF) or
+** HL_RUNTIME_REGION):
 **
 **   manual  calloc/free. Misuse through the API is undefined behaviour, as in plain C.
 **   gc      Boehm-Demers-Weiser conservative collector. hl_drop only forgets; the collector
@@ -15,6 +16,9 @@
 **           but remembers no allocation/move/drop sites (a diagnostic gives the kind and the
 **           "-->" line only); owned-off checks nothing (a handle is only an index into the
 **           table; misuse is undefined behaviour, as on manual).
+**   region  bump allocation in large chunks: hl_drop frees nothing, hl_region_end releases
+**           everything allocated since its mark in one step. No checks. The speed limit of
+**           allocation, and the memory price of forcing LIFO lifetimes on a program.
 **
 ** The model is Rust's. Every object has exactly one owner: a variable, an owned field of
 ** another object, or an element of a refs buffer. hl_move transfers ownership, hl_drop ends
@@ -34,6 +38,9 @@
 **   drop while borrowed       dropping an object (or its owner) while it is borrowed
 **   index out of bounds       checked accessor past the end
 **   type mismatch             borrowing an object as a type it is not
+**   use after scope end       a handle to a stack object (HL_LOCAL) used after its block
+**   cannot move out of a stack object   moving, dropping or resizing a stack object
+**   region ended with live objects      hl_region_end while an object of the region lives
 **
 ** What no runtime can see: a raw pointer kept after its borrow's block ends, `const` cast
 ** away, and indexing past the end through a raw borrowed pointer (use the checked
@@ -54,8 +61,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(HL_RUNTIME_MANUAL) && !defined(HL_RUNTIME_GC) && !defined(HL_RUNTIME_OWNED)
-#error "heaplab: build with $(pkg-config --cflags heaplab-manual|heaplab-gc|heaplab-owned)"
+#if !defined(HL_RUNTIME_MANUAL) && !defined(HL_RUNTIME_GC) && !defined(HL_RUNTIME_OWNED) && \
+    !defined(HL_RUNTIME_REGION)
+#error "heaplab: build with $(pkg-config --cflags heaplab-manual|heaplab-gc|heaplab-owned|heaplab-region)"
 #endif
 
 #ifdef __cplusplus
@@ -108,7 +116,7 @@ typedef struct hl_site {
 void hl_init(void);
 
 /* Stop the runtime. Returns the number of objects still owned (leaks) where the runtime
-** knows (manual, owned), else 0 (gc). owned also prints
+** knows (manual, owned), else 0 (gc, and region, whose drops free nothing). owned also prints
 **   heaplab: warning: N objects (B bytes) leaked
 ** with the allocation sites. Drop roots before calling it; drops after it are harmless
 ** no-ops. Writes the statistics file when HEAPLAB_STATS is set (see hl_stats below). */
@@ -192,23 +200,94 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 ** allocated meanwhile. */
 
 /* ------------------------------------------------------------------------------------------
+** Stack objects: objects in the block's own automatic storage (the stack), used through
+** handles exactly like heap objects, so that a program can choose stack or heap per object
+** through the one API.
+** ---------------------------------------------------------------------------------------- */
+/* HL_LOCAL(T, name);          const hl_ref name: a zeroed T on the stack, with T_type's
+**                             owned fields                                                */
+/* HL_LOCAL_BYTES(name, n);    const hl_ref name: a zeroed bytes buffer of n bytes on the
+**                             stack; n is an integer constant expression (a stack frame's
+**                             size is fixed at compile time), else the program does not
+**                             compile                                                     */
+/*
+** Both are declarations, like the borrow macros (not in a `for` initialiser). The object lives
+** until its block ends (also on `return`, `break`, `goto` out of it); then its owned fields
+** are dropped as hl_drop drops them, in reverse order together with the block's HL_OWNED
+** variables and borrows, and every copy of its handle is stale.
+**
+** Borrows, the checked accessors and hl_len work on a stack object exactly as on a heap
+** object; non-owning copies of its handle may be kept (in locals, in fields that are not
+** owned) while its block lives. The block owns it, no handle does: hl_move, hl_take, hl_drop
+** and hl_resize of a handle to it are errors, and so is a drop that reaches it through drop
+** glue (a copy of its handle stored in an owned field). Rust: a local cannot be moved out of
+** through a reference, and a reference to it cannot outlive it ("does not live long enough").
+**
+** Stack objects are not allocations: the statistics do not count them, hl_shutdown does not
+** report them as leaks and hl_region_end does not look at them; what they own is heap like
+** anything else. The runtime must be running while a stack object lives (a stack object
+** still live at hl_shutdown is forgotten; its owned fields are then leaks).
+**
+** On manual, gc and region the handle is the object's address in the block's storage, with
+** the layout of a heap object of the same kind; misuse is undefined behaviour, as in C. gc
+** scans the stack, so heap objects owned by a live stack object stay alive. owned gives the
+** object a slot of its own and reports:
+**   use after scope end                 any use of a handle to it after its block ended
+**                                       (note: `T` declared at file:line)
+**   cannot move out of a stack object   hl_move, hl_take, hl_drop, hl_resize of it,
+**                                       directly or through an owner's drop glue
+*/
+
+/* ------------------------------------------------------------------------------------------
+** Regions: a stack discipline for heap objects. A mark is taken; everything allocated from
+** then on must be dead when the region ends.
+** ---------------------------------------------------------------------------------------- */
+
+/* A region mark. Opaque; copying it is harmless. */
+typedef struct hl_region { uint64_t bits; } hl_region;
+
+/* hl_region hl_region_begin(void);
+**   Begin a region: objects allocated from now on (hl_new, hl_new_bytes, hl_new_refs) and
+**   buffers resized from now on (the region runtime allocates a resized buffer anew) belong
+**   to it.
+** void hl_region_end(hl_region m);
+**   End the region begun at m: every object that belongs to it must be dead (dropped, or
+**   owned by something dropped) by now. Regions nest (LIFO): ending a region also ends the
+**   regions begun inside it that are still open. Ending a region that has already ended,
+**   directly or through an enclosing one, does nothing (Rust makes the second end
+**   impossible: ending consumes the mark). hl_shutdown ends every open region.
+**
+** manual, gc    begin returns a token; end checks nothing.
+** owned         end checks the discipline: an object allocated (or resized) since m and
+**               still live is an error, "region ended with live objects", at the
+**               hl_region_end call, with notes naming the first such object's type and
+**               allocation site and how many there are. A program that passes on owned
+**               is correct on the region runtime.
+** region        end releases everything allocated since m in one step; misuse (an object
+**               of the region used after its end) is undefined behaviour.
+** Rust: an arena such as bumpalo's Bump, reset at the end of each phase; a value allocated
+** in it cannot outlive it (a bumpalo Vec lives no longer than its Bump). */
+
+/* ------------------------------------------------------------------------------------------
 ** Statistics
 ** ---------------------------------------------------------------------------------------- */
 
 /* Counters since the runtime started: since hl_shutdown last ran (or the process started), so
 ** that objects allocated before a first hl_init (an implicit start) count. Fields a runtime
-** cannot know are 0 (gc does not see frees; manual
-** and owned have no collections or GC heap). Objects are always counted; the byte fields
+** cannot know are 0 (gc does not see frees; manual, owned and region have no collections or
+** GC heap). region frees nothing on hl_drop: its frees are the objects released by
+** hl_region_end, and its live figures count everything not yet released that way. Objects
+** are always counted; the byte fields
 ** (bytes_allocated, peak_live_bytes) only when statistics are requested, that is when the
 ** environment variable HEAPLAB_STATS exists when hl_init runs (an empty value requests the
 ** counts without a file), and are 0 otherwise: keeping them costs every allocation and free
 ** a few instructions, which a timed run should not pay. */
 typedef struct hl_stats {
     uint64_t allocations;      /* objects and buffers created */
-    uint64_t frees;            /* objects and buffers freed (manual, owned) */
+    uint64_t frees;            /* objects and buffers freed (manual, owned; region: released) */
     uint64_t bytes_allocated;  /* payload bytes requested, including resizes' growth */
-    uint64_t live_objects;     /* allocations - frees (manual, owned) */
-    uint64_t peak_live_bytes;  /* highest payload bytes live at once (manual, owned) */
+    uint64_t live_objects;     /* allocations - frees (manual, owned, region) */
+    uint64_t peak_live_bytes;  /* highest payload bytes live at once (manual, owned, region) */
     uint64_t collections;      /* GC cycles (gc) */
     uint64_t gc_heap_bytes;    /* GC heap size at the time of the call (gc; Boehm's heap
                                   does not shrink, so at exit this is its peak) */
@@ -216,7 +295,8 @@ typedef struct hl_stats {
 
 hl_stats hl_get_stats(void);
 
-/* The name of the runtime this program was built with: "manual", "gc" or "owned". */
+/* The name of the runtime this program was built with: "manual", "gc", "owned",
+** "owned-fast", "owned-off" or "region". */
 const char *hl_runtime_name(void);
 
 /* When the environment variable HEAPLAB_STATS names a file, hl_shutdown (or, if the program
@@ -337,6 +417,13 @@ void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 #define hl_set_byte(b, i, v) hl__set_byte((b), (i), (v), HL__SITE)
 #define hl_ref_at(r, i) hl__ref_at((r), (i), HL__SITE)
 #define hl_slot(r, i) hl__slot((r), (i), HL__SITE)
+#define hl_region_begin() hl__region_begin(HL__SITE)
+#define hl_region_end(m) hl__region_end((m), HL__SITE)
+
+/* HL_LOCAL_BYTES's n must be an integer constant expression: a stack frame's size is fixed
+** when the program is compiled (a variable n fails here rather than becoming a VLA). */
+#define HL__LOCAL_BYTES_CONSTANT(n)                                                        \
+    _Static_assert((n) + 1 > 0, "HL_LOCAL_BYTES: n must be a non-negative integer constant expression")
 
 /* HL_OWNED: drop at the end of the block. The cleanup function gets no location, so the
 ** owned runtime reports such drops as happening "at the end of its scope". */

@@ -1,16 +1,18 @@
 /*
-** include/heaplab/direct_fast.h: the inline half of the manual and gc runtimes (included by heaplab.h).
+** include/heaplab/direct_fast.h: the inline half of the manual, gc and region runtimes
+** (included by heaplab.h).
 **
-** In both runtimes a handle holds the address of the object's payload, and every access is
+** In these runtimes a handle holds the address of the object's payload, and every access is
 ** a plain memory access: no checks, no function call. This is what C gives you, and the
 ** baseline the other runtimes are measured against. Blocks (8-byte aligned payload):
 **
-**              manual (handle = address | type id << 48)     gc (handle = address)
+**              manual (handle = address | type id << 48)     gc, region (handle = address)
 **   typed:     [ payload: type->size bytes ]                 [ payload ]
 **   buffer:    [ size_t len ][ payload: len elements ]       [ size_t len ][ payload ]
 **
 ** A buffer's kind (bytes or refs) is in manual's tag; on gc it is the block's kind in the
-** collector (bytes are pointer-free). A moved-out variable is HL_NULL.
+** collector (bytes are pointer-free); on region a word before the length (runtimes/region.c).
+** A moved-out variable is HL_NULL.
 */
 #ifndef HL_DIRECT_FAST_H
 #define HL_DIRECT_FAST_H
@@ -18,7 +20,7 @@
 #include <string.h>
 #if defined(HL_RUNTIME_MANUAL)
 #include <stdlib.h>
-#else
+#elif !defined(HL_RUNTIME_REGION)
 #include <gc.h>
 #endif
 
@@ -64,6 +66,45 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
 
 /* Frees the object and, through its descriptor's drop glue, what it owns (out of line). */
 void hl__drop(hl_ref *r, const hl_site *at);
+
+#elif defined(HL_RUNTIME_REGION)
+/* region: a handle is the payload's address, as on gc. Typed objects carry no header (drops
+** free nothing, so no drop glue reads a descriptor). Allocation is a pointer bump through the
+** current chunk, inline so that the descriptor's constant size folds into it. */
+typedef struct hl__rbump {
+    uintptr_t next, end;   /* the free part of the current chunk */
+} hl__rbump;
+extern hl__rbump hl__rbump_now;
+
+/* A zeroed block of n bytes (a multiple of 8) from a fresh or recycled chunk, or from a
+** chunk of its own when n is large; NULL when memory is exhausted. */
+void *hl__region_alloc_slow(size_t n);
+
+static inline void *hl__region_alloc(size_t n) {
+    n = (n + 7) & ~(size_t)7;
+    uintptr_t p = hl__rbump_now.next;
+    if (HL__LIKELY(hl__rbump_now.end - p >= n)) {   /* chunks are reused: zero what is handed out */
+        hl__rbump_now.next = p + n;
+        return memset((void *)p, 0, n);
+    }
+    return hl__region_alloc_slow(n);
+}
+
+static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
+
+static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
+    void *obj = hl__region_alloc(t->size ? t->size : 1);   /* a distinct object even when empty */
+    if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
+    hl__count_alloc(t->size);
+    return (hl_ref){(uintptr_t)obj};
+}
+
+/* region frees nothing on drop: hl_region_end releases. */
+static inline void hl__drop(hl_ref *r, const hl_site *at) {
+    (void)at;
+    *r = HL_NULL;
+}
 
 #else
 /* gc: a handle is the payload's address, untagged: the conservative collector must recognise
@@ -128,5 +169,74 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
 #define HL_WRITE_BYTES(name, ref) uint8_t *name = (uint8_t *)hl__ptr(ref)
 #define HL_READ_REFS(name, ref) const hl_ref *name = (const hl_ref *)hl__ptr(ref)
 #define HL_WRITE_REFS(name, ref) hl_ref *name = (hl_ref *)hl__ptr(ref)
+
+/* ---- stack objects and regions (docs/design.md, "Stack objects", "Regions") ----------------
+** A stack object lies in the block's storage exactly as a heap object of its kind lies in its
+** block (the layout above: a typed object is its struct, a bytes buffer has its length before
+** it), and its handle is made as a heap object's is (manual tags it with the type id), so
+** borrows, the accessors and hl_len work on it unchanged. Only manual has work to do when the
+** block ends: dropping the owned fields frees them. gc and region forget them, as their
+** hl_drop does, and a stack object has no cleanup there at all. (hl_resize is never applied to
+** a stack object, so region needs no kind word before a stack buffer's length.) */
+
+#if defined(HL_RUNTIME_MANUAL)
+#define HL__DLOCAL_END __attribute__((cleanup(hl__dlocal_end)))
+/* The end of a typed stack object's block: its owned fields are dropped in declaration
+** order, as hl_drop drops them. */
+static inline void hl__dlocal_end(const hl_ref *r) {
+    const hl_type *t = hl__type_of(*r);
+    for (size_t k = 0; k < t->nrefs; k++) hl__drop((hl_ref *)((char *)hl__ptr(*r) + t->refs[k]), NULL);
+}
+#else
+#define HL__DLOCAL_END
+#endif
+
+static inline hl_ref hl__dlocal_init(void *obj, size_t size, const hl_type *t, const hl_site *at) {
+    memset(obj, 0, size);
+#if defined(HL_RUNTIME_MANUAL)
+    uint32_t id = at->id;
+    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);
+    return hl__tagged(obj, id);
+#else
+    (void)t, (void)at;
+    return (hl_ref){(uintptr_t)obj};
+#endif
+}
+
+static inline hl_ref hl__dlocal_bytes_init(void *storage, size_t size, size_t *len, void *data, size_t n) {
+    memset(storage, 0, size);
+    *len = n;
+#if defined(HL_RUNTIME_MANUAL)
+    return hl__tagged(data, HL__MTID_BYTES);
+#else
+    return (hl_ref){(uintptr_t)data};
+#endif
+}
+
+#define HL_LOCAL(T, name)                                                                  \
+    _Alignas(8) T hl__local_##name;                                                        \
+    HL__DLOCAL_END const hl_ref name =                                                     \
+        hl__dlocal_init(&hl__local_##name, sizeof hl__local_##name, &T##_type, HL__SITE)
+
+#define HL_LOCAL_BYTES(name, n)                                                            \
+    HL__LOCAL_BYTES_CONSTANT(n);                                                           \
+    struct {                                                                               \
+        size_t  len;                                                                       \
+        uint8_t data[(n) ? (n) : 1];                                                       \
+    } hl__local_##name;                                                                    \
+    const hl_ref name = hl__dlocal_bytes_init(&hl__local_##name, sizeof hl__local_##name,    \
+                                              &hl__local_##name.len, hl__local_##name.data, (n))
+
+/* Regions are tokens here (region.c has its own). */
+#if defined(HL_RUNTIME_REGION)
+hl_region hl__region_begin(const hl_site *at);
+void      hl__region_end(hl_region m, const hl_site *at);
+#else
+static inline hl_region hl__region_begin(const hl_site *at) {
+    (void)at;
+    return (hl_region){1};
+}
+static inline void hl__region_end(hl_region m, const hl_site *at) { (void)m, (void)at; }
+#endif
 
 #endif
