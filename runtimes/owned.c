@@ -136,6 +136,7 @@ void hl_init(void) {
     tmap_cap = 0;
     type_register(&hl__bytes_type);   /* HL__TID_BYTES */
     type_register(&hl__refs_type);    /* HL__TID_REFS */
+    hl__oscope_start();
 }
 
 size_t hl__opayload(const hl__oslot *s) {
@@ -153,6 +154,7 @@ static void block_free(const hl__oslot *s, size_t bytes) {
 
 size_t hl_shutdown(void) {
     if (!running) return 0;
+    hl__oscope_stop();
     size_t count = 0, bytes = 0;
     for (uint32_t i = 1; i < hl__orun.nslots; i++) {
         hl__oslot *s = &hl__orun.slots[i];
@@ -207,6 +209,9 @@ static uint32_t slot_take(void) {
     return i;
 }
 
+uint32_t hl__oslot_take(void) { return slot_take(); }
+uint32_t hl__otype_id(const hl_type *t) { return type_id(t); }
+
 static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
     return slot_fill(slot_take(), tid, obj, alloc_site);
 }
@@ -256,7 +261,9 @@ hl_ref hl__new(const hl_type *t, const hl_site *at) {
         i = slot_take();
     }
     hl__count_alloc(t->size);
-    return slot_fill(i, type_id(t), obj, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
+    hl_ref r = slot_fill(i, type_id(t), obj, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
+    hl__oregion_note(r, false);
+    return r;
 }
 
 static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
@@ -267,7 +274,9 @@ static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
     if (!blk) hl__out_of_memory(bytes, kind->name, at);
     blk[0] = n;
     hl__count_alloc(bytes);
-    return slot_new(tid, blk + 1, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
+    hl_ref r = slot_new(tid, blk + 1, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
+    hl__oregion_note(r, false);
+    return r;
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, at); }
@@ -282,7 +291,7 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     hl_ref r = *from;
     if (r.bits == 0) return HL_NULL;
     hl__oslot *s = hl__olive(r);
-    if (!s || s->borrow != 0 || !running) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
+    if (!s || s->borrow != 0 || !running || hl__oslot_is_stack(s)) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
     uint32_t old = (uint32_t)r.bits;
     hl__oslot moved = *s;
     hl_ref fresh = slot_new(moved.tid, moved.obj, moved.alloc);
@@ -318,7 +327,8 @@ static void drop_tree(hl_ref r, const hl_site *at) {
     while (worklist.len > base) {
         hl_ref h = worklist.items[--worklist.len];
         hl__oslot *s = hl__olive(h);
-        if (HL__OLEVEL > 0 && HL__UNLIKELY(!s || s->borrow != 0)) hl__ofail(h, NULL, HL__OP_DROP, 0, at);
+        if (HL__OLEVEL > 0 && HL__UNLIKELY(!s || s->borrow != 0 || hl__oslot_is_stack(s)))
+            hl__ofail(h, NULL, HL__OP_DROP, 0, at);
         if (s->tid > HL__TID_REFS) {
             const hl_type *t = hl__orun.types[s->tid];
             hl__worklist_push_owned(&worklist, s->obj, t->refs, t->nrefs);
@@ -347,7 +357,8 @@ void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     hl_ref v = *r;
     hl__oslot *s = hl__olive(v);
-    if (HL__OLEVEL > 0 && (!s || s->tid > HL__TID_REFS || s->borrow != 0)) hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
+    if (HL__OLEVEL > 0 && (!s || s->tid > HL__TID_REFS || s->borrow != 0 || hl__oslot_is_stack(s)))
+        hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
     if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
         v = *r = hl__omove_slow(r, at);
         s = &hl__orun.slots[(uint32_t)v.bits];   /* the fresh handle's slot, live by construction */
@@ -374,6 +385,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     if (HL__OLEVEL > 0) s->gen += 2;
     HL__OREMEMBER(s->event, at);
     *r = (hl_ref){(uint64_t)s->gen << 32 | i};
+    hl__oregion_note(*r, true);
 }
 
 void hl__stats_runtime(hl_stats *s) { (void)s; }

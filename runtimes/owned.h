@@ -91,4 +91,47 @@ void hl__oreport_leaks(size_t count, size_t bytes);
 ** retirement, which would otherwise need 2^31 allocations. */
 hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left);
 
+/* ---- stack objects and regions (owned_scope.c) ---------------------------------------------
+** The layout and invariants are in heaplab/owned_fast.h ("stack objects and regions"). */
+
+/* A live slot that holds a stack object (HL_LOCAL): moving, dropping or resizing it is an error. */
+static inline bool hl__oslot_is_stack(const hl__oslot *s) { return hl__ogen_is_stack(s->gen); }
+
+/* hl_init and hl_shutdown: reset the stack slots, regions and the epoch. stop runs first in
+** hl_shutdown: stack objects still live are forgotten there, not reported as leaks. */
+void hl__oscope_start(void);
+void hl__oscope_stop(void);
+
+/* From owned.c, for owned_scope.c: a vacant slot without a block (its gen even, possibly 0),
+** and the type id of a descriptor. */
+uint32_t hl__oslot_take(void);
+uint32_t hl__otype_id(const hl_type *t);
+
+/* owned_diag.c asks this first about a failed call on a handle whose generation names a stack
+** object: it reports "use after scope end" or "cannot move out of a stack object" and exits,
+** or returns when the failure is not particular to stack objects. */
+void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at);
+
+/* The region log: (birth << 32 | slot index) of every object allocated, and of every buffer
+** resized (bit 63 set), while a region is open; hl_region_end checks the entries since its
+** mark. Entries of dead objects are compacted away when the log fills up. */
+typedef struct hl__oalog {
+    uint64_t *items;
+    size_t    len, cap;
+} hl__oalog;
+extern hl__oalog hl__oregion_log;
+void hl__oregion_log_grow(void);
+
+#define HL__OALOG_RESIZED (1ULL << 63)
+
+/* Called by every allocation and resize with the object's current handle: one predictable
+** branch when no region is open (and nothing at owned-off, which checks nothing). */
+static inline void hl__oregion_note(hl_ref r, bool resized) {
+    if (HL__OLEVEL == 0 || HL__LIKELY(hl__oscope.regions == 0)) return;
+    if (HL__UNLIKELY(hl__oregion_log.len == hl__oregion_log.cap)) hl__oregion_log_grow();
+    uint32_t i = (uint32_t)r.bits;
+    hl__oregion_log.items[hl__oregion_log.len++] =
+        (uint64_t)hl__orun.slots[i].birth << 32 | i | (resized ? HL__OALOG_RESIZED : 0);
+}
+
 #endif

@@ -29,7 +29,7 @@ typedef struct target {
 ** handle's generation with the slot's (see the invariants in heaplab/owned_fast.h). */
 static target resolve(hl_ref r) {
     target t = {(uint32_t)r.bits, false, false, false, 0};
-    uint32_t gen = (uint32_t)(r.bits >> 32) & HL__OGEN_MAX;
+    uint32_t gen = hl__oref_gen(r);
     bool moved_out = (r.bits & HL__OMOVED) != 0;
     t.gen = gen;
     for (;;) {
@@ -158,6 +158,7 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
         hl__note("HL_NULL was %s", op_verb(op));
         hl__panic_end();
     }
+    if (hl__ogen_is_stack(hl__oref_gen(r))) hl__oscope_diagnose(r, op, at);
     target t = resolve(r);
     if (!t.current) fail_stale(r, t, op, at);
 

@@ -13,9 +13,10 @@
 **    (slotmap's convention). A handle is valid iff its generation equals slot.gen; handles
 **    are only ever created with odd generations, so no handle matches a vacant slot.
 **  - a move or resize adds 2 to slot.gen (older copies of the handle stop matching); a drop
-**    adds 1 (vacant). Generations only grow, up to HL__OGEN_MAX = 2^31 - 1: a slot that would
+**    adds 1 (vacant). Generations only grow, up to HL__OGEN_MAX = 2^30 - 1: a slot that would
 **    pass it is retired (never reused) and a live object in it is moved to a fresh slot, so a
-**    stale handle never becomes valid again.
+**    stale handle never becomes valid again. Generations above it belong to stack objects'
+**    slots (see "stack objects and regions" at the end).
 **  - birth is slot.gen when the current (or last) object of the slot was allocated, so
 **    a stale handle with birth <= gen < slot.gen refers to the slot's current object (moved
 **    since: "use of moved value" if it lives) and one with gen < birth to an older, dropped
@@ -67,7 +68,7 @@ typedef struct hl__oruntime {
 extern hl__oruntime hl__orun;
 
 #define HL__OMOVED (1ULL << 63)
-#define HL__OGEN_MAX 0x7FFFFFFFu
+#define HL__OGEN_MAX 0x3FFFFFFFu
 #define HL__TID_BYTES 0
 #define HL__TID_REFS 1
 
@@ -233,5 +234,135 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
         return (hl_ref *)s->obj + i;
     hl__ofail(r, &hl__refs_type, HL__OP_SLOT, i, at);
 }
+
+/* ---- stack objects and regions (docs/design.md, "Stack objects", "Regions") ----------------
+** A stack object lies in its block's storage (typed: the T itself; bytes: [ size_t len ][ n
+** bytes ], an owned buffer's layout) and has a slot of its own, so every check above applies
+** to it unchanged. Its slot is a stack slot: its generations lie in [HL__OGEN_STACK,
+** HL__OGEN_STACK_LAST], above every heap slot's (heap slots retire at HL__OGEN_MAX). So
+**  - the move fast path (gen < HL__OGEN_MAX) declines a stack object, and the slow paths
+**    refuse it ("cannot move out of a stack object"); resizes and drops check it out of line;
+**  - a handle's generation alone says that it names a stack object: any stale one is a
+**    "use after scope end" (runtimes/owned_scope.c);
+**  - stack slots are recycled among stack objects only (LIFO, hl__oscope.free), so a stack
+**    slot stays one. A stack object never moves: its generation goes up by 1 when it is
+**    declared and by 1 when its block ends.
+** At the level that remembers sites, a stack slot's alloc is the declaration site and birth
+** the first generation of the run of objects of that same declaration in the slot (a loop or
+** a recursion redeclares the same object in the same slot), so diagnostics can name the
+** declaration of any handle from birth on; an earlier declaration's record is kept in a small
+** graveyard when another one takes the slot.
+**
+** Regions: owned only keeps a log of the objects allocated (or resized) while a region is
+** open, checked at hl_region_end; the allocation paths pay one predictable branch when no
+** region is open. */
+#include <string.h>
+
+#define HL__OGEN_STACK      0x40000001u   /* the first live generation of a stack slot */
+#define HL__OGEN_STACK_LAST 0x7FFFFFFDu   /* its last: a stack slot vacated from it retires */
+
+/* Does a generation (a handle's, moved-out bit removed, or a slot's) belong to a stack slot? */
+static inline bool hl__ogen_is_stack(uint32_t gen) { return gen >= HL__OGEN_STACK && gen <= HL__OGEN_STACK_LAST + 1; }
+static inline uint32_t hl__oref_gen(hl_ref r) { return (uint32_t)(r.bits >> 32) & 0x7FFFFFFFu; }
+
+/* State shared by the inline paths below and runtimes/owned_scope.c. */
+typedef struct hl__oscope_state {
+    uint32_t free;      /* vacant stack slots, LIFO, linked through obj; 0 ends the list */
+    uint32_t epoch;     /* odd while the runtime runs; changes at every hl_init and hl_shutdown */
+    uint32_t regions;   /* regions open */
+} hl__oscope_state;
+extern hl__oscope_state hl__oscope;
+
+/* An HL_LOCAL declaration's site, with the type id of its T cached for the epoch it was
+** looked up in (type ids are renumbered when the runtime restarts). */
+typedef struct hl__olocal_site {
+    hl_site  site;
+    uint32_t epoch;
+    uint32_t tid;
+} hl__olocal_site;
+
+/* The cleanup variable of a stack object: its handle, its descriptor (&hl__bytes_type for a
+** bytes buffer) and the epoch it was declared in (a stack object that outlived the runtime
+** is forgotten, not ended). */
+typedef struct hl__olocal {
+    hl_ref         ref;
+    const hl_type *t;
+    uint32_t       epoch;
+} hl__olocal;
+
+HL__COLD hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *ls);
+HL__COLD void hl__olocal_record(uint32_t i, uint32_t tid, hl__osite_id site);
+HL__COLD void hl__olocal_end_slow(hl__olocal *g);
+
+static inline hl__olocal hl__olocal_begin(void *obj, const hl_type *t, hl__olocal_site *ls) {
+    uint32_t i = hl__oscope.free;
+    bool bytes = t == &hl__bytes_type;
+    if (HL__UNLIKELY(i == 0 || (!bytes && ls->epoch != hl__oscope.epoch))) return hl__olocal_begin_slow(obj, t, ls);
+    uint32_t tid = bytes ? HL__TID_BYTES : ls->tid;
+    hl__oslot *s = &hl__orun.slots[i];
+    hl__oscope.free = (uint32_t)(uintptr_t)s->obj;
+    if (HL__OLEVEL >= 2) {
+        hl__osite_id site = hl__osite(&ls->site);
+        if (HL__UNLIKELY(s->alloc != site || s->tid != tid)) hl__olocal_record(i, tid, site);
+    }
+    s->gen++;   /* even (vacant) -> odd (live) */
+    s->borrow = 0;
+    s->tid = (uint16_t)tid;
+    s->obj = obj;
+    return (hl__olocal){(hl_ref){(uint64_t)s->gen << 32 | i}, t, hl__oscope.epoch};
+}
+
+static inline hl__olocal hl__olocal_obj(void *obj, size_t size, const hl_type *t, hl__olocal_site *ls) {
+    memset(obj, 0, size);
+    return hl__olocal_begin(obj, t, ls);
+}
+
+static inline hl__olocal hl__olocal_bytes(void *storage, size_t size, size_t *len, void *data, size_t n,
+                                          hl__olocal_site *ls) {
+    memset(storage, 0, size);
+    *len = n;
+    return hl__olocal_begin(data, &hl__bytes_type, ls);
+}
+
+/* The end of the block: owned fields are dropped (out of line), the slot is vacated, so every
+** handle to the object is stale, and goes back on the stack slots' list. */
+static inline void hl__olocal_end(hl__olocal *g) {
+    if (HL__UNLIKELY(g->epoch != hl__oscope.epoch)) return;
+    uint32_t i = (uint32_t)g->ref.bits;
+    hl__oslot *s = &hl__orun.slots[i];
+    if (HL__UNLIKELY((g->t != &hl__bytes_type && g->t->nrefs) || s->borrow != 0 || s->gen >= HL__OGEN_STACK_LAST)) {
+        hl__olocal_end_slow(g);
+        return;
+    }
+    s->gen++;
+    if (HL__OLEVEL >= 2) s->event = 1;   /* HL__SITE_SCOPE_END */
+    s->obj = (void *)(uintptr_t)hl__oscope.free;
+    hl__oscope.free = i;
+}
+
+#define HL__OLOCAL_SITE(name)                                                              \
+    static hl__olocal_site hl__lsite_##name = {{__FILE__, __LINE__, 0}, 0, 0}
+
+#define HL_LOCAL(T, name)                                                                  \
+    _Alignas(8) T hl__local_##name;                                                        \
+    HL__OLOCAL_SITE(name);                                                                 \
+    __attribute__((cleanup(hl__olocal_end))) hl__olocal hl__lguard_##name =                \
+        hl__olocal_obj(&hl__local_##name, sizeof hl__local_##name, &T##_type, &hl__lsite_##name); \
+    const hl_ref name = hl__lguard_##name.ref
+
+#define HL_LOCAL_BYTES(name, n)                                                            \
+    HL__LOCAL_BYTES_CONSTANT(n);                                                           \
+    struct {                                                                               \
+        size_t  len;                                                                       \
+        uint8_t data[(n) ? (n) : 1];                                                       \
+    } hl__local_##name;                                                                    \
+    HL__OLOCAL_SITE(name);                                                                 \
+    __attribute__((cleanup(hl__olocal_end))) hl__olocal hl__lguard_##name =                \
+        hl__olocal_bytes(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len,  \
+                         hl__local_##name.data, (n), &hl__lsite_##name);                   \
+    const hl_ref name = hl__lguard_##name.ref
+
+hl_region hl__region_begin(const hl_site *at);
+void      hl__region_end(hl_region m, const hl_site *at);
 
 #endif
