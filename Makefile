@@ -8,7 +8,8 @@
 #   make help       every target
 #
 # Layout of build/:
-#   build/<rt>/<program>           program built for runtime rt (manual, gc, owned)
+#   build/<rt>/<program>           program built for runtime rt (manual, gc, owned, owned-fast,
+#                                  owned-off, region)
 #   build/<rt>/faults/<fault>      the safety cases
 #   build/lib/libheaplab-<rt>.a    runtime libraries; build/pkgconfig/heaplab-<rt>.pc
 #   build/san/...                  the same under -fsanitize=address,undefined
@@ -24,7 +25,7 @@ CFLAGS   ?=
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 B        := build
 PREFIX   ?= /usr/local
-RUNTIMES := manual gc owned owned-fast owned-off
+RUNTIMES := manual gc owned owned-fast owned-off region
 
 # Core dependencies: installed (as root) or named by tools/deps.sh before anything is built,
 # unless every goal is one that builds nothing.
@@ -50,12 +51,14 @@ RT_DEF_owned  := -DHL_RUNTIME_OWNED
 # The owned runtime's check levels (docs/design.md, "Check levels"): the same sources, less work.
 RT_DEF_owned-fast := -DHL_RUNTIME_OWNED -DHL_OWNED_FAST
 RT_DEF_owned-off  := -DHL_RUNTIME_OWNED -DHL_OWNED_OFF
+RT_DEF_region := -DHL_RUNTIME_REGION
 RT_COMMON     := runtimes/common.c $(wildcard runtimes/shared_*.c)
 RT_SRC_manual := runtimes/manual.c $(RT_COMMON)
 RT_SRC_gc     := runtimes/gc.c $(RT_COMMON)
 RT_SRC_owned  := $(wildcard runtimes/owned*.c) $(RT_COMMON)
 RT_SRC_owned-fast := $(RT_SRC_owned)
 RT_SRC_owned-off  := $(RT_SRC_owned)
+RT_SRC_region := runtimes/region.c $(RT_COMMON)
 RT_LIBS_gc    := $(GC_LIBS)
 HEADERS       := include/heaplab.h $(wildcard include/heaplab/*.h runtimes/*.h)
 

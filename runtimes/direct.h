@@ -1,7 +1,7 @@
 /*
-** direct.h: the runtime shape shared by manual and gc, where a handle is a pointer to the
-** payload (layout in heaplab/direct_fast.h). manual.c and gc.c each define the allocator below as
-** static inline functions and then include this file, so the calls inline:
+** direct.h: the runtime shape shared by manual, gc and region, where a handle is a pointer to
+** the payload (layout in heaplab/direct_fast.h). manual.c, gc.c and region.c each define the
+** allocator below as static inline functions and then include this file, so the calls inline:
 **
 **   static void *direct_alloc(size_t n, bool pointer_free);     zeroed block, NULL on failure
 **   static void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free);
