@@ -23,6 +23,10 @@ const hlb_fault_expect hlb_fault_expects[] = {
     {"type_confusion", HLB_OUTCOME_DETECTED, "type mismatch", true, "borrows a handle as the wrong type"},
     {"aliased_mutation", HLB_OUTCOME_DETECTED, "already borrowed", true,
      "takes a shared borrow and an exclusive borrow of one object at once"},
+    {"local_escape", HLB_OUTCOME_DETECTED, "use after scope end", true,
+     "returns the handle of its HL_LOCAL stack object; the caller borrows it"},
+    {"region_escape", HLB_OUTCOME_DETECTED, "region ended with live objects", true,
+     "ends a region while an object allocated in it is still owned, then reads it"},
     /* Not visible through the API: no runtime can see a raw pointer to a dead stack frame. */
     {"stack_escape", HLB_OUTCOME_SILENT, NULL, false,
      "returns a pointer to a local array and uses it after return"},
