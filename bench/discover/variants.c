@@ -17,6 +17,20 @@ static const char *const not_runtimes[] = {"lib", "san", "tests", "pkgconfig", "
 
 static const char *const known[] = {"manual", "gc", "owned", NULL};
 
+/* What the runtimes make builds besides those three are; any other runtime directory is
+** listed too, as found. */
+static const char *const about_others[][2] = {
+    {"owned-fast", "owned's checks without remembering sites (a diagnostic gives the kind and -->)"},
+    {"owned-off", "owned's handle table with no checks: the price of the indirection alone"},
+    {"region", "bump allocation in chunks, released at hl_region_end; drops free nothing, no checks"},
+};
+
+static const char *about_other(const char *name) {
+    for (size_t i = 0; i < sizeof about_others / sizeof *about_others; i++)
+        if (!strcmp(about_others[i][0], name)) return about_others[i][1];
+    return "runtime found in the build directory";
+}
+
 static const char *const valgrind_argv[] = {"valgrind", "-q", "--error-exitcode=99", "--leak-check=full", NULL};
 
 /* Does dir hold at least one executable regular file? */
@@ -170,7 +184,7 @@ void hlb_variants_discover(const char *build, hlb_variant **out, size_t *n) {
              "rustc not found when building (apt-get install rustc, then make): rust skipped");
 
     size_t manual = l.n;
-    add_runtime(&l, build, "manual", "calloc/free through the ownership API (glibc malloc)");
+    add_runtime(&l, build, "manual", "malloc/free through the ownership API (glibc)");
     add_allocator(&l, manual, "manual+jemalloc", "libjemalloc2", "libjemalloc-dev", "libjemalloc.so");
     add_allocator(&l, manual, "manual+mimalloc", "libmimalloc2.0", "libmimalloc-dev", "libmimalloc.so");
     size_t gc = l.n;
@@ -194,7 +208,7 @@ void hlb_variants_discover(const char *build, hlb_variant **out, size_t *n) {
     }
     if (d) closedir(d);
     if (others.n) qsort(others.v, others.n, sizeof *others.v, cmp_str);
-    for (size_t i = 0; i < others.n; i++) add_runtime(&l, build, others.v[i], "runtime found in the build directory");
+    for (size_t i = 0; i < others.n; i++) add_runtime(&l, build, others.v[i], about_other(others.v[i]));
     hlb_strlist_free(&others);
 
     /* Tool columns of the safety matrix. */

@@ -5,7 +5,7 @@
 **
 **   c, c+gc, rust             peers (build/peers/<name>/): each workload written without heaplab;
 **                             a peer may lack a program
-**   manual                    build/manual/ (calloc/free through the API)
+**   manual                    build/manual/ (malloc/free through the API)
 **   manual+jemalloc, +mimalloc manual with a Debian allocator preloaded (LD_PRELOAD)
 **   gc, gc-tuned              build/gc/; gc-tuned adds GC_INITIAL_HEAP_SIZE=256 MiB
 **   owned                     build/owned/
