@@ -67,6 +67,13 @@ int hlb_main(int argc, char **argv) {
     }
     hlb_ctx ctx = {&o, NULL, NULL, argc, argv};
     int rc;
+    /* A command that needs no build directory still refuses a --build that names none, so
+    ** that every command gives the option the same meaning. */
+    if (!cmd->needs_build && o.build && !hlb_is_dir(o.build)) {
+        rc = hlb_fail(&ctx, 2, "--build %s is not a directory", o.build);
+        hlb_opts_free(&o);
+        return rc;
+    }
     if (o.out && hlb_check_out_dir(o.out, err, sizeof err)) {
         rc = hlb_fail(&ctx, 2, "%s", err);
         hlb_opts_free(&o);

@@ -21,7 +21,7 @@ const hlb_cmd_spec hlb_compare_spec = {
     "Cells are matched by program, variant, size and heap-limit factor. The ratio is NEW's median wall\n"
     "time over OLD's, with a 95% bootstrap interval (each file's samples resampled independently);\n"
     "a cell is faster or slower when the interval lies below or above 1, else no change. Files of\n"
-    "different kinds, or not heaplab results, are refused. --build is accepted and not needed.\n"
+    "different kinds, or not heaplab results, are refused. --build is checked but not needed.\n"
     "With --out DIR: DIR/compare.{md,csv,json}.\n"
     "Exit status: 0 when compared (and no cell fails --fail-above), 1 when a cell is slower by more\n"
     "than PCT percent or a file could not be written, 2 on bad arguments or unreadable files.\n",
@@ -32,9 +32,10 @@ int hlb_cmd_compare(hlb_ctx *ctx) {
     char err[600];
     hlb_json *docs[2] = {NULL, NULL};
     for (int i = 0; i < 2; i++) {
-        docs[i] = hlb_json_parse_file(o->args[i], err, sizeof err);
+        docs[i] = hlb_is_dir(o->args[i]) ? NULL : hlb_json_parse_file(o->args[i], err, sizeof err);
         if (!docs[i]) {
-            int rc = hlb_fail(ctx, 2, "%s is not a readable JSON file (%s)", o->args[i], err);
+            int rc = hlb_is_dir(o->args[i]) ? hlb_fail(ctx, 2, "%s is a directory, not a results file", o->args[i])
+                                            : hlb_fail(ctx, 2, "%s is not a readable JSON file (%s)", o->args[i], err);
             hlb_json_free(docs[0]);
             return rc;
         }
