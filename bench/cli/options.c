@@ -26,7 +26,8 @@ const hlb_opt hlb_opt_out = {"--out", NULL, HLB_OPT_STR, "DIR", NULL, 0, 0, 0,
                              "writable before anything runs)",
                              OFF(out)};
 const hlb_opt hlb_opt_json = {"--json", NULL, HLB_OPT_STR, "FILE", NULL, 0, 0, 0,
-                              "also write the results as JSON to FILE", OFF(json)};
+                              "also write the results as JSON to FILE (checked writable before anything runs)",
+                              OFF(json)};
 const hlb_opt hlb_opt_programs = {"--programs", "--program", HLB_OPT_LIST, "LIST", NULL, 0, 0, 0,
                                   "programs, comma-separated or repeated (default: all; see heaplab list)",
                                   OFF(programs)};

@@ -11,9 +11,11 @@
 #include "report/outfile.h"
 #include "report/safety_out.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const hlb_cmd_spec hlb_safety_spec = {
@@ -64,6 +66,33 @@ static void free_safety(hlb_safety *s) {
 /* Notices are printed on stderr once the matrix is there (not before an error). */
 static void add_notice(hlb_safety *s, const char *msg) { hlb_strlist_add(&s->notices, msg); }
 
+/* --json FILE is written after the matrix has run; check before anything runs that it can be,
+** the way hlb_write_file writes it: a temporary beside FILE renamed over it, or, for a device,
+** FIFO or symlink, FILE itself in place. Returns 0, or -1 with the reason in err. */
+static int check_json_target(const char *path, char *err, size_t errlen) {
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "--json %s is a directory, not a file", path);
+            return -1;
+        }
+        return 0;
+    }
+    const char *slash = strrchr(path, '/');
+    char *probe = slash ? hlb_fmt("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
+                        : hlb_fmt(".%s.XXXXXX", path);
+    int fd = mkstemp(probe);
+    if (fd < 0) {
+        snprintf(err, errlen, "--json %s cannot be written: %s", path, strerror(errno));
+        free(probe);
+        return -1;
+    }
+    close(fd);
+    unlink(probe);
+    free(probe);
+    return 0;
+}
+
 int hlb_cmd_safety(hlb_ctx *ctx) {
     hlb_opts *o = ctx->o;
     hlb_catalog *c = ctx->cat;
@@ -71,6 +100,8 @@ int hlb_cmd_safety(hlb_ctx *ctx) {
     memset(&s, 0, sizeof s);
     s.verbose = o->verbose;
     int rc = 0;
+    char why[600];
+    if (o->json && check_json_target(o->json, why, sizeof why)) return hlb_fail(ctx, 2, "%s", why);
 
     /* Columns. */
     for (size_t i = 0; i < o->runtimes.n; i++) {
