@@ -86,7 +86,12 @@ int hlb_cmd_bench(hlb_ctx *ctx) {
         if (o->programs.n && !hlb_strlist_has(&o->programs, p->name)) continue;
         hlb_size sz;
         char err[512] = "";
-        int size_ok = hlb_size_resolve(c, p, o->size, &sz, err, sizeof err) == 0;
+        /* Only a number can fail to resolve (outside the program's range): a bad argument,
+        ** refused before anything runs. */
+        if (hlb_size_resolve(c, p, o->size, &sz, err, sizeof err)) {
+            rc = hlb_fail(ctx, 2, "%s (a numeric --size applies to every program; choose them with --programs)", err);
+            goto out;
+        }
         if (sz.notice[0]) hlb_strlist_add(&r.notices, sz.notice);
         for (size_t k = 0; k < nvars; k++) {
             char why[512];
@@ -98,8 +103,7 @@ int hlb_cmd_bench(hlb_ctx *ctx) {
                 }
                 continue;   /* a peer that lacks this program */
             }
-            hlb_cell *cell = hlb_results_add(&r, p->name, vars[k], o->size, sz.value, sz.arg);
-            if (!size_ok) cell->status = HLB_FAILED, snprintf(cell->reason, sizeof cell->reason, "%s", err);
+            hlb_results_add(&r, p->name, vars[k], o->size, sz.value, sz.arg);
         }
     }
     if (!r.ncells) {
