@@ -2,7 +2,7 @@
 # the driver, and the Criterion suites.
 #
 #   make            build everything into build/
-#   make test       all test suites (also under AddressSanitizer + UBSan)
+#   make test       all test suites (also under AddressSanitizer + UBSan, valgrind, -fanalyzer)
 #   make bench      the benchmark matrix (results in results/)
 #   make install PREFIX=/usr/local     (DESTDIR too); make uninstall PREFIX=... removes it
 #   make help       every target
@@ -156,10 +156,19 @@ san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
 # suite's "Synthesis" line on stderr, which CI reads. check-pkgconfig builds an outside
 # program against each runtime through pkg-config, in-tree and after `make install` (and
 # checks install and uninstall); check-readme compiles and runs the README's example.
+# Two gates end it, each with a closing "N passed, N failed" line: valgrind-check runs the
+# manual and owned runtime suites and every program (manual, owned, plain C peer; small
+# size) under memcheck (skipped with a notice without valgrind); analyzer-check compiles every
+# runtime's sources with gcc -fanalyzer, with that runtime's flags.
+VALGRIND_SUITES  := $(foreach t,$(RT_TESTS),$(B)/tests/$(t)-manual $(B)/tests/$(t)-owned) \
+                    $(foreach t,$(OWNED_TESTS),$(B)/tests/$(t)-owned)
+ANALYZER_CONFIGS := $(foreach rt,$(RUNTIMES),'$(rt)|$(call rt_cflags,$(rt),)|$(RT_SRC_$(rt))')
 test: all san $(TEST_BINS)
 	@status=0; tools/run-tests.sh $(TEST_BINS) || status=1; \
 	 tools/check-pkgconfig.sh $(RUNTIMES) || status=1; \
-	 tools/check-readme.sh $(RUNTIMES) || status=1; exit $$status
+	 tools/check-readme.sh $(RUNTIMES) || status=1; \
+	 B='$(B)' tools/valgrind-check.sh $(VALGRIND_SUITES) || status=1; \
+	 CC='$(CC)' tools/analyzer-check.sh $(ANALYZER_CONFIGS) || status=1; exit $$status
 
 # tools/install.sh lists what it writes in $(PREFIX)/lib/heaplab/install-manifest.txt;
 # uninstall removes exactly that.
@@ -179,7 +188,7 @@ help:
 	@echo 'make [all]         build every program on every runtime ($(RUNTIMES)),'
 	@echo '                   the runtime libraries, pkg-config files, the driver and the peers'
 	@echo 'make test          every test suite, also under AddressSanitizer + UBSan; the pkg-config,'
-	@echo '                   install and README checks'
+	@echo '                   install and README checks; the valgrind and gcc -fanalyzer gates'
 	@echo 'make san           the sanitized builds only'
 	@echo 'make bench         the benchmark matrix and the GC sweep (results/)'
 	@echo 'make safety        the safety matrix (SAFETY_ARGS="..." passes options)'
