@@ -15,6 +15,7 @@ const hlb_command hlb_commands[] = {
     {&hlb_list_spec, hlb_cmd_list, 1},     {&hlb_run_spec, hlb_cmd_run, 1},
     {&hlb_bench_spec, hlb_cmd_bench, 1},   {&hlb_sweep_spec, hlb_cmd_sweep, 1},
     {&hlb_safety_spec, hlb_cmd_safety, 1}, {&hlb_compare_spec, hlb_cmd_compare, 0},
+    {&hlb_claims_spec, hlb_cmd_claims, 1}, {&hlb_report_spec, hlb_cmd_report, 0},
     {NULL, NULL, 0},
 };
 

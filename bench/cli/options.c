@@ -22,9 +22,13 @@ const hlb_opt hlb_opt_build = {"--build", NULL, HLB_OPT_STR, "DIR", NULL, 0, 0, 
 const hlb_opt hlb_opt_format = {"--format", NULL, HLB_OPT_FORMAT, "md|csv|json", "md", 0, 0, 0,
                                 "the table on stdout: Markdown, CSV or JSON", OFF(format)};
 const hlb_opt hlb_opt_out = {"--out", NULL, HLB_OPT_STR, "DIR", NULL, 0, 0, 0,
-                             "also write the results as .md, .csv and .json files in DIR (created; checked "
-                             "writable before anything runs)",
+                             "also write the output files (named below) in DIR (created; checked writable "
+                             "before anything runs)",
                              OFF(out)};
+const hlb_opt hlb_opt_results = {"--results", NULL, HLB_OPT_STR, "DIR", "results/", 0, 0, 0,
+                                 "the results directory to read (results.json, sweep_*.json, safety.json, "
+                                 "stack_vs_heap.json); what is missing is run and written there",
+                                 OFF(results)};
 const hlb_opt hlb_opt_json = {"--json", NULL, HLB_OPT_STR, "FILE", NULL, 0, 0, 0,
                               "also write the results as JSON to FILE (checked writable before anything runs)",
                               OFF(json)};

@@ -34,6 +34,7 @@ typedef struct hlb_opts {
     const char *build;           /* --build DIR (NULL: found as discover/catalog.h says) */
     hlb_format format;           /* --format */
     const char *out;             /* --out DIR */
+    const char *results;         /* --results DIR (claims: the results to read) */
     const char *json;            /* --json FILE (safety) */
     hlb_strlist programs, runtimes, faults;
     const char *runtime;         /* --runtime (run: one variant) */
@@ -84,7 +85,7 @@ typedef struct hlb_cmd_spec {
 } hlb_cmd_spec;
 
 /* The options, each declared once. */
-extern const hlb_opt hlb_opt_build, hlb_opt_format, hlb_opt_out, hlb_opt_json, hlb_opt_programs, hlb_opt_runtimes,
+extern const hlb_opt hlb_opt_build, hlb_opt_format, hlb_opt_out, hlb_opt_results, hlb_opt_json, hlb_opt_programs, hlb_opt_runtimes,
     hlb_opt_faults, hlb_opt_runtime, hlb_opt_size, hlb_opt_baseline, hlb_opt_reps, hlb_opt_warmup, hlb_opt_jobs,
     hlb_opt_divisor, hlb_opt_timeout, hlb_opt_fail_above, hlb_opt_factors, hlb_opt_no_plots, hlb_opt_strict,
     hlb_opt_verbose;

@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "discover/catalog.h"
+#include "analyze/claims.h"
 #include "measure/schedule.h"
 #include "report/outfile.h"
 
@@ -33,13 +34,15 @@ extern const hlb_command hlb_commands[];
 int hlb_main(int argc, char **argv);
 
 extern const hlb_cmd_spec hlb_list_spec, hlb_run_spec, hlb_bench_spec, hlb_sweep_spec, hlb_safety_spec,
-    hlb_compare_spec;
+    hlb_compare_spec, hlb_claims_spec, hlb_report_spec;
 int hlb_cmd_list(hlb_ctx *ctx);
 int hlb_cmd_run(hlb_ctx *ctx);
 int hlb_cmd_bench(hlb_ctx *ctx);
 int hlb_cmd_sweep(hlb_ctx *ctx);
 int hlb_cmd_safety(hlb_ctx *ctx);
 int hlb_cmd_compare(hlb_ctx *ctx);
+int hlb_cmd_claims(hlb_ctx *ctx);
+int hlb_cmd_report(hlb_ctx *ctx);
 
 /* Helpers the commands share. */
 
@@ -65,5 +68,14 @@ int hlb_measure_results(hlb_results *r);
 ** --no-plots, draw its plot (plot may be NULL). Returns 0, or 1 when a write failed. */
 int hlb_emit_results(const hlb_ctx *ctx, const hlb_results *r, hlb_writer fn, const char *stem,
                      int (*plot)(const hlb_results *, const char *, char *, size_t));
+
+/* The evidence of the lesson's claims in results directory dir (commands/claims.c): each results
+** file read into e; with run_missing (and the build directory open), what is missing is run first
+** and written into dir. Unreadable files and failed runs are added to notices. Returns 0, or 130
+** when interrupted. */
+int hlb_claims_gather(const hlb_ctx *ctx, const char *dir, int run_missing, hlb_evidence *e, hlb_strlist *notices);
+/* The sweep results file in dir: sweep_binary_trees.json, else the first sweep_*.json by name
+** (malloc'd file name), or NULL. */
+char *hlb_sweep_file(const char *dir);
 
 #endif
