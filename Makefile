@@ -155,7 +155,8 @@ san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
 # Every suite runs even when one fails; the target fails if any did. Criterion prints each
 # suite's "Synthesis" line on stderr, which CI reads. check-pkgconfig builds an outside
 # program against each runtime through pkg-config, in-tree and after `make install` (and
-# checks install and uninstall); check-readme compiles and runs the README's example.
+# checks install and uninstall); check-readme compiles and runs the README's example;
+# check-report opens a report made from small results in headless Chromium.
 # Two gates end it, each with a closing "N passed, N failed" line: valgrind-check runs the
 # manual and owned runtime suites and every program (manual, owned, plain C peer; small
 # size) under memcheck (skipped with a notice without valgrind); analyzer-check compiles every
@@ -167,6 +168,7 @@ test: all san $(TEST_BINS)
 	@status=0; tools/run-tests.sh $(TEST_BINS) || status=1; \
 	 tools/check-pkgconfig.sh $(RUNTIMES) || status=1; \
 	 tools/check-readme.sh $(RUNTIMES) || status=1; \
+	 B='$(B)' tools/check-report.sh || status=1; \
 	 B='$(B)' tools/valgrind-check.sh $(VALGRIND_SUITES) || status=1; \
 	 CC='$(CC)' tools/analyzer-check.sh $(ANALYZER_CONFIGS) || status=1; exit $$status
 
@@ -188,9 +190,10 @@ help:
 	@echo 'make [all]         build every program on every runtime ($(RUNTIMES)),'
 	@echo '                   the runtime libraries, pkg-config files, the driver and the peers'
 	@echo 'make test          every test suite, also under AddressSanitizer + UBSan; the pkg-config,'
-	@echo '                   install and README checks; the valgrind and gcc -fanalyzer gates'
+	@echo '                   install, README and report (headless Chromium) checks; the valgrind and'
+	@echo '                   gcc -fanalyzer gates'
 	@echo 'make san           the sanitized builds only'
-	@echo 'make bench         the benchmark matrix and the GC sweep (results/)'
+	@echo 'make bench         the benchmark matrix, the GC sweep, the claims and report.html (results/)'
 	@echo 'make safety        the safety matrix (SAFETY_ARGS="..." passes options)'
 	@echo 'make install       headers, libraries, pkg-config files, build/heaplab and the programs'
 	@echo '                   it runs, docs; PREFIX=$(PREFIX), DESTDIR respected'

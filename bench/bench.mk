@@ -52,7 +52,10 @@ TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
 # ---- make bench --------------------------------------------------------------------------------
 # Every program on every available runtime variant at its default size, 5 measured runs per
 # cell after 1 warmup; tables in results/ (results.md, .csv, .json, wall_ratio.svg,
-# rss_ratio.svg). Then the GC space-time sweep of binary_trees (results/sweep_binary_trees.*).
+# rss_ratio.svg). Then the GC space-time sweep of binary_trees (results/sweep_binary_trees.*),
+# the safety matrix when results/ has none (about 12 s), the lesson's claims (results/claims.*:
+# they reuse those results and run stack_vs_heap on each runtime) and the one-page report
+# (results/report.html).
 # With 3 runs it took 3 min 52 s on 2 cores (8 programs, 7 variants); 5 runs take about 6 min.
 HLB_BENCH_ARGS ?= --reps 5
 HLB_SWEEP_PROGRAM ?= binary_trees
@@ -61,3 +64,6 @@ bench: all
 	@tools/deps.sh optional
 	$(B)/heaplab bench --out results/ $(HLB_BENCH_ARGS)
 	$(B)/heaplab sweep $(HLB_SWEEP_PROGRAM) --out results/
+	@test -f results/safety.json || { echo "$(B)/heaplab safety --out results/"; $(B)/heaplab safety --out results/ >/dev/null; }
+	$(B)/heaplab claims --results results/ --out results/
+	$(B)/heaplab report --out results/

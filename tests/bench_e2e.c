@@ -415,6 +415,11 @@ Test(e2e, bad_arguments_exit_2) {
     bad((char *[]){HEAPLAB, "list", "extra", NULL}, "heaplab list: error: unexpected argument 'extra'");
     bad((char *[]){HEAPLAB, "compare", "a.json", NULL}, "heaplab compare: error: missing OLD.json NEW.json");
     bad((char *[]){HEAPLAB, "run", "binary_trees", "--build", "/nonexistent-heaplab", NULL}, "no build directory at");
+    bad((char *[]){HEAPLAB, "claims", "--format", "xml", NULL}, "heaplab claims: error: --format wants md, csv or json, not 'xml'");
+    bad((char *[]){HEAPLAB, "claims", "--results=", NULL}, "heaplab claims: error: --results needs a value");
+    bad((char *[]){HEAPLAB, "report", "extra", NULL}, "heaplab report: error: unexpected argument 'extra'");
+    bad((char *[]){HEAPLAB, "report", "--out", "/proc/heaplab-report", NULL},
+        "heaplab report: error: cannot create /proc/heaplab-report");
 }
 
 /* --out is checked before anything runs. */
@@ -427,7 +432,7 @@ Test(e2e, unwritable_out_refused_first) {
 }
 
 Test(e2e, help_on_every_command) {
-    const char *cmds[] = {"list", "run", "bench", "sweep", "safety", "compare", NULL};
+    const char *cmds[] = {"list", "run", "bench", "sweep", "safety", "compare", "claims", "report", NULL};
     hlb_proc_result r = run((char *[]){HEAPLAB, "--help", NULL});
     for (int i = 0; cmds[i]; i++) cr_assert(strstr(r.out, cmds[i]), "heaplab --help lacks %s", cmds[i]);
     hlb_proc_result_free(&r);

@@ -87,7 +87,10 @@ static void read_perf(hlb_report *r, const char *given_build) {
                      hlb_fmt("%s/../../share/doc/heaplab/docs/performance.md", build)};
     for (size_t i = 0; i < 2; i++) {
         char *md = r->perf_path ? NULL : slurp(cands[i], 4u << 20, NULL);
-        if (md && hlb_perf_paragraphs(md, &r->prog_names, &r->prog_paras)) r->perf_path = hlb_xstrdup(cands[i]);
+        if (md && hlb_perf_paragraphs(md, &r->prog_names, &r->prog_paras)) {
+            char *real = realpath(cands[i], NULL);
+            r->perf_path = real ? real : hlb_xstrdup(cands[i]);
+        }
         free(md);
         free(cands[i]);
     }

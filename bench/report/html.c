@@ -52,7 +52,7 @@ void hlb_html_md_inline(FILE *f, const char *s) {
             fputs(strong ? "</strong>" : "<strong>", f);
             strong = !strong;
             s += 2;
-        } else if (s[0] == '*' && s[1] != ' ' && (em || strchr(s + 1, '*'))) {
+        } else if (s[0] == '*' && s[1] != ' ' && s[1] != '*' && (em || strchr(s + 1, '*'))) {
             fputs(em ? "</em>" : "<em>", f);
             em = !em;
             s++;

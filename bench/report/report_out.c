@@ -31,7 +31,8 @@ static const char style[] =
     ".o-crash{background:#f9dfb8}.o-silent{background:#f6c6c6}.o-not-built{color:#999}"
     ".v-holds{background:#cfeccf}.v-holds-with-a-caveat{background:#fbefc0}.v-does-not-hold{background:#f6c6c6}"
     ".v-not-measured-here{background:#e6e6e6}td.verdict{font-weight:bold;white-space:nowrap}"
-    "figure{margin:10px 0}figure img{max-width:100%;border:1px solid #ddd}"
+    ".plots{display:flex;flex-wrap:wrap;gap:12px}figure{margin:6px 0;flex:1 1 560px;max-width:820px}"
+    "figure img{width:100%;border:1px solid #ddd}figcaption{font-size:13px;color:#555}"
     ".legend{font-size:13px;color:#444}p.prog{max-width:1000px}";
 
 /* ---- JSON helpers ------------------------------------------------------------------------- */
@@ -339,6 +340,7 @@ static void sec_rust(FILE *f, const hlb_report *r) {
 
 static void sec_plots(FILE *f, const hlb_report *r) {
     hlb_html_section_begin(f, "plots", "Plots");
+    if (r->nsvgs) fputs("<div class=\"plots\">\n", f);
     for (size_t i = 0; i < r->nsvgs; i++) {
         fputs("<figure><img alt=\"", f);
         hlb_html_text(f, r->svgs[i].name);
@@ -348,6 +350,7 @@ static void sec_plots(FILE *f, const hlb_report *r) {
         hlb_html_text(f, r->svgs[i].name);
         fputs("</figcaption></figure>\n", f);
     }
+    if (r->nsvgs) fputs("</div>\n", f);
     if (!r->nsvgs) missing(f, "No plots (*.svg) in the results directory: heaplab bench and sweep draw them with --out DIR when gnuplot is installed.");
     hlb_html_section_end(f);
 }
