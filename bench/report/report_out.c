@@ -24,7 +24,7 @@ static const char style[] =
     "td.n{text-align:right;white-space:nowrap}td.none{color:#999;text-align:center}"
     "td.bad{background:#f6d3d3;font-weight:bold}.noisy{outline:2px dashed #b07a00;outline-offset:-3px}"
     ".missing{background:#fff6d8;border-left:4px solid #e0b000;padding:6px 10px}"
-    ".kvs{display:flex;flex-wrap:wrap;gap:16px}.kvs table{max-width:600px}"
+    ".kvs{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.kvs table{max-width:600px}"
     "code{background:#f1f1f1;padding:0 3px;border-radius:3px;font-size:92%}"
     "details summary{cursor:pointer}details .ev{font-size:12px;color:#333;max-width:320px;word-break:break-word}"
     ".o-detected{background:#cfeccf}.o-prevented{background:#d5e8fb}.o-leak-reported{background:#e6f2c4}"
