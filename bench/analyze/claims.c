@@ -927,7 +927,7 @@ static void rule_gc(const hlb_evidence *e, hlb_claim *c) {
     char *unsafe = NULL;
     for (size_t i = 0; i < e->nsafety; i++)
         if (!strcmp(e->safety[i].variant, "gc") && e->safety[i].outcome == HLB_OUTCOME_SILENT &&
-            strcmp(e->safety[i].fault, "stack_escape"))
+            strcmp(e->safety[i].fault, "stack_escape") && strcmp(e->safety[i].fault, "local_escape"))   /* stack bugs */
             add(&unsafe, "%s%s", unsafe ? ", " : "", e->safety[i].fault);
     if (unsafe) add(&fig, "; it checks no access: silent on %s", unsafe);
     /* The price. */
