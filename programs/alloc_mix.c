@@ -9,7 +9,7 @@
 **     that object dies when the ring comes round again, FIFO, unless a random store or a
 **     hand-over reaches its slot first);
 **   - the other half go to a random slot (geometric lifetimes, frees in random order);
-**   - one store in 64 goes to a random slot of a smaller long-lived region (1024 slots).
+**   - one store in 64 goes to a random slot of a smaller long-lived pool (1024 slots).
 ** One step in eight also hands an object over to another random slot (larson's "freed by
 ** another thread"): it is moved there and the object it lands on dies.
 **
@@ -17,6 +17,13 @@
 ** small, a few are page-sized); one in eight is a small typed Pair object owning two such
 ** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
 ** checked when it dies, so the checksum covers every object's life.
+**
+** Regions: not LIFO. Lifetimes are random (FIFO for the ring, geometric for random stores,
+** long for the old slots), so no stretch of the run ends with everything born in it dead. The
+** whole run is one region, ended after both pools are dropped; the region runtime reclaims
+** nothing before that, so its peak RSS is every byte the run allocates, where the other
+** runtimes hold about 16 K live objects. No stack objects: the pools are plain structs on
+** main's stack, everything they hold is a heap object.
 **
 ** Size argument: the number of objects allocated (default 5000000).
 */
@@ -35,14 +42,15 @@ HL_TYPE(Pair, a, b);
 enum { WINDOW = 1 << 14, OLD = 1 << 10, MIN_SIZE = 8, MAX_SIZE = 4096 };
 enum { K_EMPTY, K_BYTES, K_PAIR };
 
-/* Per-slot bookkeeping, kept in a bytes buffer: kind (1 byte) and size (4 bytes). */
-typedef struct Region {
+/* A pool of n slots, each empty or owning one object, with per-slot bookkeeping in a bytes
+** buffer: kind (1 byte) and size (4 bytes). */
+typedef struct Pool {
     hl_ref   slots;   /* owned refs buffer */
     hl_ref   meta;    /* owned bytes: 8 per slot */
     uint32_t n;
-} Region;
+} Pool;
 
-static Region region_new(uint32_t n) { return (Region){hl_new_refs(n), hl_new_bytes(8 * (size_t)n), n}; }
+static Pool pool_new(uint32_t n) { return (Pool){hl_new_refs(n), hl_new_bytes(8 * (size_t)n), n}; }
 
 static size_t draw_size(hlp_rng *rng) { return MIN_SIZE - 1 + hlp_rng_pow(rng, MAX_SIZE - MIN_SIZE + 1); }
 
@@ -63,7 +71,7 @@ static uint64_t check_bytes(hl_ref b, size_t size) {
 }
 
 /* Kill whatever slot i of r holds: check its stamp, fold it into the checksum, drop it. */
-static void kill(Region *r, uint32_t i, uint64_t *sum, uint64_t *bad) {
+static void kill(Pool *r, uint32_t i, uint64_t *sum, uint64_t *bad) {
     uint8_t kind;
     uint32_t size;
     {
@@ -90,7 +98,7 @@ static void kill(Region *r, uint32_t i, uint64_t *sum, uint64_t *bad) {
 }
 
 /* Store a new object in slot i of r (which is empty). */
-static void store(Region *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
+static void store(Pool *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
     size_t size = draw_size(rng);
     uint8_t kind = hlp_rng_below(rng, 8) == 0 ? K_PAIR : K_BYTES;
     hl_ref obj;
@@ -111,7 +119,7 @@ static void store(Region *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
 }
 
 /* Hand the object in slot from over to slot to (killing what was there). */
-static void hand_over(Region *r, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
+static void hand_over(Pool *r, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
     if (from == to) return;
     kill(r, to, sum, bad);
     hl_ref x = hl_take(hl_slot(r->slots, from));   /* the place is left empty, not moved-out */
@@ -121,7 +129,7 @@ static void hand_over(Region *r, uint32_t from, uint32_t to, uint64_t *sum, uint
     m[8 * from] = K_EMPTY;
 }
 
-static void region_drop(Region *r, uint64_t *sum, uint64_t *bad) {
+static void pool_drop(Pool *r, uint64_t *sum, uint64_t *bad) {
     for (uint32_t i = 0; i < r->n; i++) kill(r, i, sum, bad);
     hl_drop(&r->slots);
     hl_drop(&r->meta);
@@ -132,14 +140,15 @@ int main(int argc, char **argv) {
                                   "number of objects allocated", 5000000, 1, 2000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
+    hl_region run = hl_region_begin();
     hlp_rng rng;
     hlp_rng_seed(&rng, 0xa110c);
-    Region young = region_new(WINDOW), old = region_new(OLD);
+    Pool young = pool_new(WINDOW), old = pool_new(OLD);
     uint64_t sum = HLP_CHECK_INIT, bad = 0, handovers = 0, olds = 0;
     uint32_t ring = 0;
     for (uint64_t step = 0; step < n; step++) {
         uint64_t stamp = hlp_hash_u64(step) | 1;   /* never 0, which marks a bad check */
-        Region *r = &young;
+        Pool *r = &young;
         uint32_t i;
         if (hlp_rng_below(&rng, 64) == 0) {
             r = &old;
@@ -162,8 +171,9 @@ int main(int argc, char **argv) {
             handovers++;
         }
     }
-    region_drop(&young, &sum, &bad);
-    region_drop(&old, &sum, &bad);
+    pool_drop(&young, &sum, &bad);
+    pool_drop(&old, &sum, &bad);
+    hl_region_end(run);
     if (bad) {
         fprintf(stderr, "alloc_mix: error: %llu objects with a corrupt stamp\n", (unsigned long long)bad);
         return 1;

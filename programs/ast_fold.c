@@ -16,6 +16,13 @@
 ** node by node: mixed LIFO and out-of-order frees of one size, plus a growing text buffer.
 ** Arithmetic wraps modulo 2^64.
 **
+** Regions: each unit is a region (compile_unit drops everything it allocated before its
+** region ends), so the region runtime reuses one unit's memory for the next, the text
+** buffer's doublings and the trees replaced by folding included. Stack objects: the two value
+** environments (256 values each, 2 KiB) are HL_LOCAL_BYTES arrays in compile_unit, as a C
+** programmer would declare `uint64_t env[256]`; the unit's trees stay a heap refs buffer (the
+** API has no stack refs buffer).
+**
 ** Size argument: the number of statements compiled, rounded up to whole units of 256
 ** (default 280000).
 */
@@ -258,6 +265,74 @@ static hl_ref fold(hl_ref *np) {
 
 /* ---- driver ------------------------------------------------------------------------------- */
 
+/* What the run has compiled so far. */
+typedef struct Totals {
+    uint64_t sum, nodes_before, nodes_after, text_bytes;
+} Totals;
+
+/* Compile unit number `unit`: generate, parse, evaluate, fold, evaluate again. Everything it
+** allocates is dropped before it returns. Returns false (after a message) when the text does
+** not parse or folding changed a value. */
+static bool compile_unit(hlp_rng *rng, uint64_t unit, Totals *t) {
+    /* Generate the unit's source text. */
+    Writer w = {hl_new_bytes(64), 0, 64};
+    for (uint32_t k = 0; k < UNIT; k++) {
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "v%u = ", (unsigned)k);
+        put(&w, tmp);
+        gen_expr(&w, rng, 1 + (int)hlp_rng_below(rng, MAX_DEPTH), k);
+        put(&w, ";\n");
+    }
+    t->text_bytes += w.len;
+    /* Parse it: statement k assigns variable k. */
+    HL_OWNED hl_ref trees = hl_new_refs(UNIT);
+    bool parsed;
+    {
+        HL_READ_BYTES(text, w.buf);
+        Parser p = {text, 0, w.len, true};
+        for (uint32_t k = 0; k < UNIT && p.ok; k++) {
+            expect(&p, 'v');
+            if (number(&p) != k) p.ok = false;
+            expect(&p, '=');
+            hl_ref e = parse_expr(&p);
+            expect(&p, ';');
+            *hl_slot(trees, k) = hl_move(&e);
+        }
+        parsed = p.ok && peek(&p) == -1;
+        if (!parsed)
+            fprintf(stderr, "ast_fold: error: parse error at byte %zu of unit %llu\n", p.pos,
+                    (unsigned long long)unit);
+    }
+    hl_drop(&w.buf);
+    if (!parsed) return false;
+    /* Evaluate, fold, evaluate again: the variables' values before and after folding, in
+    ** two arrays on the stack. */
+    HL_LOCAL_BYTES(env, 8 * UNIT);
+    HL_LOCAL_BYTES(env2, 8 * UNIT);
+    HL_WRITE_BYTES(e1, env);
+    HL_WRITE_BYTES(e2, env2);
+    for (uint32_t k = 0; k < UNIT; k++) {
+        hl_ref e = hl_ref_at(trees, k);
+        t->nodes_before += count_nodes(e);
+        hlp_put_u64(e1, k, eval(e, e1));
+    }
+    for (uint32_t k = 0; k < UNIT; k++) {
+        hl_ref folded = fold(hl_slot(trees, k));
+        *hl_slot(trees, k) = hl_move(&folded);
+        hl_ref e = hl_ref_at(trees, k);
+        t->nodes_after += count_nodes(e);
+        uint64_t v = eval(e, e2);
+        hlp_put_u64(e2, k, v);
+        if (v != hlp_get_u64(e1, k)) {
+            fprintf(stderr, "ast_fold: error: folding changed v%u of unit %llu\n", (unsigned)k,
+                    (unsigned long long)unit);
+            return false;
+        }
+        t->sum = hlp_mix(t->sum, v);
+    }
+    return true;
+}
+
 int main(int argc, char **argv) {
     static const hlp_spec spec = {"ast_fold", "parse, constant-fold and evaluate generated arithmetic programs",
                                   "number of statements (rounded up to units of 256)", 280000, 1, 1000000000};
@@ -265,69 +340,21 @@ int main(int argc, char **argv) {
     hl_init();
     hlp_rng rng;
     hlp_rng_seed(&rng, 0xa57);
-    uint64_t sum = HLP_CHECK_INIT, nodes_before = 0, nodes_after = 0, text_bytes = 0, units = 0;
+    Totals t = {HLP_CHECK_INIT, 0, 0, 0};
+    uint64_t units = 0;
     for (uint64_t done = 0; done < n; done += UNIT, units++) {
-        /* Generate the unit's source text. */
-        Writer w = {hl_new_bytes(64), 0, 64};
-        for (uint32_t k = 0; k < UNIT; k++) {
-            char tmp[32];
-            snprintf(tmp, sizeof tmp, "v%u = ", (unsigned)k);
-            put(&w, tmp);
-            gen_expr(&w, &rng, 1 + (int)hlp_rng_below(&rng, MAX_DEPTH), k);
-            put(&w, ";\n");
-        }
-        text_bytes += w.len;
-        /* Parse it: statement k assigns variable k. */
-        HL_OWNED hl_ref unit = hl_new_refs(UNIT);
-        {
-            HL_READ_BYTES(text, w.buf);
-            Parser p = {text, 0, w.len, true};
-            for (uint32_t k = 0; k < UNIT && p.ok; k++) {
-                expect(&p, 'v');
-                if (number(&p) != k) p.ok = false;
-                expect(&p, '=');
-                hl_ref e = parse_expr(&p);
-                expect(&p, ';');
-                *hl_slot(unit, k) = hl_move(&e);
-            }
-            if (!p.ok || peek(&p) != -1) {
-                fprintf(stderr, "ast_fold: error: parse error at byte %zu of unit %llu\n", p.pos,
-                        (unsigned long long)units);
-                return 1;
-            }
-        }
-        hl_drop(&w.buf);
-        /* Evaluate, fold, evaluate again. */
-        HL_OWNED hl_ref env = hl_new_bytes(8 * UNIT), env2 = hl_new_bytes(8 * UNIT);
-        {
-            HL_WRITE_BYTES(e1, env);
-            HL_WRITE_BYTES(e2, env2);
-            for (uint32_t k = 0; k < UNIT; k++) {
-                hl_ref e = hl_ref_at(unit, k);
-                nodes_before += count_nodes(e);
-                hlp_put_u64(e1, k, eval(e, e1));
-            }
-            for (uint32_t k = 0; k < UNIT; k++) {
-                hl_ref folded = fold(hl_slot(unit, k));
-                *hl_slot(unit, k) = hl_move(&folded);
-                hl_ref e = hl_ref_at(unit, k);
-                nodes_after += count_nodes(e);
-                uint64_t v = eval(e, e2);
-                hlp_put_u64(e2, k, v);
-                if (v != hlp_get_u64(e1, k)) {
-                    fprintf(stderr, "ast_fold: error: folding changed v%u of unit %llu\n", (unsigned)k,
-                            (unsigned long long)units);
-                    return 1;
-                }
-                sum = hlp_mix(sum, v);
-            }
-        }
+        /* A unit is a region: nothing it allocates outlives it. */
+        hl_region unit_region = hl_region_begin();
+        bool ok = compile_unit(&rng, units, &t);
+        hl_region_end(unit_region);
+        if (!ok) return 1;
     }
     printf("%llu units, %llu bytes of source, %llu nodes parsed, %llu after folding\n", (unsigned long long)units,
-           (unsigned long long)text_bytes, (unsigned long long)nodes_before, (unsigned long long)nodes_after);
-    sum = hlp_mix(sum, nodes_before);
-    sum = hlp_mix(sum, nodes_after);
-    sum = hlp_mix(sum, text_bytes);
+           (unsigned long long)t.text_bytes, (unsigned long long)t.nodes_before, (unsigned long long)t.nodes_after);
+    uint64_t sum = t.sum;
+    sum = hlp_mix(sum, t.nodes_before);
+    sum = hlp_mix(sum, t.nodes_after);
+    sum = hlp_mix(sum, t.text_bytes);
     hlp_print_checksum(&spec, (long long)n, sum);
     return hl_shutdown() == 0 ? 0 : 1;
 }

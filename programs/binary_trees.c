@@ -10,6 +10,11 @@
 ** children; lifetimes are LIFO (whole trees die at once), the easy case for malloc and the
 ** case a generational or bump allocator loves.
 **
+** Regions: the stretch tree and every short-lived tree of step 3 is a region of its own (the
+** tree is dropped, then its region ends), so the region runtime reuses one tree's memory for
+** the next. The long-lived tree is allocated outside any region. No stack objects: every
+** node is a heap object.
+**
 ** Size argument: N, the maximum tree depth (default 18).
 */
 #include "heaplab.h"
@@ -46,8 +51,11 @@ int main(int argc, char **argv) {
     uint64_t sum = HLP_CHECK_INIT;
     hl_init();
     {
-        HL_OWNED hl_ref stretch = tree_new(max_depth + 1);
+        hl_region stretch_region = hl_region_begin();
+        hl_ref stretch = tree_new(max_depth + 1);
         uint64_t c = tree_check(stretch);
+        hl_drop(&stretch);
+        hl_region_end(stretch_region);
         printf("stretch tree of depth %d\t check: %llu\n", max_depth + 1, (unsigned long long)c);
         sum = hlp_mix(sum, c);
     }
@@ -55,8 +63,11 @@ int main(int argc, char **argv) {
     for (int d = 4; d <= max_depth; d += 2) {
         uint64_t iterations = 1ULL << (max_depth - d + 4), c = 0;
         for (uint64_t i = 0; i < iterations; i++) {
-            HL_OWNED hl_ref t = tree_new(d);
+            hl_region tree_region = hl_region_begin();
+            hl_ref t = tree_new(d);
             c += tree_check(t);
+            hl_drop(&t);
+            hl_region_end(tree_region);
         }
         printf("%llu\t trees of depth %d\t check: %llu\n", (unsigned long long)iterations, d,
                (unsigned long long)c);

@@ -21,6 +21,13 @@
 ** side buffers, scattered removals and reuse of their slots (an arena with holes), and
 ** in-place growth and shrinking of many buffers; pointer-chasing reads for the BFS.
 **
+** Regions: each BFS is a region (its distance and queue arrays are dropped when bfs returns).
+** The rest is not LIFO: removed nodes die in random order, their slots are refilled, and
+** edge lists grow and shrink for the whole run, so it stays outside any region; the region
+** runtime reclaims none of it (neither removed nodes nor the buffers a resize replaced). No
+** stack objects: the BFS arrays are sized by the node count at run time, which a stack object
+** cannot be (its size is fixed at compile time); the Graph is a plain struct on main's stack.
+**
 ** Size argument: the number of nodes (default 250000).
 */
 #include "heaplab.h"
@@ -146,7 +153,9 @@ int main(int argc, char **argv) {
     Graph g = {hl_new_refs(n), hl_new_bytes(4 * (size_t)n), n, 0};
     for (uint32_t i = 0; i < n; i++) new_node(&g, i, &rng, false);
     for (int round = 0; round < ROUNDS; round++) {
+        hl_region search = hl_region_begin();
         reached += bfs(&g, random_live(&g, &rng), &sum);
+        hl_region_end(search);
         /* Remove a fifth of the live nodes. */
         uint32_t kill = g.n / 5;
         for (uint32_t k = 0; k < kill; k++) {
@@ -168,7 +177,9 @@ int main(int argc, char **argv) {
             for (int k = 0; k < 2; k++) add_edge(&g, random_live(&g, &rng), i);
         }
     }
+    hl_region search = hl_region_begin();
     reached += bfs(&g, random_live(&g, &rng), &sum);
+    hl_region_end(search);
     uint64_t edges = 0;
     for (uint32_t i = 0; i < g.n; i++) {
         HL_READ(GNode, r, hl_ref_at(g.arena, i));

@@ -20,6 +20,14 @@
 ** law) that die in an order unrelated to their birth order: the fragmentation case for
 ** malloc, and a large live heap for a tracing collector to scan on every collection.
 **
+** Regions: not LIFO. Entries die when they fall off the recency list or their value is
+** replaced, in an order unrelated to their birth, so no stretch of the run ends with
+** everything born in it dead. The whole run is one region, ended after the cache is dropped;
+** the region runtime reclaims nothing before that (not even replaced values), so its peak RSS
+** is every byte the run allocates, where the other runtimes hold one cache's worth. No stack
+** objects: the Cache is a plain struct on main's stack, its arena and entries are heap
+** objects.
+**
 ** Size argument: the number of cache operations (default 1600000).
 */
 #include "heaplab.h"
@@ -197,6 +205,7 @@ int main(int argc, char **argv) {
                                   "number of operations", 1600000, 1, 1000000000};
     uint64_t n = (uint64_t)hlp_size_arg(&spec, argc, argv);
     hl_init();
+    hl_region run = hl_region_begin();
     hlp_rng rng;
     hlp_rng_seed(&rng, 0x1e0);
     /* The capacity is fixed for a run: n/16 entries, at least 64 and at most 65536. */
@@ -251,6 +260,7 @@ int main(int argc, char **argv) {
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) sum = hlp_mix(sum, counts[k]);
     hl_drop(&c.arena);
     hl_drop(&c.heads);
+    hl_region_end(run);
     hlp_print_checksum(&spec, (long long)n, sum);
     return hl_shutdown() == 0 ? 0 : 1;
 }
