@@ -1,12 +1,17 @@
 /*
-** programs.c: the workload programs' suite (issue 3).
+** programs.c: the workload programs' suite.
 **
-** For every workload program (each .c file in programs/), at a small size:
-**   - manual, gc and owned print the same checksum line, equal to the literal below (the
-**     checksum depends only on the computation, so a change here means the workload changed);
-**   - owned exits 0 and prints no "heaplab: warning" (leaks) or "heaplab: error" (violation);
+** For every program (each .c file in programs/), at a small size:
+**   - every runtime (manual, gc, owned, owned-fast, owned-off, region) prints the same
+**     checksum line, equal to the literal below (the checksum depends only on the
+**     computation, so a change here means the workload changed);
+**   - owned exits 0 and prints no "heaplab: warning" (leaks) or "heaplab: error" (violation:
+**     also "region ended with live objects", so the programs' region marks are proven right);
 **   - the AddressSanitizer + UBSan builds of manual and owned run clean and agree;
 **   - a bad size argument exits with status 2 and one line on stderr; --help exits 0.
+** For every workload, the peers (plain C, C on Boehm, Rust) print the same line too.
+** stack_vs_heap's three ways agree on every runtime (it exits 1 otherwise) and its one
+** `heaplab-stack:` line on stderr is JSON with every key, read with the driver's own reader.
 **
 ** The programs run as child processes (posix_spawn) with stdout and stderr captured in
 ** temporary files. HL_BUILD_DIR and HL_SOURCE_DIR (set by tests/programs.mk) are where the
@@ -18,12 +23,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "report/json.h"
 
 #ifndef HL_BUILD_DIR
 #define HL_BUILD_DIR "build"
@@ -142,6 +150,7 @@ static const prog_case PROGRAMS[] = {
     {"vec_grow", "1500", "f75a549a331910f1"},
     {"graph_arena", "2000", "e6b690b5540e555b"},
     {"alloc_mix", "50000", "20f17f78e33de77e"},
+    {"stack_vs_heap", "500", "0f484a09c5dffdc6"},
 };
 
 static const prog_case *find_case(const char *name) {
@@ -181,6 +190,9 @@ static void check_same_checksum(const char *name) {
 }
 
 static void check_owned_clean(const char *name) { check_variant(find_case(name), "owned"); }
+
+/* The region runtime frees nothing but at the programs' region marks: the same result. */
+static void check_region(const char *name) { check_variant(find_case(name), "region"); }
 
 /* The owned runtime's check levels compute the same thing with fewer checks. */
 static void check_levels(const char *name) {
@@ -240,18 +252,120 @@ static void check_args(const char *name) {
     Test(prog, checksum_manual_gc, .timeout = 60) { check_same_checksum(#prog); }           \
     Test(prog, owned_checksum_no_leaks, .timeout = 60) { check_owned_clean(#prog); }        \
     Test(prog, owned_check_levels, .timeout = 60) { check_levels(#prog); }                 \
-    Test(prog, peers_checksum, .timeout = 60) { check_peers(#prog); }                      \
+    Test(prog, region_checksum, .timeout = 60) { check_region(#prog); }                    \
     Test(prog, sanitized_manual_owned, .timeout = 120) { check_sanitized(#prog); }          \
     Test(prog, size_argument, .timeout = 60) { check_args(#prog); }
 
-PROGRAM_TESTS(binary_trees)
-PROGRAM_TESTS(fifo_queue)
-PROGRAM_TESTS(word_freq)
-PROGRAM_TESTS(lru_cache)
-PROGRAM_TESTS(ast_fold)
-PROGRAM_TESTS(vec_grow)
-PROGRAM_TESTS(graph_arena)
-PROGRAM_TESTS(alloc_mix)
+/* A workload also has peers (stack_vs_heap has none: its plain C way is inside it). */
+#define WORKLOAD_TESTS(prog)                                                               \
+    PROGRAM_TESTS(prog)                                                                    \
+    Test(prog, peers_checksum, .timeout = 60) { check_peers(#prog); }
+
+WORKLOAD_TESTS(binary_trees)
+WORKLOAD_TESTS(fifo_queue)
+WORKLOAD_TESTS(word_freq)
+WORKLOAD_TESTS(lru_cache)
+WORKLOAD_TESTS(ast_fold)
+WORKLOAD_TESTS(vec_grow)
+WORKLOAD_TESTS(graph_arena)
+WORKLOAD_TESTS(alloc_mix)
+PROGRAM_TESTS(stack_vs_heap)
+
+/* ---- stack_vs_heap's measurements ------------------------------------------------------- */
+
+/* Member key of obj, which must be present and of the given kind. */
+static const hlb_json *member(const hlb_json *obj, const char *key, hlb_jkind kind, const char *variant) {
+    const hlb_json *v = hlb_json_get(obj, key);
+    cr_assert(v != NULL, "%s: heaplab-stack JSON has no \"%s\"", variant, key);
+    cr_assert_eq(v->kind, kind, "%s: heaplab-stack \"%s\" has JSON kind %d, expected %d", variant, key, v->kind,
+                 kind);
+    return v;
+}
+
+static double number(const hlb_json *obj, const char *key, const char *variant) {
+    return member(obj, key, HLB_JNUM, variant)->num;
+}
+
+/* Run stack_vs_heap on one variant: it exits 0 (its three ways agreed), and its one
+** `heaplab-stack:` line on stderr is JSON with exactly the keys the driver and the claims
+** report read, and figures that hang together. */
+static void check_stack_json(const char *variant) {
+    const prog_case *c = find_case("stack_vs_heap");
+    run_result r = run(variant, c->name, c->size, NULL);
+    cr_assert(r.exited && r.code == 0, "%s/stack_vs_heap: %s %d (1 means its three ways disagreed)\nstderr:\n%s",
+              variant, r.exited ? "exit status" : "signal", r.code, r.err);
+    static const char prefix[] = "heaplab-stack: ";
+    int lines = 0;
+    for (const char *p = strstr(r.err, prefix); p; p = strstr(p + 1, prefix)) lines += p == r.err || p[-1] == '\n';
+    cr_assert_eq(lines, 1, "%s: expected one heaplab-stack line on stderr:\n%s", variant, r.err);
+    char line[8192];
+    cr_assert(line_with_prefix(r.err, prefix, line, sizeof line), "%s: no heaplab-stack line", variant);
+    char err[256] = "";
+    hlb_json *j = hlb_json_parse(line + strlen(prefix), err, sizeof err);
+    cr_assert(j != NULL, "%s: heaplab-stack line is not JSON (%s):\n%s", variant, err, line);
+    cr_assert_eq(j->kind, HLB_JOBJ, "%s: heaplab-stack is not a JSON object", variant);
+
+    static const char *const keys[] = {"runtime", "rounds", "calls_per_round", "ways", "ratio_api_stack_to_c",
+                                       "ratio_api_heap_to_c", "stack_limit_bytes", "frames", "vla"};
+    cr_expect_eq(j->n, sizeof keys / sizeof keys[0], "%s: heaplab-stack has %zu keys, expected %zu:\n%s", variant,
+                 j->n, sizeof keys / sizeof keys[0], line);
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        cr_expect(hlb_json_get(j, keys[k]) != NULL, "%s: heaplab-stack has no \"%s\"", variant, keys[k]);
+    cr_expect_str_eq(member(j, "runtime", HLB_JSTR, variant)->str, variant, "runtime name");
+    cr_expect_gt(number(j, "rounds", variant), 0);
+    cr_expect_gt(number(j, "calls_per_round", variant), 0);
+
+    /* Each way's median lies within its min and max; the ratios are the medians' ratios. */
+    const hlb_json *ways = member(j, "ways", HLB_JOBJ, variant);
+    cr_expect_eq(ways->n, 3, "%s: expected three ways", variant);
+    static const char *const names[] = {"c_locals", "api_stack", "api_heap"};
+    double median[3];
+    for (int w = 0; w < 3; w++) {
+        const hlb_json *way = member(ways, names[w], HLB_JOBJ, variant);
+        median[w] = number(way, "median_s", variant);
+        double lo = number(way, "min_s", variant), hi = number(way, "max_s", variant);
+        cr_expect(lo > 0 && lo <= median[w] && median[w] <= hi, "%s: %s: min %g, median %g, max %g", variant,
+                  names[w], lo, median[w], hi);
+    }
+    double rs = number(j, "ratio_api_stack_to_c", variant), rh = number(j, "ratio_api_heap_to_c", variant);
+    cr_expect(fabs(rs - median[1] / median[0]) <= 1e-3 * rs, "%s: ratio_api_stack_to_c %g", variant, rs);
+    cr_expect(fabs(rh - median[2] / median[0]) <= 1e-3 * rh, "%s: ratio_api_heap_to_c %g", variant, rh);
+
+    /* A frame holds at least its local array; the deepest recursion fits in the stack limit
+    ** and fills most of it. */
+    const hlb_json *limit = hlb_json_get(j, "stack_limit_bytes");
+    cr_assert(limit && (limit->kind == HLB_JNUM || limit->kind == HLB_JNULL), "%s: stack_limit_bytes", variant);
+    const hlb_json *frames = member(j, "frames", HLB_JARR, variant);
+    cr_assert_eq(frames->n, 2, "%s: expected two frames", variant);
+    static const double local_bytes[2] = {16, 4096};
+    for (int k = 0; k < 2; k++) {
+        const hlb_json *f = frames->items[k];
+        cr_assert_eq(f->kind, HLB_JOBJ);
+        cr_expect_eq(number(f, "local_bytes", variant), local_bytes[k]);
+        double fb = number(f, "frame_bytes", variant), depth = number(f, "max_depth", variant);
+        cr_expect(fb >= local_bytes[k], "%s: a frame of %g bytes for a %g-byte local", variant, fb, local_bytes[k]);
+        cr_expect_gt(depth, 0);
+        if (limit->kind == HLB_JNUM)
+            cr_expect(depth * fb <= limit->num && depth * fb >= limit->num / 2,
+                      "%s: %g frames of %g bytes under a limit of %g bytes", variant, depth, fb, limit->num);
+    }
+
+    /* A variable-length array's frame grows with the size asked for at run time. */
+    const hlb_json *vla = member(j, "vla", HLB_JOBJ, variant);
+    const hlb_json *req = member(vla, "requested_bytes", HLB_JARR, variant);
+    const hlb_json *fb = member(vla, "frame_bytes", HLB_JARR, variant);
+    cr_assert(req->n == 2 && fb->n == 2, "%s: vla arrays of two", variant);
+    cr_expect(req->items[0]->num == 64 && req->items[1]->num == 4096, "%s: vla requested_bytes", variant);
+    cr_expect(fb->items[0]->num >= 64 && fb->items[1]->num - fb->items[0]->num >= 4096 - 64 - 16,
+              "%s: vla frames of %g and %g bytes", variant, fb->items[0]->num, fb->items[1]->num);
+    hlb_json_free(j);
+    run_free(&r);
+}
+
+Test(stack_vs_heap, ways_agree_and_json_complete, .timeout = 120) {
+    static const char *const variants[] = {"manual", "gc", "owned", "owned-fast", "owned-off", "region"};
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) check_stack_json(variants[i]);
+}
 
 /* Every program in programs/ has a case above (a new workload needs its checksum here). */
 Test(programs, every_program_has_a_case) {
