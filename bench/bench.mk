@@ -50,20 +50,23 @@ $(B)/tests/safety: tests/safety.c $(HLB_LIB) $(HLB_HDR) $(B)/heaplab
 TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
 
 # ---- make bench --------------------------------------------------------------------------------
-# Every program on every available runtime variant at its default size, 5 measured runs per
-# cell after 1 warmup; tables in results/ (results.md, .csv, .json, wall_ratio.svg,
-# rss_ratio.svg). Then the GC space-time sweep of binary_trees (results/sweep_binary_trees.*),
-# the safety matrix when results/ has none (about 12 s), the lesson's claims (results/claims.*:
-# they reuse those results and run stack_vs_heap on each runtime) and the one-page report
-# (results/report.html).
-# With 3 runs it took 3 min 52 s on 2 cores (8 programs, 7 variants); 5 runs take about 6 min.
-HLB_BENCH_ARGS ?= --reps 5
+# Every program on every available runtime variant and peer at its default size: 3 measured
+# runs per cell, interleaved, after one untimed run that collects the runtime statistics;
+# tables in results/ (results.md, .csv, .json, wall_ratio.svg, rss_ratio.svg). Then the GC
+# space-time sweep of binary_trees (results/sweep_binary_trees.*), the safety matrix, the
+# lesson's claims (results/claims.*: from those results, and stack_vs_heap run on each
+# runtime) and the one-page report (results/report.html). Every figure is measured afresh.
+# The plan for the 10-minute budget: 12 variants x 9 programs need 3 reps, not 5 (with 5 reps
+# and 7 variants the matrix alone took 6 minutes).
+HLB_BENCH_ARGS ?= --reps 3 --warmup 1
+HLB_SWEEP_ARGS ?= --reps 2
 HLB_SWEEP_PROGRAM ?= binary_trees
 .PHONY: bench
 bench: all
 	@tools/deps.sh optional
 	$(B)/heaplab bench --out results/ $(HLB_BENCH_ARGS)
-	$(B)/heaplab sweep $(HLB_SWEEP_PROGRAM) --out results/
-	@test -f results/safety.json || { echo "$(B)/heaplab safety --out results/"; $(B)/heaplab safety --out results/ >/dev/null; }
+	$(B)/heaplab sweep $(HLB_SWEEP_PROGRAM) --out results/ $(HLB_SWEEP_ARGS)
+	rm -f results/safety.json results/stack_vs_heap.json
+	$(B)/heaplab safety --out results/ >/dev/null
 	$(B)/heaplab claims --results results/ --out results/
 	$(B)/heaplab report --out results/
