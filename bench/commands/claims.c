@@ -268,6 +268,14 @@ int hlb_cmd_claims(hlb_ctx *ctx) {
     hlb_opts *o = ctx->o;
     char *dir = hlb_xstrdup(o->results);
     for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--) dir[n - 1] = 0;
+    /* The results directory must be one, or one that can be made (what is missing is run and
+    ** written there); checked before anything runs, like --out. A directory that exists but is
+    ** read-only is still read. */
+    char err[600];
+    if (!hlb_is_dir(dir) && hlb_check_out_dir(dir, err, sizeof err)) {
+        free(dir);
+        return hlb_fail(ctx, 2, "--results: %s", err);
+    }
     hlb_evidence e;
     hlb_evidence_init(&e);
     hlb_strlist notices = {0};
