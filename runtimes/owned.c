@@ -310,8 +310,11 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     hl__oslot *s = hl__olive(r);
     if (!s) hl__ofail(r, NULL, HL__OP_MOVE, 0, NULL);
     uint32_t i = (uint32_t)r.bits;
-    s->gen = HL__OGEN_MAX - 2 * (bumps_left > HL__OGEN_MAX / 2 ? HL__OGEN_MAX / 2 : bumps_left);
-    s->birth = s->gen;
+    uint32_t gen = HL__OGEN_MAX - 2 * (bumps_left > HL__OGEN_MAX / 2 ? HL__OGEN_MAX / 2 : bumps_left);
+    if (gen <= s->gen) return r;   /* already that old: generations never go back */
+    /* As if the object had been moved that often: its birth stays, so older copies of the
+    ** handle are copies of a live object that has moved ("use of moved value"). */
+    s->gen = gen;
     return (hl_ref){(uint64_t)s->gen << 32 | i};
 }
 

@@ -87,8 +87,10 @@ void hl__oreport_leaks(size_t count, size_t bytes);
 /* ---- test hook ------------------------------------------------------------------------------
 ** Pretend the slot of the live object r has been reused and moved so often that only
 ** `bumps_left` more moves remain before its generation reaches the 2^31 limit. r becomes
-** stale; the returned handle is the object's new, valid handle. For tests of slot
-** retirement, which would otherwise need 2^31 allocations. */
+** stale, as after a move (older copies are "use of moved value" while the object lives); the
+** returned handle is the object's new, valid handle. A slot that is already that old is left
+** as it is and r returned. For tests of slot retirement, which would otherwise need 2^31
+** allocations. */
 hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left);
 
 /* ---- stack objects and regions (owned_scope.c) ---------------------------------------------

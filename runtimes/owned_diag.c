@@ -193,12 +193,6 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
         note_alloc(t.idx);
         hl__panic_end();
     }
-    if (s->borrow == INT16_MAX) {
-        begin("too many shared borrows", at);
-        note_alloc(t.idx);
-        hl__note("at most %d shared borrows of one object can be live at once", INT16_MAX - 1);
-        hl__panic_end();
-    }
     if (is_buffer && index >= hl__obuf_len(s->obj)) {
         begin("index out of bounds", at);
         hl__note("the len is %zu but the index is %zu", hl__obuf_len(s->obj), index);
@@ -207,6 +201,18 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     }
     /* A fast path declined a call that passes every check: a bug in heaplab itself. */
     fail("internal error: a check failed without a cause", at);
+}
+
+/* Any number of shared borrows is allowed (docs/design.md). The slot counts INT16_MAX of them;
+** a shared borrow taken while the count is saturated gets a guard that counts in no slot
+** (HL__OGUARD_UNCOUNTED), and its release does nothing. That is exact because borrows are
+** lexical, so released in the reverse order of their taking: while an uncounted borrow lives,
+** the INT16_MAX counted ones taken before it live too, the count stays saturated, and every
+** check that needs the object unborrowed fails as it must. Anything else is diagnosed. */
+hl__guard hl__oborrow_read_slow(hl_ref r, const hl_type *t, const hl_site *at) {
+    hl__oslot *s = hl__olive(r);
+    if (s && s->borrow == INT16_MAX && hl__ois(s, t)) return (hl__guard){s->obj, HL__OGUARD_UNCOUNTED};
+    hl__ofail(r, t, HL__OP_READ, 0, at);
 }
 
 /* ---- leak report ------------------------------------------------------------------------- */

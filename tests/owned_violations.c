@@ -695,6 +695,53 @@ Test(already_borrowed, set_byte_while_borrowed) {
 
 Test(already_borrowed, move_while_borrowed) { EXPECT(move_while_borrowed, .kind = "already borrowed", .type = "Node", .alloc = ALLOC); }
 
+/* Past the shared-borrow counter's range (INT16_MAX) the object must still count as borrowed,
+** and exactly as long as one borrow lives. 16 borrows per frame keep the recursion shallow. */
+typedef void (*innermost_fn)(hl_ref);
+static void shared_nest(hl_ref n, long frames, innermost_fn inner) {
+    HL_READ(Node, p0, n); HL_READ(Node, p1, n); HL_READ(Node, p2, n); HL_READ(Node, p3, n);
+    HL_READ(Node, p4, n); HL_READ(Node, p5, n); HL_READ(Node, p6, n); HL_READ(Node, p7, n);
+    HL_READ(Node, p8, n); HL_READ(Node, p9, n); HL_READ(Node, pa, n); HL_READ(Node, pb, n);
+    HL_READ(Node, pc, n); HL_READ(Node, pd, n); HL_READ(Node, pe, n); HL_READ(Node, pf, n);
+    CHILD_CHECK(p0 == pf && p1 == pe && p2 == pd && p3 == pc && p4 == pb && p5 == pa && p6 == p9 && p7 == p8);
+    if (frames > 1)
+        shared_nest(n, frames - 1, inner);
+    else if (inner)
+        inner(n);
+}
+static void write_now(hl_ref n) {
+    HL_MARK(USE); HL_WRITE(Node, w, n);
+    (void)w;
+}
+static void drop_now(hl_ref n) {
+    HL_MARK(USE); hl_drop(&n);
+}
+static void write_under_40000_shared_borrows(void) {
+    hl_init();
+    HL_MARK(ALLOC); hl_ref n = hl_new(&Node_type);
+    shared_nest(n, 40000 / 16, write_now);
+}
+static void drop_under_40000_shared_borrows(void) {
+    hl_init();
+    HL_MARK(ALLOC); hl_ref n = hl_new(&Node_type);
+    shared_nest(n, 40000 / 16, drop_now);
+}
+/* 40,000 borrows taken and released inside one that is still live: that one still counts */
+static void write_after_40000_released_under_one(void) {
+    hl_init();
+    HL_MARK(ALLOC); hl_ref n = hl_new(&Node_type);
+    HL_READ(Node, outer, n);
+    shared_nest(n, 40000 / 16, NULL);
+    CHILD_CHECK(outer != NULL && val(n) == 0);
+    write_now(n);
+}
+
+Test(already_borrowed, past_32767_shared_borrows_the_object_is_still_borrowed) {
+    EXPECT(write_under_40000_shared_borrows, .kind = "already borrowed", .type = "Node", .alloc = ALLOC);
+    EXPECT(drop_under_40000_shared_borrows, .kind = "drop while borrowed", .type = "Node", .alloc = ALLOC);
+    EXPECT(write_after_40000_released_under_one, .kind = "already borrowed", .type = "Node", .alloc = ALLOC);
+}
+
 /* the legal neighbours: shared borrows together, hl_len while borrowed, borrows released at
 ** block end, borrowing two different objects */
 static void borrows_that_are_fine(void) {

@@ -23,7 +23,9 @@
 **    object.
 **  - a moved-out variable holds its old handle with bit 63 set (HL__OMOVED): hl_is_null is
 **    true for it, and no slot generation can match it.
-**  - borrow is RefCell's flag: 0 unborrowed, n > 0 shared borrows, -1 exclusive.
+**  - borrow is RefCell's flag: 0 unborrowed, n > 0 shared borrows, -1 exclusive. It counts
+**    up to INT16_MAX shared borrows; further ones are allowed and counted nowhere (see
+**    hl__oborrow_read_slow), which is exact because borrows are released in LIFO order.
 **  - slot 0 is never used (HL_NULL has index 0); its gen never matches.
 ** The fast paths below check exactly these and call an out-of-line function (owned_diag.c)
 ** to diagnose and report anything else.
@@ -131,6 +133,13 @@ typedef struct hl__guard {
     uint32_t idx;
 } hl__guard;
 
+/* The idx of a guard that counts in no slot: a shared borrow taken while the slot's counter
+** is saturated (hl__oborrow_read_slow). It is never below nslots, so releasing it does nothing. */
+#define HL__OGUARD_UNCOUNTED UINT32_MAX
+
+/* The slow half of a shared borrow: past the counter's range, or a diagnosis (owned_diag.c). */
+HL__COLD hl__guard hl__oborrow_read_slow(hl_ref r, const hl_type *t, const hl_site *at);
+
 static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_site *at) {
     hl__oslot *s = hl__olive(r);
     /* (uint16_t)borrow < INT16_MAX: not exclusively borrowed (-1) and not saturated. */
@@ -138,7 +147,7 @@ static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_sit
         s->borrow++;
         return (hl__guard){s->obj, (uint32_t)r.bits};
     }
-    hl__ofail(r, t, HL__OP_READ, 0, at);
+    return hl__oborrow_read_slow(r, t, at);
 }
 
 static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, const hl_site *at) {
