@@ -1,0 +1,32 @@
+/*
+** regressions.c: sequences that once showed a bug, or pin a corner of the contract, run by the
+** model suite on every runtime (the ones that stop with a violation on owned and owned-fast
+** only). Operations are {code, a, b, t, n}, as in ops.def.
+*/
+#include "regressions.h"
+
+#define SEQ(name, expect, ...)                                                             \
+    {name, (const hlm_op[]){__VA_ARGS__}, sizeof((const hlm_op[]){__VA_ARGS__}) / sizeof(hlm_op), expect}
+
+/* hlm_many(n): 13 is 40,000 borrows, 15 is 70,000. hlm_list_len(107) is 100,000. */
+const hlm_regression hlm_regressions[] = {
+    /* owned stopped correct programs with "too many shared borrows" at 32,767 live shared
+    ** borrows of one object; the contract allows any number */
+    SEQ("70,000 shared borrows of one object, released, then a write", HLM_OK,
+        {HLM_NEW, 0, 0, HLM_NODE, 0}, {HLM_READ_MANY, 0, 0, HLM_NODE, 15}, {HLM_B_GET, 0, 0, 0, 0},
+        {HLM_CLOSE, 0, 0, 0, 0}, {HLM_WRITE, 0, 0, HLM_NODE, 0}, {HLM_B_SET, 0, 0, 7, 7}, {HLM_CLOSE, 0, 0, 0, 0},
+        {HLM_DROP, 0, 0, 0, 0}),
+    SEQ("a write under 40,000 shared borrows", HLM_ALREADY_BORROWED,
+        {HLM_NEW_BYTES, 0, 0, 0, 9}, {HLM_READ_MANY, 0, 0, HLM_BYTES, 13}, {HLM_WRITE, 0, 0, HLM_BYTES, 0}),
+    SEQ("a drop under 40,000 shared borrows", HLM_DROP_BORROWED,
+        {HLM_NEW, 0, 0, HLM_PAIR, 0}, {HLM_READ_MANY, 0, 0, HLM_PAIR, 13}, {HLM_DROP, 0, 0, 0, 0}),
+    SEQ("40,000 shared borrows released inside one that lives: still borrowed", HLM_ALREADY_BORROWED,
+        {HLM_NEW_REFS, 1, 0, 0, 3}, {HLM_READ, 1, 0, HLM_REFS, 0}, {HLM_READ_MANY, 1, 0, HLM_REFS, 13},
+        {HLM_CLOSE, 0, 0, 0, 0}, {HLM_SLOT_DROP, 1, 0, 0, 0}),
+    /* deep drop glue */
+    SEQ("a 100,000-node list dropped", HLM_OK, {HLM_LIST, 2, 0, 0, 107}, {HLM_NTH, 3, 2, 0, 199},
+        {HLM_DROP, 2, 0, 0, 0}),
+    SEQ("dropping a 100,000-node list while its 9,999th node is borrowed", HLM_DROP_BORROWED, {HLM_LIST, 2, 0, 0, 107},
+        {HLM_NTH, 3, 2, 0, 202}, {HLM_NTH, 3, 3, 0, 202}, {HLM_READ, 3, 0, HLM_NODE, 0}, {HLM_DROP, 2, 0, 0, 0}),
+    {0, 0, 0, HLM_OK},
+};
