@@ -45,3 +45,51 @@ HLM_SHARE_gc := 150
 fuzz-long: $(addprefix fuzz-long-,$(RUNTIMES))
 $(addprefix fuzz-long-,$(RUNTIMES)): fuzz-long-%: $(B)/model/hlm-%
 	$< --ops $$(( $(FUZZ_LONG_OPS) * $(HLM_SHARE_$*) / 1000 )) $(if $(HLM_SEED),--seed $(HLM_SEED))
+
+# ---- make fuzz: libFuzzer on owned, the model as the oracle ------------------------------------
+# The owned runtime, the model and the interpreter built with clang into $(B)/fuzz/obj, with
+# libFuzzer's coverage instrumentation, AddressSanitizer and UBSan. The runtime's
+# stack-overflow handler is left out (fuzz.c says why); _Exit is wrapped so that a violation
+# returns to the fuzzer. New inputs go to $(B)/fuzz/corpus, crashes to $(B)/fuzz/crash-*.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_ARGS    ?=
+FUZZ_DIR     := $(B)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer -Iinclude -Iruntimes -Itests/support \
+                -Itests/model -DHL_RUNTIME_OWNED
+FUZZ_SRC     := $(filter-out runtimes/shared_signals.c,$(RT_SRC_owned)) tests/model/fuzz.c $(HLM_LIB_SRC) $(TEST_SUPPORT)
+FUZZ_OBJ     := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC))
+FUZZ_COV_OBJ := $(patsubst %.c,$(FUZZ_DIR)/cov/%.o,$(FUZZ_SRC))
+FUZZ_LDFLAGS := -Wl,--wrap=_Exit -lm
+
+$(FUZZ_DIR)/obj/%.o: %.c $(HEADERS) $(HLM_HDR) $(TEST_SUPPORT_H) tests/model.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/hlm-fuzz: $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDFLAGS)
+
+# The same without sanitizers, with source-based coverage: it replays a corpus (-runs=0).
+$(FUZZ_DIR)/cov/%.o: %.c $(HEADERS) $(HLM_HDR) $(TEST_SUPPORT_H) tests/model.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/hlm-cov: $(FUZZ_COV_OBJ)
+	$(FUZZ_CC) -fprofile-instr-generate -fsanitize=fuzzer $^ -o $@ $(FUZZ_LDFLAGS)
+
+.PHONY: fuzz fuzz-cov
+fuzz: $(FUZZ_DIR)/hlm-fuzz
+	@mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/hlm-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=2560 -timeout=60 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_ARGS) $(FUZZ_DIR)/corpus tests/model/corpus
+
+LLVM_PROFDATA ?= $(firstword $(wildcard /usr/bin/llvm-profdata-14 /usr/bin/llvm-profdata))
+LLVM_COV      ?= $(firstword $(wildcard /usr/bin/llvm-cov-14 /usr/bin/llvm-cov))
+FUZZ_COVERED  := $(wildcard runtimes/owned*.c) include/heaplab/owned_fast.h
+fuzz-cov: $(FUZZ_DIR)/hlm-cov
+	@mkdir -p $(FUZZ_DIR)/corpus
+	rm -f $(FUZZ_DIR)/cov.profraw
+	LLVM_PROFILE_FILE=$(FUZZ_DIR)/cov.profraw $(FUZZ_DIR)/hlm-cov -runs=0 $(FUZZ_DIR)/corpus tests/model/corpus
+	$(LLVM_PROFDATA) merge -sparse $(FUZZ_DIR)/cov.profraw -o $(FUZZ_DIR)/cov.profdata
+	$(LLVM_COV) report $(FUZZ_DIR)/hlm-cov -instr-profile=$(FUZZ_DIR)/cov.profdata $(FUZZ_COVERED)

@@ -13,6 +13,7 @@
 */
 #define _GNU_SOURCE
 #include "run.h"
+#include "regressions.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -64,27 +65,34 @@ static int from_file(const char *path, bool print) {
     return rc;
 }
 
+static bool write_ops(const char *path, const hlm_op *ops, size_t n) {
+    FILE *f = fopen(path, "wb");
+    uint8_t *bytes = malloc(n * HLM_OP_BYTES + 1);
+    bool ok = f && bytes;
+    if (ok) {
+        hlm_encode(ops, n, bytes);
+        ok = fwrite(bytes, HLM_OP_BYTES, n, f) == n;
+    }
+    if (f) ok = fclose(f) == 0 && ok;
+    free(bytes);
+    return ok;
+}
+
+/* Generated sequences (gen-NNN) and the regression sequences (reg-NN). */
 static int write_corpus(const char *dir, uint64_t seed, uint64_t count, size_t max_len) {
     hlm_gen_opts g = {.max_len = max_len, .violate = 60};
+    char path[4096];
     for (uint64_t i = 0; i < count; i++) {
         size_t n;
         hlm_op *ops = hlm_generate(hlm_seq_seed(seed, i), &g, &n);
-        char path[4096];
         snprintf(path, sizeof path, "%s/gen-%03" PRIu64, dir, i);
-        FILE *f = fopen(path, "wb");
-        uint8_t *bytes = malloc(n * HLM_OP_BYTES + 1);
-        if (!f || !bytes) {
-            free(bytes);
-            if (f) fclose(f);
-            free(ops);
-            return bad("cannot write %s", path);
-        }
-        hlm_encode(ops, n, bytes);
-        bool ok = fwrite(bytes, HLM_OP_BYTES, n, f) == n;
-        ok = fclose(f) == 0 && ok;
-        free(bytes);
+        bool ok = write_ops(path, ops, n);
         free(ops);
         if (!ok) return bad("cannot write %s", path);
+    }
+    for (int k = 0; hlm_regressions[k].name; k++) {
+        snprintf(path, sizeof path, "%s/reg-%02d", dir, k);
+        if (!write_ops(path, hlm_regressions[k].ops, hlm_regressions[k].n)) return bad("cannot write %s", path);
     }
     return 0;
 }

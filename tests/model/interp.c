@@ -113,6 +113,7 @@ static struct {
     volatile int *progress;
     bor           bor[HLM_MAX_DEPTH];
     int           depth;
+    long          many;   /* shared borrows held by open READ_MANY blocks, as model.c counts them */
     uint64_t      obs;
 } ix;
 
@@ -290,8 +291,9 @@ MANY_FN(refs, HLM_REFS)
 #define OPEN_MANY(T, TC) { AT(HLM_S_MANY + (TC)); R_##T(p, V(o->a)); many_##T(V(o->a), count - 1, p, (TC) >= HLM_BYTES ? hl_len(V(o->a)) : 0); } break
 
 INTERP_FN(READ_MANY) {
-    if (ix.depth == HLM_MAX_DEPTH) return;
     long count = hlm_many(o->n);
+    if (ix.depth == HLM_MAX_DEPTH || ix.many + count > hlm_max_many) return;
+    ix.many += count;
     switch (o->t % HLM_NTYPES) {
     case HLM_LEAF: OPEN_MANY(Leaf, HLM_LEAF);
     case HLM_NODE: OPEN_MANY(Node, HLM_NODE);
@@ -300,6 +302,7 @@ INTERP_FN(READ_MANY) {
     case HLM_BYTES: OPEN_MANY(bytes, HLM_BYTES);
     default: OPEN_MANY(refs, HLM_REFS);
     }
+    ix.many -= count;
 }
 
 INTERP_FN(CLOSE) { (void)o; }   /* run_block ends the block */
@@ -446,6 +449,7 @@ void hlm_interp_run(const hlm_prog *p, volatile int *progress, hlm_result *r) {
     ix.n = p->n;
     ix.pos = 0;
     ix.depth = 0;
+    ix.many = 0;
     ix.obs = HLM_OBS_START;
     ix.progress = progress;
     hl_init();

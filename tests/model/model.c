@@ -98,8 +98,7 @@ size_t hlm_steps(uint8_t n) {
 
 long hlm_many(uint8_t n) {
     static const long counts[] = {1, 2, 3, 7, 8, 9, 16, 100, 1000, 32766, 32767, 32768, 32769, 40000, 65535, 70000};
-    long c = counts[n % 16];
-    return c < hlm_max_many ? c : hlm_max_many;
+    return counts[n % 16];
 }
 
 int64_t hlm_value(uint8_t t, uint8_t n) { return (int64_t)t * 256 + n - 1000; }
@@ -130,7 +129,7 @@ typedef struct mobj {
 
 typedef struct mblock {
     uint8_t  type;
-    bool     write;
+    bool     write, many;
     uint32_t obj;
     uint32_t count;
 } mblock;
@@ -147,6 +146,7 @@ struct hlm_model {
     hval     v[HLM_NV];
     mblock   blk[HLM_MAX_DEPTH];
     int      depth;
+    long     many;   /* shared borrows held by open READ_MANY blocks */
     uint64_t obs;
     size_t   live;
     uint32_t epoch;
@@ -610,7 +610,8 @@ MODEL_FN(NTH) {
 
 /* A shared (count > 0) or exclusive borrow block of variable a as type t. */
 static hlm_kind open_block(hlm_model *m, const hlm_op *o, bool write, uint32_t count, int s, int *site) {
-    if (m->depth == HLM_MAX_DEPTH) return HLM_OK;
+    bool many = s == HLM_S_MANY;
+    if (m->depth == HLM_MAX_DEPTH || (many && m->many + (long)count > hlm_max_many)) return HLM_OK;
     int type = o->t % HLM_NTYPES;
     *site = s + type;
     mobj *x;
@@ -621,7 +622,8 @@ static hlm_kind open_block(hlm_model *m, const hlm_op *o, bool write, uint32_t c
         SET(m, x->excl, true);
     else
         SET(m, x->shared, x->shared + count);
-    SET(m, m->blk[m->depth], ((mblock){(uint8_t)type, write, m->v[o->a].obj, count}));
+    SET(m, m->blk[m->depth], ((mblock){(uint8_t)type, write, many, m->v[o->a].obj, count}));
+    if (many) SET(m, m->many, m->many + (long)count);
     SET(m, m->depth, m->depth + 1);
     return HLM_OK;
 }
@@ -633,6 +635,7 @@ static void close_block(hlm_model *m) {
         SET(m, x->excl, false);
     else
         SET(m, x->shared, x->shared - b->count);
+    if (b->many) SET(m, m->many, m->many - (long)b->count);
     SET(m, m->depth, m->depth - 1);
 }
 

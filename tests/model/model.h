@@ -70,9 +70,11 @@ size_t  hlm_size(uint8_t n);       /* buffer lengths: 0..39, then up to 4096 */
 size_t  hlm_index(uint8_t n);      /* indices: 0..199, then up to SIZE_MAX */
 size_t  hlm_list_len(uint8_t n);   /* 1..100, then up to 100,000 (at most hlm_max_list) */
 size_t  hlm_steps(uint8_t n);      /* 0..199, then up to 100,000 */
-long    hlm_many(uint8_t n);       /* nested shared borrows: 1 .. 70,000 (at most hlm_max_many) */
+long    hlm_many(uint8_t n);       /* nested shared borrows: 1 .. 70,000 */
 int64_t hlm_value(uint8_t t, uint8_t n);
 extern size_t hlm_max_list;        /* the fuzzer keeps sequences small */
+/* The shared borrows all open READ_MANY blocks may hold together (they cost stack): one that
+** would hold more does nothing. */
 extern long   hlm_max_many;
 
 /* The observation hash: every value a sequence reads, and the final contents, fold into it. */
