@@ -39,8 +39,9 @@ FUZZ_LONG_OPS ?= 10000000
 HLM_SHARE_owned := 400
 HLM_SHARE_owned-fast := 150
 HLM_SHARE_owned-off := 100
-HLM_SHARE_manual := 200
-HLM_SHARE_gc := 150
+HLM_SHARE_manual := 150
+HLM_SHARE_gc := 100
+HLM_SHARE_region := 100
 .PHONY: fuzz-long $(addprefix fuzz-long-,$(RUNTIMES))
 fuzz-long: $(addprefix fuzz-long-,$(RUNTIMES))
 $(addprefix fuzz-long-,$(RUNTIMES)): fuzz-long-%: $(B)/model/hlm-%

@@ -49,7 +49,7 @@ static uint8_t var_in(gen *g, int state) {
 }
 
 static bool wants_stale(const gen *g) {
-    return g->wild && (g->want == HLM_MOVED || g->want == HLM_UAF || g->want == HLM_DOUBLE_DROP);
+    return g->wild && (g->want == HLM_MOVED || g->want == HLM_UAF || g->want == HLM_DOUBLE_DROP || g->want == HLM_SCOPE_END);
 }
 static bool wants_borrowed(const gen *g) {
     return g->wild && (g->want == HLM_ALREADY_BORROWED || g->want == HLM_ALREADY_MUT || g->want == HLM_DROP_BORROWED);
@@ -126,7 +126,7 @@ static uint8_t type_for(gen *g, uint8_t v) {
 
 /* The open borrow an operation names (0: innermost), an exclusive one when wanted. */
 static uint8_t block_pick(gen *g, bool want_write) {
-    int d = hlm_model_depth(g->m);
+    int d = hlm_model_borrows(g->m);
     if (d == 0) return 0;
     for (int tries = 0; tries < 4; tries++) {
         int k = chance(g, 60) ? 0 : (int)rnd(g, (uint32_t)d);
@@ -178,6 +178,13 @@ GEN_FN(B_PUT) { o->b = block_pick(g, true), o->t = (uint8_t)rnd(g, 256), o->a = 
 GEN_FN(B_STORE) { o->b = block_pick(g, true), o->t = (uint8_t)rnd(g, 256), o->a = var_use(g); }
 GEN_FN(B_TAKE) { o->b = block_pick(g, true), o->t = (uint8_t)rnd(g, 256), o->a = var_dest(g); }
 GEN_FN(B_DROP) { o->b = block_pick(g, true), o->t = (uint8_t)rnd(g, 256); }
+GEN_FN(LOCAL) { o->a = var_dest(g), o->t = (uint8_t)rnd(g, 256), o->n = (uint8_t)rnd(g, 256); }
+GEN_FN(REGION_BEGIN) { (void)g, (void)o; }
+GEN_FN(REGION_END) {
+    /* mostly the innermost region begun (a LIFO program), sometimes an outer or ended one */
+    int n = hlm_model_regions(g->m);
+    o->b = (uint8_t)(n && chance(g, 70) ? (uint32_t)(n - 1) : rnd(g, 256));
+}
 
 typedef void (*gen_fn)(gen *, hlm_op *);
 static const gen_fn gen_fns[HLM_NOPS] = {
@@ -227,9 +234,11 @@ static hlm_op try_violation(gen *g, hlm_kind want, int tries) {
 
 /* One correct operation that prepares a violation of the wanted kind. */
 static void setup(gen *g, opvec *out) {
-    static const uint8_t stale[] = {HLM_COPY, HLM_COPY, HLM_DROP, HLM_MOVE, HLM_RESIZE, HLM_SLOT_TAKE, HLM_B_TAKE};
+    static const uint8_t stale[] = {HLM_COPY, HLM_COPY, HLM_DROP, HLM_MOVE, HLM_RESIZE, HLM_SLOT_TAKE, HLM_B_TAKE,
+                                    HLM_LOCAL, HLM_CLOSE};
     static const uint8_t borrow[] = {HLM_READ, HLM_WRITE, HLM_NEW, HLM_B_COPY};
-    static const uint8_t other[] = {HLM_NEW, HLM_NEW_BYTES, HLM_NEW_REFS, HLM_FORGET, HLM_TAKE, HLM_CLOSE};
+    static const uint8_t other[] = {HLM_NEW, HLM_NEW_BYTES, HLM_NEW_REFS, HLM_FORGET, HLM_TAKE, HLM_CLOSE,
+                                    HLM_LOCAL, HLM_REGION_BEGIN};
     const uint8_t *set = wants_stale(g) ? stale : wants_borrowed(g) ? borrow : other;
     size_t nset = wants_stale(g) ? sizeof stale : wants_borrowed(g) ? sizeof borrow : sizeof other;
     hlm_kind want = g->want;

@@ -100,9 +100,10 @@ const char *hlm_runtime(void) { return hl_runtime_name(); }
 static hl_ref vars[HLM_NV];
 #define V(x) vars[(x)]
 
+/* An open block: a borrow (p its pointer), or a stack object's block (local). */
 typedef struct bor {
     int    type;
-    bool   write;
+    bool   write, local;
     void  *p;
     size_t len;
 } bor;
@@ -115,20 +116,32 @@ static struct {
     int           depth;
     long          many;   /* shared borrows held by open READ_MANY blocks, as model.c counts them */
     uint64_t      obs;
+    hl_region     regions[HLM_MAX_REGIONS];
+    int           nregions;
 } ix;
 
 static void observe(uint64_t x) { ix.obs = hlm_mix(ix.obs, x); }
 
 static void run_block(void);
 
-/* Run the operations inside a block whose borrow the caller holds. */
-static void nest(int type, bool write, const void *p, size_t len) {
-    ix.bor[ix.depth++] = (bor){type, write, (void *)p, len};
+/* Run the operations inside a block whose borrow (or stack object) the caller holds. */
+static void nest_block(int type, bool write, bool local, const void *p, size_t len) {
+    ix.bor[ix.depth++] = (bor){type, write, local, (void *)p, len};
     run_block();
     ix.depth--;
 }
+static void nest(int type, bool write, const void *p, size_t len) { nest_block(type, write, false, p, len); }
 
-static bor *pick(uint8_t b) { return ix.depth ? &ix.bor[ix.depth - 1 - b % ix.depth] : NULL; }
+/* The open borrow an operation names: b counts the borrows from the innermost. */
+static bor *pick(uint8_t b) {
+    int n = 0;
+    for (int d = 0; d < ix.depth; d++) n += !ix.bor[d].local;
+    if (!n) return NULL;
+    int k = b % n;
+    for (int d = ix.depth; d-- > 0;)
+        if (!ix.bor[d].local && k-- == 0) return &ix.bor[d];
+    return NULL;
+}
 
 /* The place of field t of a borrowed object (NULL: none), as model.c's field_of. */
 static hl_ref *field_of(bor *b, uint8_t t) {
@@ -356,6 +369,39 @@ INTERP_FN(B_DROP) {
     AT(HLM_S_B_DROP); hl_drop(f);
 }
 
+/* A stack object in a block of its own; the variable gets a copy of its handle. The end of
+** the block (the cleanup of HL_LOCAL) drops its owned fields and makes the handle stale. */
+#define LOCAL_T(T, TC) { HL_LOCAL(T, x); V(o->a) = x; nest_block(TC, false, true, NULL, 0); } break
+#define LOCAL_B(N) { HL_LOCAL_BYTES(x, N); V(o->a) = x; nest_block(HLM_BYTES, false, true, NULL, 0); } break
+
+INTERP_FN(LOCAL) {
+    if (ix.depth == HLM_MAX_DEPTH) return;
+    switch (o->t % HLM_LOCAL_KINDS) {
+    case HLM_LEAF: LOCAL_T(Leaf, HLM_LEAF);
+    case HLM_NODE: LOCAL_T(Node, HLM_NODE);
+    case HLM_PAIR: LOCAL_T(Pair, HLM_PAIR);
+    case HLM_BIG: LOCAL_T(Big, HLM_BIG);
+    default:
+        switch (o->n % 4) {   /* HL_LOCAL_BYTES takes a constant: hlm_local_bytes */
+        case 0: LOCAL_B(0);
+        case 1: LOCAL_B(3);
+        case 2: LOCAL_B(64);
+        default: LOCAL_B(600);
+        }
+    }
+}
+_Static_assert(sizeof hlm_local_bytes / sizeof *hlm_local_bytes == 4, "LOCAL's byte sizes are hlm_local_bytes");
+
+INTERP_FN(REGION_BEGIN) {
+    (void)o;
+    if (ix.nregions == HLM_MAX_REGIONS) return;
+    AT(HLM_S_REGION_BEGIN); ix.regions[ix.nregions++] = hl_region_begin();
+}
+INTERP_FN(REGION_END) {
+    if (ix.nregions == 0) return;
+    AT(HLM_S_REGION_END); hl_region_end(ix.regions[o->b % ix.nregions]);
+}
+
 typedef void (*interp_fn)(const hlm_op *);
 static const interp_fn interp_fns[HLM_NOPS] = {
 #define HLM_OP(code, weight, text) [HLM_##code] = i_##code,
@@ -369,11 +415,12 @@ static void run_block(void) {
         *ix.progress = (int)ix.pos;
         ix.pos++;
         if (o->code == HLM_CLOSE) {
-            if (ix.depth > 0) return;   /* the block's borrow is released by the caller's return */
+            if (ix.depth > 0) return;   /* the block ends in the caller's return */
             continue;
         }
         interp_fns[o->code](o);
     }
+    *ix.progress = (int)ix.n;   /* the blocks still open end after the last operation */
 }
 
 /* ---- the final reading --------------------------------------------------------------------- */
@@ -450,6 +497,7 @@ void hlm_interp_run(const hlm_prog *p, volatile int *progress, hlm_result *r) {
     ix.pos = 0;
     ix.depth = 0;
     ix.many = 0;
+    ix.nregions = 0;
     ix.obs = HLM_OBS_START;
     ix.progress = progress;
     hl_init();

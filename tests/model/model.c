@@ -12,9 +12,14 @@
 **   - a handle that is not the object's current one (older than its last move or resize, or
 **     moved out): `use of moved value` while the object lives, `use after free` once it is
 **     dropped, `double drop` when dropping (dropping a moved-out variable does nothing);
+**   - a stack object (docs/design.md, "Stack objects"): any use of a handle to one whose
+**     block has ended is `use after scope end`, dropping included; moving, taking, dropping
+**     or resizing a live one is `cannot move out of a stack object`, whatever else is wrong;
 **   - then the type (`type mismatch`), the borrow state (`drop while borrowed`, `already
 **     borrowed` for exclusive access, `already mutably borrowed` for shared access), and
-**     last the index (`index out of bounds`).
+**     last the index (`index out of bounds`);
+**   - a region's end finds every heap object allocated (or buffer resized) since its mark
+**     dead, else `region ended with live objects`.
 ** Drop glue is pre-order: an object is checked and dropped, then its owned fields in
 ** declaration order (or its elements first to last), each checked when reached; the first
 ** failure is the one reported, at the line of the call that dropped.
@@ -50,7 +55,10 @@ const char *const hlm_type_names[HLM_NTYPES] = {"Leaf", "Node", "Pair", "Big", "
 const char *const hlm_kind_names[HLM_NKINDS] = {
     "ok", "null handle", "use of moved value", "use after free", "double drop", "already borrowed",
     "already mutably borrowed", "drop while borrowed", "index out of bounds", "type mismatch",
+    "use after scope end", "cannot move out of a stack object", "region ended with live objects",
 };
+
+const size_t hlm_local_bytes[4] = {0, 3, 64, 600};
 
 size_t hlm_decode(const uint8_t *data, size_t size, hlm_op *ops, size_t max) {
     size_t n = 0;
@@ -116,6 +124,8 @@ typedef struct hval {
 typedef struct mobj {
     uint8_t  type;
     bool     alive, excl;
+    bool     stack;    /* a stack object: alive while its block lasts */
+    uint64_t born;     /* the clock at its allocation or last resize (regions) */
     uint32_t shared;
     uint32_t ver;
     uint32_t budget;   /* moves or resizes left before the slot runs out (the age hook) */
@@ -130,6 +140,7 @@ typedef struct mobj {
 typedef struct mblock {
     uint8_t  type;
     bool     write, many;
+    bool     local;    /* a stack object's block, not a borrow */
     uint32_t obj;
     uint32_t count;
 } mblock;
@@ -148,6 +159,10 @@ struct hlm_model {
     int      depth;
     long     many;   /* shared borrows held by open READ_MANY blocks */
     uint64_t obs;
+    uint64_t clock;                      /* heap allocations and resizes so far */
+    uint64_t rmark[HLM_MAX_REGIONS];     /* the clock when each region began */
+    bool     ropen[HLM_MAX_REGIONS];
+    int      nregions;                   /* begun */
     size_t   live;
     uint32_t epoch;
     /* the journal */
@@ -255,15 +270,22 @@ static void reserve(hlm_model *m, size_t more) {
     m->cap = cap;
 }
 
-static uint32_t new_object(hlm_model *m, uint8_t type, size_t len) {
+static uint32_t new_object(hlm_model *m, uint8_t type, size_t len, bool stack) {
     uint32_t id = (uint32_t)m->n;
     SET(m, m->n, m->n + 1);
-    SET(m, m->live, m->live + 1);
     mobj *o = &m->o[id];
     memset(o, 0, sizeof *o);
+    if (stack) {   /* not an allocation: never counted, never in a region; it cannot move */
+        o->stack = true;
+        o->budget = 0;
+    } else {
+        SET(m, m->live, m->live + 1);
+        SET(m, m->clock, m->clock + 1);
+        o->born = m->clock;
+        o->budget = UNLIMITED;
+    }
     o->type = type;
     o->alive = true;
-    o->budget = UNLIMITED;
     o->len = len;
     if (type == HLM_BYTES) o->bytes = array_new(m, len);
     if (type == HLM_REFS) o->refs = array_new(m, len * sizeof(hval));
@@ -284,6 +306,7 @@ static bool borrowed(const mobj *o) { return o->shared || o->excl; }
 
 /* The kind for a non-null handle that is not valid. */
 static hlm_kind stale_kind(const hlm_model *m, hval h, bool dropping) {
+    if (m->o[h.obj].stack) return HLM_SCOPE_END;   /* a stack object never moves: its block ended */
     if (!m->o[h.obj].alive) return dropping ? HLM_DOUBLE_DROP : HLM_UAF;
     return HLM_MOVED;
 }
@@ -319,6 +342,7 @@ static hlm_kind move_place(hlm_model *m, hval *place, hval *res) {
     }
     if (!valid(m, h)) return stale_kind(m, h, false);
     mobj *o = &m->o[h.obj];
+    if (o->stack) return HLM_CANNOT_MOVE;
     if (borrowed(o)) return HLM_ALREADY_BORROWED;
     advance(m, o);
     SET(m, *place, ((hval){H_MOVED, h.obj, h.ver}));
@@ -371,6 +395,7 @@ static hlm_kind drop_place(hlm_model *m, hval *place) {
         hval x = m->work[--m->nwork];
         if (!valid(m, x)) return stale_kind(m, x, true);
         mobj *o = &m->o[x.obj];
+        if (o->stack) return HLM_CANNOT_MOVE;
         if (borrowed(o)) return HLM_DROP_BORROWED;
         SET(m, o->alive, false);
         SET(m, m->live, m->live - 1);
@@ -403,10 +428,23 @@ static hval *field_of(hlm_model *m, const mblock *b, uint8_t t) {
     }
 }
 
+static int nborrows(const hlm_model *m) {
+    int n = 0;
+    for (int d = 0; d < m->depth; d++) n += !m->blk[d].local;
+    return n;
+}
+
+/* Borrow k of the open ones, counting from the innermost. */
+static const mblock *borrow_at(const hlm_model *m, int k) {
+    for (int d = m->depth; d-- > 0;)
+        if (!m->blk[d].local && k-- == 0) return &m->blk[d];
+    return NULL;
+}
+
 /* The open borrow an operation names: b counts from the innermost. */
 static mblock *pick_block(hlm_model *m, uint8_t b) {
-    if (m->depth == 0) return NULL;
-    return &m->blk[m->depth - 1 - b % m->depth];
+    int n = nborrows(m);
+    return n ? (mblock *)borrow_at(m, b % n) : NULL;
 }
 
 static void observe(hlm_model *m, uint64_t x) { SET(m, m->obs, hlm_mix(m->obs, x)); }
@@ -425,17 +463,17 @@ static void observe(hlm_model *m, uint64_t x) { SET(m, m->obs, hlm_mix(m->obs, x
 
 MODEL_FN(NEW) {
     (void)site;
-    SET(m, m->v[o->a], ref_to(new_object(m, o->t % HLM_NTYPED, 0), 0));
+    SET(m, m->v[o->a], ref_to(new_object(m, o->t % HLM_NTYPED, 0, false), 0));
     return HLM_OK;
 }
 MODEL_FN(NEW_BYTES) {
     (void)site;
-    SET(m, m->v[o->a], ref_to(new_object(m, HLM_BYTES, hlm_size(o->n)), 0));
+    SET(m, m->v[o->a], ref_to(new_object(m, HLM_BYTES, hlm_size(o->n), false), 0));
     return HLM_OK;
 }
 MODEL_FN(NEW_REFS) {
     (void)site;
-    SET(m, m->v[o->a], ref_to(new_object(m, HLM_REFS, hlm_size(o->n)), 0));
+    SET(m, m->v[o->a], ref_to(new_object(m, HLM_REFS, hlm_size(o->n), false), 0));
     return HLM_OK;
 }
 MODEL_FN(MOVE) {
@@ -467,7 +505,9 @@ MODEL_FN(DROP) {
 MODEL_FN(RESIZE) {
     *site = HLM_S_RESIZE;
     mobj *b;
-    hlm_kind k = use_check(m, m->v[o->a], -2, &b);
+    hval h = m->v[o->a];
+    if (valid(m, h) && m->o[h.obj].stack) return HLM_CANNOT_MOVE;   /* before its type */
+    hlm_kind k = use_check(m, h, -2, &b);
     if (k) return k;
     if (borrowed(b)) return HLM_ALREADY_BORROWED;
     size_t len = hlm_size(o->n), old = b->len;
@@ -487,6 +527,8 @@ MODEL_FN(RESIZE) {
         SET(m, b->refs, nr);
     }
     SET(m, b->len, len);
+    SET(m, m->clock, m->clock + 1);   /* allocated anew: it belongs to the open regions */
+    SET(m, b->born, m->clock);
     advance(m, b);   /* a resize is a move into the variable */
     SET(m, m->v[o->a], ref_to(id, b->ver));
     return HLM_OK;
@@ -497,7 +539,7 @@ MODEL_FN(LIST) {
     /* built from the tail: each node's next owns the previous head */
     hval head = hnull;
     for (size_t i = len; i-- > 0;) {
-        uint32_t id = new_object(m, HLM_NODE, 0);
+        uint32_t id = new_object(m, HLM_NODE, 0, false);
         mobj *x = &m->o[id];
         x->v = (int64_t)i + 1;
         if (!is_null(head)) {
@@ -622,29 +664,40 @@ static hlm_kind open_block(hlm_model *m, const hlm_op *o, bool write, uint32_t c
         SET(m, x->excl, true);
     else
         SET(m, x->shared, x->shared + count);
-    SET(m, m->blk[m->depth], ((mblock){(uint8_t)type, write, many, m->v[o->a].obj, count}));
+    SET(m, m->blk[m->depth], ((mblock){(uint8_t)type, write, many, false, m->v[o->a].obj, count}));
     if (many) SET(m, m->many, m->many + (long)count);
     SET(m, m->depth, m->depth + 1);
     return HLM_OK;
 }
 
-static void close_block(hlm_model *m) {
+/* The end of the innermost block: a borrow is released; a stack object's owned fields are
+** dropped in declaration order (which may fail), then every handle to it is stale. */
+static hlm_kind close_block(hlm_model *m) {
     mblock *b = &m->blk[m->depth - 1];
     mobj *x = &m->o[b->obj];
-    if (b->write)
+    if (b->local) {
+        static const int nfields[HLM_NTYPES] = {0, 1, 2, 1, 0, 0};   /* Node: next; Pair: left, right; Big: child */
+        for (int k = 0; k < nfields[x->type]; k++) {
+            hlm_kind r = drop_place(m, &x->f[k]);
+            if (r) return r;
+        }
+        SET(m, x->alive, false);
+    } else if (b->write) {
         SET(m, x->excl, false);
-    else
+    } else {
         SET(m, x->shared, x->shared - b->count);
+    }
     if (b->many) SET(m, m->many, m->many - (long)b->count);
     SET(m, m->depth, m->depth - 1);
+    return HLM_OK;
 }
 
 MODEL_FN(READ) { return open_block(m, o, false, 1, HLM_S_READ, site); }
 MODEL_FN(WRITE) { return open_block(m, o, true, 1, HLM_S_WRITE, site); }
 MODEL_FN(READ_MANY) { return open_block(m, o, false, (uint32_t)hlm_many(o->n), HLM_S_MANY, site); }
 MODEL_FN(CLOSE) {
-    (void)o, (void)site;
-    if (m->depth > 0) close_block(m);
+    (void)o;
+    if (m->depth > 0) FAIL_AT(HLM_S_LOCAL_END, close_block(m));
     return HLM_OK;
 }
 MODEL_FN(B_GET) {
@@ -712,6 +765,39 @@ MODEL_FN(B_DROP) {
     return HLM_OK;
 }
 
+MODEL_FN(LOCAL) {
+    (void)site;
+    if (m->depth == HLM_MAX_DEPTH) return HLM_OK;
+    int kind = o->t % HLM_LOCAL_KINDS;
+    uint32_t id = kind < HLM_NTYPED ? new_object(m, (uint8_t)kind, 0, true)
+                                    : new_object(m, HLM_BYTES, hlm_local_bytes[o->n % 4], true);
+    SET(m, m->blk[m->depth], ((mblock){m->o[id].type, false, false, true, id, 0}));
+    SET(m, m->depth, m->depth + 1);
+    SET(m, m->v[o->a], ref_to(id, 0));
+    return HLM_OK;
+}
+MODEL_FN(REGION_BEGIN) {
+    (void)o, (void)site;
+    if (m->nregions == HLM_MAX_REGIONS) return HLM_OK;
+    SET(m, m->rmark[m->nregions], m->clock);
+    SET(m, m->ropen[m->nregions], true);
+    SET(m, m->nregions, m->nregions + 1);
+    return HLM_OK;
+}
+MODEL_FN(REGION_END) {
+    if (m->nregions == 0) return HLM_OK;
+    int r = o->b % m->nregions;
+    if (!m->ropen[r]) return HLM_OK;   /* ended already: nothing happens */
+    for (size_t i = 0; i < m->n; i++)
+        if (m->o[i].alive && !m->o[i].stack && m->o[i].born > m->rmark[r]) {
+            *site = HLM_S_REGION_END;
+            return HLM_REGION_LIVE;
+        }
+    for (int q = r; q < m->nregions; q++)   /* with every region begun inside it */
+        if (m->ropen[q]) SET(m, m->ropen[q], false);
+    return HLM_OK;
+}
+
 typedef hlm_kind (*model_fn)(hlm_model *, const hlm_op *, int *);
 static const model_fn model_fns[HLM_NOPS] = {
 #define HLM_OP(code, weight, text) [HLM_##code] = m_##code,
@@ -768,8 +854,17 @@ static bool readable(hlm_model *m, hval root, size_t *count) {
     return true;
 }
 
-void hlm_model_finish(hlm_model *m, hlm_pred *p) {
-    while (m->depth > 0) close_block(m);
+void hlm_model_finish(hlm_model *m, size_t n, hlm_pred *p) {
+    while (m->depth > 0) {
+        hlm_kind k = close_block(m);
+        if (k) {
+            p->stops = true;
+            p->at = n;
+            p->kind = k;
+            p->site = HLM_S_LOCAL_END;
+            return;
+        }
+    }
     ivec script = {0};
     uint64_t h = m->obs;
     for (int v = 0; v < HLM_NV; v++) {
@@ -799,7 +894,7 @@ void hlm_model_finish(hlm_model *m, hlm_pred *p) {
     p->leaks = m->live;
     p->leak_bytes = 0;
     for (size_t i = 0; i < m->n; i++)
-        if (m->o[i].alive) p->leak_bytes += payload(&m->o[i]);
+        if (m->o[i].alive && !m->o[i].stack) p->leak_bytes += payload(&m->o[i]);
 }
 
 void hlm_predict(const hlm_op *ops, size_t n, hlm_pred *p) {
@@ -815,7 +910,7 @@ void hlm_predict(const hlm_op *ops, size_t n, hlm_pred *p) {
         }
     }
     p->executed = n;
-    hlm_model_finish(m, p);
+    hlm_model_finish(m, n, p);
     hlm_model_free(m);
 }
 
@@ -829,20 +924,24 @@ void hlm_pred_free(hlm_pred *p) {
 
 hlm_var_view hlm_model_var(const hlm_model *m, int v) {
     hval h = m->v[v];
-    hlm_var_view r = {HLM_VAR_NULL, -1, 0, false};
+    hlm_var_view r = {HLM_VAR_NULL, -1, 0, false, false};
     if (h.st == H_NULL) return r;
     const mobj *o = &m->o[h.obj];
     r.state = valid(m, h) ? HLM_VAR_VALID : HLM_VAR_STALE;
     r.type = o->type;
     r.len = o->len;
     r.borrowed = borrowed(o);
+    r.stack = o->stack;
     return r;
 }
 
 int hlm_model_depth(const hlm_model *m) { return m->depth; }
 
+int hlm_model_borrows(const hlm_model *m) { return nborrows(m); }
+int hlm_model_regions(const hlm_model *m) { return m->nregions; }
+
 void hlm_model_block(const hlm_model *m, int k, int *type, bool *write, size_t *len) {
-    const mblock *b = &m->blk[m->depth - 1 - k];
+    const mblock *b = borrow_at(m, k);
     *type = b->type;
     *write = b->write;
     *len = m->o[b->obj].len;

@@ -89,7 +89,8 @@ static inline uint64_t hlm_mix(uint64_t h, uint64_t x) {
 
 typedef enum hlm_kind {
     HLM_OK, HLM_NULL_HANDLE, HLM_MOVED, HLM_UAF, HLM_DOUBLE_DROP, HLM_ALREADY_BORROWED,
-    HLM_ALREADY_MUT, HLM_DROP_BORROWED, HLM_OOB, HLM_TYPE_MISMATCH, HLM_NKINDS
+    HLM_ALREADY_MUT, HLM_DROP_BORROWED, HLM_OOB, HLM_TYPE_MISMATCH, HLM_SCOPE_END, HLM_CANNOT_MOVE,
+    HLM_REGION_LIVE, HLM_NKINDS
 } hlm_kind;
 extern const char *const hlm_kind_names[HLM_NKINDS];   /* as the diagnostic prints them */
 
@@ -106,11 +107,19 @@ typedef enum hlm_site {
     HLM_S_READ, HLM_S_WRITE = HLM_S_READ + HLM_NTYPES, HLM_S_MANY = HLM_S_WRITE + HLM_NTYPES,
     HLM_S_MANY8 = HLM_S_MANY + HLM_NTYPES, HLM_S_MANY1 = HLM_S_MANY8 + HLM_NTYPES,
     HLM_S_B_PUT = HLM_S_MANY1 + HLM_NTYPES, HLM_S_B_TAKE, HLM_S_B_DROP,
+    HLM_S_REGION_BEGIN, HLM_S_REGION_END, HLM_S_LOCAL_END,
     HLM_S_DIGEST, HLM_NSITES = HLM_S_DIGEST + HLM_NTYPES
 } hlm_site;
 
-/* A site the runtime reports without a location: the test hook hl__owned_age_slot takes none. */
-static inline bool hlm_site_unlocated(int site) { return site == HLM_S_AGE; }
+/* Sites the runtime reports without a line: the test hook hl__owned_age_slot takes no
+** location, and the end of a stack object's block is "(the end of an HL_LOCAL object's block)". */
+static inline bool hlm_site_unlocated(int site) { return site == HLM_S_AGE || site == HLM_S_LOCAL_END; }
+
+/* Stack objects (LOCAL): t % 5 is Leaf, Node, Pair, Big or a bytes buffer of
+** hlm_local_bytes[n % 4] bytes. */
+#define HLM_LOCAL_KINDS 5
+extern const size_t hlm_local_bytes[4];
+#define HLM_MAX_REGIONS 16   /* regions begun in one sequence; a further begin does nothing */
 
 /* The source line of a site in interp.c (0: unlocated or unknown). hlm_sites_check says
 ** whether every site was recorded exactly once; it fills why otherwise. */
@@ -147,13 +156,14 @@ void hlm_model_begin(hlm_model *m);
 void hlm_model_undo(hlm_model *m);
 void hlm_model_keep(hlm_model *m);
 
-/* End of a sequence that ran through: close the open blocks, then read the final contents
-** and count what is left. The contents are read from every variable holding a valid handle
-** whose owned tree is readable (every owned handle in it valid, no object reached twice);
-** script says how: for each such variable -1 - v, then the type of each object in the
-** order the reading visits them (pre-order, owned fields in declaration order, elements
-** first to last). */
-void hlm_model_finish(hlm_model *m, hlm_pred *p);
+/* End of a sequence of n operations that ran through: close the open blocks (the end of a
+** stack object's block may commit a violation: then p says it stops at n), then read the
+** final contents and count what is left. The contents are read from every variable holding
+** a valid handle whose owned tree is readable (every owned handle in it valid, no object
+** reached twice); script says how: for each such variable -1 - v, then the type of each
+** object in the order the reading visits them (pre-order, owned fields in declaration
+** order, elements first to last). */
+void hlm_model_finish(hlm_model *m, size_t n, hlm_pred *p);
 
 /* The whole prediction of a sequence. */
 void hlm_predict(const hlm_op *ops, size_t n, hlm_pred *p);
@@ -165,11 +175,16 @@ typedef struct hlm_var_view {
     int    type;      /* of the object (VALID and STALE-but-live) */
     size_t len;       /* buffers */
     bool   borrowed;
+    bool   stack;     /* a stack object (LOCAL) */
 } hlm_var_view;
 hlm_var_view hlm_model_var(const hlm_model *m, int v);
 int hlm_model_depth(const hlm_model *m);
-/* The open borrow k (0: innermost): its type, whether exclusive, its buffer's length. */
+/* Open borrows (stack objects' blocks are not borrows), and borrow k of them (0: innermost):
+** its type, whether exclusive, its buffer's length. */
+int hlm_model_borrows(const hlm_model *m);
 void hlm_model_block(const hlm_model *m, int k, int *type, bool *write, size_t *len);
+/* Regions begun in the sequence so far. */
+int hlm_model_regions(const hlm_model *m);
 
 /* ---- the generator ----------------------------------------------------------------------------- */
 
@@ -245,6 +260,6 @@ size_t hlm_shrink(hlm_op *ops, size_t n, unsigned max_tries);
 
 #include <stdio.h>
 void hlm_print(FILE *f, const hlm_op *ops, size_t n, const hlm_pred *p);
-void hlm_print_op(FILE *f, const hlm_op *o, int depth);
+void hlm_print_op(FILE *f, const hlm_op *o, int depth, int nregions);
 
 #endif

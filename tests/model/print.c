@@ -13,7 +13,7 @@
 
 /* The name a field operation prints for field t of borrow k counted from the innermost: the
 ** borrows are named b<depth> in the order they were opened. */
-void hlm_print_op(FILE *f, const hlm_op *o, int depth) {
+void hlm_print_op(FILE *f, const hlm_op *o, int depth, int nregions) {
     const char *s = hlm_op_texts[o->code];
     int k = depth ? depth - 1 - o->b % depth : -1;   /* the named borrow's name */
     for (; *s; s++) {
@@ -36,6 +36,24 @@ void hlm_print_op(FILE *f, const hlm_op *o, int depth) {
         case 'g': fprintf(f, "%u", o->n % 3); break;
         case 'v': fprintf(f, "%lld", (long long)hlm_value(o->t, o->n)); break;
         case 'd': fprintf(f, "b%d", depth); break;
+        case 'P':
+            if (o->t % HLM_LOCAL_KINDS < HLM_NTYPED)
+                fprintf(f, "HL_LOCAL(%s, x)", hlm_type_names[o->t % HLM_LOCAL_KINDS]);
+            else
+                fprintf(f, "HL_LOCAL_BYTES(x, %zu)", hlm_local_bytes[o->n % 4]);
+            break;
+        case 'R':
+            if (nregions < HLM_MAX_REGIONS)
+                fprintf(f, "r%d", nregions);
+            else
+                fputs("(too many regions: does nothing)", f);
+            break;
+        case 'r':
+            if (nregions)
+                fprintf(f, "r%d", o->b % nregions);
+            else
+                fputs("(no region begun: does nothing)", f);
+            break;
         case 'k':
             if (k < 0)
                 fputs("(no borrow: does nothing)", f);
@@ -54,18 +72,21 @@ void hlm_print_op(FILE *f, const hlm_op *o, int depth) {
 }
 
 void hlm_print(FILE *f, const hlm_op *ops, size_t n, const hlm_pred *p) {
-    int depth = 0;
+    int depth = 0, nregions = 0;
     for (size_t i = 0; i < n; i++) {
         const hlm_op *o = &ops[i];
-        bool opens = o->code == HLM_READ || o->code == HLM_WRITE || o->code == HLM_READ_MANY;
+        bool opens = o->code == HLM_READ || o->code == HLM_WRITE || o->code == HLM_READ_MANY || o->code == HLM_LOCAL;
         if (o->code == HLM_CLOSE && depth > 0) depth--;
         fprintf(f, "    #%-4zu %*s", i, 4 * depth, "");
-        hlm_print_op(f, o, depth);
+        hlm_print_op(f, o, depth, nregions);
+        if (o->code == HLM_REGION_BEGIN && nregions < HLM_MAX_REGIONS) nregions++;
         if (p && p->stops && p->at == i)
             fprintf(f, "   <-- predicted: %s at %s:%d", hlm_kind_names[p->kind], hlm_interp_file, hlm_site_line(p->site));
         fputc('\n', f);
         if (opens && depth < HLM_MAX_DEPTH && !(p && p->stops && p->at == i)) depth++;
     }
+    if (p && p->stops && p->at == n)
+        fprintf(f, "    <-- predicted at the end of the blocks left open: %s (no line)\n", hlm_kind_names[p->kind]);
     if (p && !p->stops)
         fprintf(f, "    predicted: runs to the end; %zu objects (%zu bytes) leaked; observations %016llx\n", p->leaks,
                 p->leak_bytes, (unsigned long long)p->obs);

@@ -33,6 +33,7 @@
 static size_t default_budget(const char *rt) {
     static const struct { const char *rt; size_t ops; } budgets[] = {
         {"owned", 400000}, {"owned-fast", 100000}, {"owned-off", 60000}, {"manual", 150000}, {"gc", 100000},
+        {"region", 100000},
     };
     for (size_t i = 0; i < sizeof budgets / sizeof *budgets; i++)
         if (strcmp(budgets[i].rt, rt) == 0) return budgets[i].ops;
