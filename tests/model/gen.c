@@ -232,15 +232,17 @@ static hlm_op try_violation(gen *g, hlm_kind want, int tries) {
     return (hlm_op){HLM_NOPS, 0, 0, 0, 0};
 }
 
-/* One correct operation that prepares a violation of the wanted kind. */
-static void setup(gen *g, opvec *out) {
+/* One correct operation that prepares a violation of the wanted kind (reuse: an allocation,
+** so that a stale handle meets its slot reused). */
+static void setup(gen *g, opvec *out, bool reuse) {
     static const uint8_t stale[] = {HLM_COPY, HLM_COPY, HLM_DROP, HLM_MOVE, HLM_RESIZE, HLM_SLOT_TAKE, HLM_B_TAKE,
                                     HLM_LOCAL, HLM_CLOSE};
     static const uint8_t borrow[] = {HLM_READ, HLM_WRITE, HLM_NEW, HLM_B_COPY};
     static const uint8_t other[] = {HLM_NEW, HLM_NEW_BYTES, HLM_NEW_REFS, HLM_FORGET, HLM_TAKE, HLM_CLOSE,
                                     HLM_LOCAL, HLM_REGION_BEGIN};
-    const uint8_t *set = wants_stale(g) ? stale : wants_borrowed(g) ? borrow : other;
-    size_t nset = wants_stale(g) ? sizeof stale : wants_borrowed(g) ? sizeof borrow : sizeof other;
+    static const uint8_t alloc[] = {HLM_NEW, HLM_NEW, HLM_NEW_BYTES, HLM_NEW_REFS, HLM_LOCAL};
+    const uint8_t *set = reuse ? alloc : wants_stale(g) ? stale : wants_borrowed(g) ? borrow : other;
+    size_t nset = reuse ? sizeof alloc : wants_stale(g) ? sizeof stale : wants_borrowed(g) ? sizeof borrow : sizeof other;
     hlm_kind want = g->want;
     g->wild = false;
     for (int tries = 0; tries < 30; tries++) {
@@ -258,6 +260,48 @@ static void setup(gen *g, opvec *out) {
     }
     g->wild = true;
     g->want = want;
+}
+
+/* Apply o if it is correct here; true if it was. */
+static bool emit(gen *g, opvec *out, hlm_op o) {
+    int site;
+    hlm_model_begin(g->m);
+    if (hlm_model_step(g->m, &o, &site) == HLM_OK) {
+        hlm_model_keep(g->m);
+        opvec_push(out, o);
+        return true;
+    }
+    hlm_model_undo(g->m);
+    return false;
+}
+
+/* Make a handle to a dead object whose slot is then taken again: a copy, the object dropped
+** (a stack object: its block ended), then new objects of all kinds (a stack object: another
+** block). */
+static void dead_handle(gen *g, opvec *out) {
+    uint8_t spare = var_dest(g);
+    if (g->want == HLM_SCOPE_END) {
+        uint8_t x = var_dest(g), t = (uint8_t)rnd(g, 256), n = (uint8_t)rnd(g, 256);
+        if (!emit(g, out, (hlm_op){HLM_LOCAL, x, 0, t, n})) return;
+        if (spare != x) emit(g, out, (hlm_op){HLM_COPY, spare, x, 0, 0});
+        if (!emit(g, out, (hlm_op){HLM_CLOSE, 0, 0, 0, 0})) return;
+        uint8_t y = var_dest(g);
+        if (y != x && y != spare && emit(g, out, (hlm_op){HLM_LOCAL, y, 0, t, n}))
+            emit(g, out, (hlm_op){HLM_CLOSE, 0, 0, 0, 0});
+        return;
+    }
+    uint8_t v = var_in(g, HLM_VAR_VALID);
+    hlm_var_view w = hlm_model_var(g->m, v);
+    if (w.state != HLM_VAR_VALID || w.stack || spare == v) return;
+    emit(g, out, (hlm_op){HLM_COPY, spare, v, 0, 0});
+    if (!emit(g, out, (hlm_op){HLM_DROP, v, 0, 0, 0})) return;
+    /* an object of the same kind first: owned gives it the slot just vacated */
+    uint8_t code = w.type == HLM_BYTES ? HLM_NEW_BYTES : w.type == HLM_REFS ? HLM_NEW_REFS : HLM_NEW;
+    for (int k = 0; k < 3; k++) {
+        uint8_t d = var_dest(g);
+        if (d != spare) emit(g, out, (hlm_op){code, d, 0, (uint8_t)w.type, (uint8_t)rnd(g, 40)});
+        code = (uint8_t)(HLM_NEW + rnd(g, 3));   /* then any kind */
+    }
 }
 
 hlm_op *hlm_generate(uint64_t seed, const hlm_gen_opts *opt, size_t *n) {
@@ -284,8 +328,10 @@ hlm_op *hlm_generate(uint64_t seed, const hlm_gen_opts *opt, size_t *n) {
         hlm_op any = {HLM_NOPS, 0, 0, 0, 0};
         /* When the state offers no way to commit that kind, a few more correct operations
         ** of the kind that sets one up (a copy before a drop, a borrow, a buffer ...) */
+        if ((want == HLM_UAF || want == HLM_DOUBLE_DROP || want == HLM_SCOPE_END) && chance(&g, 70))
+            dead_handle(&g, &out);
         for (int round = 0; round < 8 && any.code == HLM_NOPS; round++) {
-            if (round > 0) setup(&g, &out);
+            if (round > 0) setup(&g, &out, false);
             any = try_violation(&g, want, 60);
         }
         if (any.code == HLM_NOPS) any = try_violation(&g, HLM_NKINDS, 300);

@@ -126,6 +126,7 @@ typedef struct mobj {
     bool     alive, excl;
     bool     stack;    /* a stack object: alive while its block lasts */
     uint64_t born;     /* the clock at its allocation or last resize (regions) */
+    uint64_t died;     /* the clock (lclock for a stack object) when it was dropped or its block ended */
     uint32_t shared;
     uint32_t ver;
     uint32_t budget;   /* moves or resizes left before the slot runs out (the age hook) */
@@ -160,6 +161,9 @@ struct hlm_model {
     long     many;   /* shared borrows held by open READ_MANY blocks */
     uint64_t obs;
     uint64_t clock;                      /* heap allocations and resizes so far */
+    uint64_t lclock;                     /* stack objects declared so far */
+    bool     reused;                     /* the last stale handle's object died before a later
+                                            allocation of its kind: owned had reused its slot */
     uint64_t rmark[HLM_MAX_REGIONS];     /* the clock when each region began */
     bool     ropen[HLM_MAX_REGIONS];
     int      nregions;                   /* begun */
@@ -276,6 +280,7 @@ static uint32_t new_object(hlm_model *m, uint8_t type, size_t len, bool stack) {
     mobj *o = &m->o[id];
     memset(o, 0, sizeof *o);
     if (stack) {   /* not an allocation: never counted, never in a region; it cannot move */
+        SET(m, m->lclock, m->lclock + 1);
         o->stack = true;
         o->budget = 0;
     } else {
@@ -305,15 +310,17 @@ static bool valid(const hlm_model *m, hval h) {
 static bool borrowed(const mobj *o) { return o->shared || o->excl; }
 
 /* The kind for a non-null handle that is not valid. */
-static hlm_kind stale_kind(const hlm_model *m, hval h, bool dropping) {
-    if (m->o[h.obj].stack) return HLM_SCOPE_END;   /* a stack object never moves: its block ended */
-    if (!m->o[h.obj].alive) return dropping ? HLM_DOUBLE_DROP : HLM_UAF;
+static hlm_kind stale_kind(hlm_model *m, hval h, bool dropping) {
+    const mobj *o = &m->o[h.obj];
+    m->reused = !o->alive && (o->stack ? m->lclock : m->clock) > o->died;
+    if (o->stack) return HLM_SCOPE_END;   /* a stack object never moves: its block ended */
+    if (!o->alive) return dropping ? HLM_DOUBLE_DROP : HLM_UAF;
     return HLM_MOVED;
 }
 
 /* The common checks of a call that uses a handle (not moving or dropping it): the object, or
 ** a kind. want: the type asked for (-1: any; -2: a buffer). */
-static hlm_kind use_check(const hlm_model *m, hval h, int want, mobj **out) {
+static hlm_kind use_check(hlm_model *m, hval h, int want, mobj **out) {
     if (h.st == H_NULL) return HLM_NULL_HANDLE;
     if (!valid(m, h)) return stale_kind(m, h, false);
     mobj *o = &m->o[h.obj];
@@ -398,6 +405,7 @@ static hlm_kind drop_place(hlm_model *m, hval *place) {
         if (o->stack) return HLM_CANNOT_MOVE;
         if (borrowed(o)) return HLM_DROP_BORROWED;
         SET(m, o->alive, false);
+        SET(m, o->died, m->clock);
         SET(m, m->live, m->live - 1);
         push_owned(m, o);
     }
@@ -682,6 +690,7 @@ static hlm_kind close_block(hlm_model *m) {
             if (r) return r;
         }
         SET(m, x->alive, false);
+        SET(m, x->died, m->lclock);
     } else if (b->write) {
         SET(m, x->excl, false);
     } else {
@@ -905,6 +914,7 @@ void hlm_predict(const hlm_op *ops, size_t n, hlm_pred *p) {
         hlm_kind k = hlm_model_step(m, &ops[i], &site);
         if (k) {
             *p = (hlm_pred){.stops = true, .at = i, .kind = k, .site = site, .executed = i + 1};
+            p->reused = (k == HLM_UAF || k == HLM_DOUBLE_DROP || k == HLM_SCOPE_END) && m->reused;
             hlm_model_free(m);
             return;
         }

@@ -143,6 +143,8 @@ typedef struct hlm_pred {
     int     *script;       /* how to read the final contents: see hlm_model_finish */
     size_t   nscript;
     size_t   executed;     /* operations executed (up to and including the stopping one) */
+    bool     reused;       /* it stops on a stale handle whose object died before a later
+                              allocation of its kind (a statistic: owned reuses slots LIFO) */
 } hlm_pred;
 
 hlm_model *hlm_model_new(void);

@@ -72,6 +72,7 @@ bool hlm_run(const hlm_run_opts *ro, hlm_stats *st, FILE *log) {
         st->seqs++;
         st->ops += p.executed;
         if (p.stops) st->kinds[p.kind]++;
+        st->reused += p.reused;
         hlm_pred_free(&p);
         if (!ok) {
             hlm_report(log, ops, n, seed, why, ro->save_dir);
@@ -94,5 +95,7 @@ void hlm_stats_print(FILE *log, const char *what, const hlm_stats *st) {
             if (st->kinds[k]) fprintf(log, "%s%s %zu", first ? "" : ", ", hlm_kind_names[k], st->kinds[k]), first = 0;
         fputc(')', log);
     }
+    size_t dead = st->kinds[HLM_UAF] + st->kinds[HLM_DOUBLE_DROP] + st->kinds[HLM_SCOPE_END];
+    if (dead) fprintf(log, "; %zu of the %zu on a dead object's handle after a later allocation of its kind", st->reused, dead);
     fputc('\n', log);
 }
