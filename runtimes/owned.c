@@ -218,7 +218,10 @@ static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
 
 /* Vacate slot i after its object was dropped: the block is kept with the slot when it can
 ** be (see free_slots), else freed. A slot whose generation reached the limit is retired: it
-** stays vacant forever, so no stale handle to it can become valid. */
+** stays vacant forever, so no stale handle to it can become valid. So is one that would give
+** its next object no generation to spare: every new object (a relocated one too) can then be
+** moved or resized once before it needs a fresh slot, and a resize that relocates its object
+** never pushes the generation past the limit. */
 static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
     hl__oslot *s = &hl__orun.slots[i];
     size_t bytes = hl__opayload(s);
@@ -227,7 +230,7 @@ static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
     hl__count_free(bytes);
     s->gen++;   /* odd -> even */
     if (HL__OLEVEL >= 2) s->event = drop_site;
-    if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {
+    if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX - 1)) {
         block_free(s, bytes);
         s->obj = NULL;
     } else if (cls) {

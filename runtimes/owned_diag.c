@@ -36,6 +36,7 @@ static target resolve(hl_ref r) {
         if (t.idx == 0 || t.idx >= hl__orun.nslots) return t;   /* not from this runtime */
         const hl__oslot *s = &hl__orun.slots[t.idx];
         if (s->gen != HL__OGEN_FORWARDED) break;
+        if (gen < s->birth) return t;   /* an earlier object of the slot, not the relocated one: dead */
         uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
         t.idx = (uint32_t)fwd;
         gen = t.gen = (uint32_t)(fwd >> 32);

@@ -1309,6 +1309,50 @@ static void many_retirements(void) {
     free(stale);
 }
 
+/* Found by the model-based tests: a slot vacated with one generation left was reused, so an
+** object could be relocated into it with none left, and the resize that relocated it pushed the
+** generation past the limit (into stack objects' range: the buffer then could not be moved). */
+static void resize_relocates_into_a_nearly_spent_slot(void) {
+    hl_init();
+    hl_ref v = hl_new_bytes(100);
+    v = hl__owned_age_slot(v, 0);   /* no generation left: the resize relocates it */
+    hl_ref r = hl_new_refs(3);
+    r = hl__owned_age_slot(r, 1);
+    hl_drop(&r);                    /* its slot: vacant with one generation left */
+    hl_set_byte(v, 99, 7);
+    hl_resize(&v, 16);
+    CHILD_CHECK(!hl_is_null(v) && hl_len(v) == 16 && hl_byte(v, 15) == 0);
+    hl_ref w = hl_move(&v);
+    hl_resize(&w, 200);
+    hl_ref x = hl_move(&w);
+    CHILD_CHECK(hl_len(x) == 200);
+    CHILD_CHECK(hl_shutdown() == 1);   /* x is leaked: counted as the heap object it is */
+}
+
+Test(generation_limit, a_relocated_object_always_has_a_generation_left) {
+    EXPECT_OK(resize_relocates_into_a_nearly_spent_slot);
+}
+
+/* Found by the model-based tests: a stale handle to an earlier object of a slot was taken for
+** one of the object that later lived there and was relocated ("use of moved value"). */
+static void stale_handle_of_an_older_object_of_a_relocated_slot(void) {
+    hl_init();
+    HL_MARK(ALLOC); hl_ref a = hl_new(&Node_type);
+    hl_ref old = a;
+    HL_MARK(DROP); hl_drop(&a);
+    hl_ref b = hl_new(&Node_type);   /* the same slot */
+    CHILD_CHECK((uint32_t)b.bits == (uint32_t)old.bits);
+    b = hl__owned_age_slot(b, 0);
+    hl_ref c = hl_move(&b);          /* relocated: the slot forwards to c's */
+    CHILD_CHECK(val(c) == 0);
+    HL_MARK(USE); hl_drop(&old);
+}
+
+Test(generation_limit, a_stale_handle_of_an_earlier_object_is_not_forwarded) {
+    EXPECT(stale_handle_of_an_older_object_of_a_relocated_slot, .kind = "double drop", .type = "Node",
+           .alloc = ALLOC, .event = "dropped", .event_at = DROP);
+}
+
 Test(generation_limit, a_slot_retired_by_drop_never_validates_old_handles) {
     EXPECT(retired_by_drop, .kind = "use after free", .type = "Node", .alloc = ALLOC, .event = "dropped",
            .event_at = DROP);

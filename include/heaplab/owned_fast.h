@@ -15,8 +15,10 @@
 **  - a move or resize adds 2 to slot.gen (older copies of the handle stop matching); a drop
 **    adds 1 (vacant). Generations only grow, up to HL__OGEN_MAX = 2^30 - 1: a slot that would
 **    pass it is retired (never reused) and a live object in it is moved to a fresh slot, so a
-**    stale handle never becomes valid again. Generations above it belong to stack objects'
-**    slots (see "stack objects and regions" at the end).
+**    stale handle never becomes valid again. A vacant slot is reused only with a generation to
+**    spare (owned.c, slot_vacate), so every new object can be moved or resized at least once.
+**    Generations above it belong to stack objects' slots (see "stack objects and regions" at
+**    the end).
 **  - birth is slot.gen when the current (or last) object of the slot was allocated, so
 **    a stale handle with birth <= gen < slot.gen refers to the slot's current object (moved
 **    since: "use of moved value" if it lives) and one with gen < birth to an older, dropped

@@ -28,6 +28,23 @@ const hlm_regression hlm_regressions[] = {
         {HLM_DROP, 2, 0, 0, 0}),
     SEQ("dropping a 100,000-node list while its 9,999th node is borrowed", HLM_DROP_BORROWED, {HLM_LIST, 2, 0, 0, 107},
         {HLM_NTH, 3, 2, 0, 202}, {HLM_NTH, 3, 3, 0, 202}, {HLM_READ, 3, 0, HLM_NODE, 0}, {HLM_DROP, 2, 0, 0, 0}),
+    /* found by the model-based tests (shrunk): a resize relocated a buffer into a slot vacated
+    ** with one generation left, and pushed its generation past the limit (owned then took it for
+    ** a stack object and did not count it as a leak) */
+    SEQ("a resize that relocates into a nearly spent slot", HLM_OK, {HLM_NEW_REFS, 3, 1, 199, 3},
+        {HLM_COPY, 4, 3, 89, 128}, {HLM_AGE, 4, 0, 54, 1}, {HLM_NEW_BYTES, 6, 1, 8, 254}, {HLM_COPY, 5, 4, 228, 72},
+        {HLM_AGE, 6, 2, 199, 0}, {HLM_DROP, 5, 3, 188, 203}, {HLM_RESIZE, 6, 2, 165, 16}),
+    /* found by the model-based tests (shrunk): a stale handle of a dropped buffer, kept in a
+    ** refs buffer, was taken for a handle of the Pair later relocated out of the same slot */
+    SEQ("a stale element whose slot's later object was relocated", HLM_DOUBLE_DROP, {HLM_NEW_BYTES, 5, 2, 0, 169},
+        {HLM_NEW_REFS, 3, 5, 216, 15}, {HLM_NEW, 4, 5, 177, 242}, {HLM_COPY, 2, 3, 243, 8}, {HLM_TAKE, 0, 2, 146, 163},
+        {HLM_TAKE, 3, 0, 121, 211}, {HLM_WRITE, 3, 2, 107, 103}, {HLM_READ, 4, 5, 97, 247}, {HLM_CLOSE, 5, 3, 241, 134},
+        {HLM_B_STORE, 5, 0, 221, 82}, {HLM_CLOSE, 2, 4, 69, 150}, {HLM_AGE, 5, 2, 77, 1}, {HLM_DROP, 5, 0, 237, 154},
+        {HLM_NEW, 5, 0, 6, 235}, {HLM_TAKE, 6, 5, 250, 40}, {HLM_MOVE, 7, 3, 142, 31}, {HLM_COPY, 0, 7, 123, 236},
+        {HLM_DROP, 0, 6, 209, 89}),
+    SEQ("a stale handle of a slot's earlier object, after the later one was relocated", HLM_DOUBLE_DROP,
+        {HLM_NEW, 0, 0, HLM_NODE, 0}, {HLM_COPY, 1, 0, 0, 0}, {HLM_DROP, 0, 0, 0, 0}, {HLM_NEW, 2, 0, HLM_NODE, 0},
+        {HLM_AGE, 2, 0, 0, 0}, {HLM_MOVE, 3, 2, 0, 0}, {HLM_DROP, 1, 0, 0, 0}),
     /* stack objects and regions: corners of the contract */
     SEQ("a copy of a stack object's handle in an owned field: the owner's drop reaches it", HLM_CANNOT_MOVE,
         {HLM_LOCAL, 0, 0, HLM_LEAF, 0}, {HLM_NEW, 1, 0, HLM_NODE, 0}, {HLM_WRITE, 1, 0, HLM_NODE, 0},
