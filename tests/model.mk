@@ -4,8 +4,9 @@
 #   build/tests/model-<rt>      Criterion suite in `make test`: random sequences checked
 #                               against the reference model (tests/model/), every runtime,
 #                               and sanitized on manual and owned
-#   build/model/hlm-<rt>        the same from the command line: replay a seed or a file,
+#   build/tests/model/hlm-<rt>  the same from the command line: replay a seed or a file,
 #                               long runs, corpus generation
+# (Everything lives under build/tests/, which the driver does not take for runtime variants.)
 #   make fuzz-long              10^7 operations over all runtimes (FUZZ_LONG_OPS)
 #   make fuzz                   libFuzzer + AddressSanitizer on owned for FUZZ_SECONDS (60)
 #   make fuzz-cov               line coverage of runtimes/owned*.c by the fuzzing corpus
@@ -24,12 +25,12 @@ endef
 $(foreach rt,$(RUNTIMES),$(eval $(call HLM_RULES,$(rt),$(B)/tests,$(B)/lib,)))
 $(foreach rt,manual owned,$(eval $(call HLM_RULES,$(rt),$(B)/tests/san,$(B)/san/lib,san)))
 
-$(B)/model/hlm-%: tests/model/cli.c $(HLM_LIB_SRC) $(HLM_HDR) $(TEST_SUPPORT) $(TEST_SUPPORT_H) $(B)/lib/libheaplab-%.a
+$(B)/tests/model/hlm-%: tests/model/cli.c $(HLM_LIB_SRC) $(HLM_HDR) $(TEST_SUPPORT) $(TEST_SUPPORT_H) $(B)/lib/libheaplab-%.a
 	@mkdir -p $(@D)
 	$(CC) $(call rt_cflags,$*,) -Itests/support -Itests/model tests/model/cli.c $(HLM_LIB_SRC) $(TEST_SUPPORT) \
 		-o $@ $(B)/lib/libheaplab-$*.a $(RT_LIBS_$*) -lm
 
-HLM_CLIS := $(foreach rt,$(RUNTIMES),$(B)/model/hlm-$(rt))
+HLM_CLIS := $(foreach rt,$(RUNTIMES),$(B)/tests/model/hlm-$(rt))
 TEST_BINS += $(foreach rt,$(RUNTIMES),$(B)/tests/model-$(rt)) $(foreach rt,manual owned,$(B)/tests/san/model-$(rt))
 ALL += $(HLM_CLIS)
 
@@ -44,18 +45,18 @@ HLM_SHARE_gc := 100
 HLM_SHARE_region := 100
 .PHONY: fuzz-long $(addprefix fuzz-long-,$(RUNTIMES))
 fuzz-long: $(addprefix fuzz-long-,$(RUNTIMES))
-$(addprefix fuzz-long-,$(RUNTIMES)): fuzz-long-%: $(B)/model/hlm-%
+$(addprefix fuzz-long-,$(RUNTIMES)): fuzz-long-%: $(B)/tests/model/hlm-%
 	$< --ops $$(( $(FUZZ_LONG_OPS) * $(HLM_SHARE_$*) / 1000 )) $(if $(HLM_SEED),--seed $(HLM_SEED))
 
 # ---- make fuzz: libFuzzer on owned, the model as the oracle ------------------------------------
-# The owned runtime, the model and the interpreter built with clang into $(B)/fuzz/obj, with
+# The owned runtime, the model and the interpreter built with clang into $(B)/tests/fuzz/obj, with
 # libFuzzer's coverage instrumentation, AddressSanitizer and UBSan. The runtime's
 # stack-overflow handler is left out (fuzz.c says why); _Exit is wrapped so that a violation
-# returns to the fuzzer. New inputs go to $(B)/fuzz/corpus, crashes to $(B)/fuzz/crash-*.
+# returns to the fuzzer. New inputs go to $(B)/tests/fuzz/corpus, crashes to $(B)/tests/fuzz/crash-*.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS    ?=
-FUZZ_DIR     := $(B)/fuzz
+FUZZ_DIR     := $(B)/tests/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer -Iinclude -Iruntimes -Itests/support \
                 -Itests/model -DHL_RUNTIME_OWNED

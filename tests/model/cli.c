@@ -1,6 +1,6 @@
 /*
 ** cli.c: the model-based tests from the command line, built once per runtime as
-** build/model/hlm-<runtime>:
+** build/tests/model/hlm-<runtime>:
 **
 **   hlm-RT [--seed S] [--ops N] [--max-len L]   sequences until N operations have run
 **                                               (make fuzz-long); stops at a disagreement

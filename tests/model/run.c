@@ -56,8 +56,8 @@ void hlm_report(FILE *log, hlm_op *ops, size_t n, uint64_t seed, const char *why
     hlm_pred_free(&p);
     char path[512];
     if (save(save_dir, ops, m, seed, path, sizeof path))
-        fprintf(log, "model: the shrunk sequence is in %s (replay: hlm-%s --file %s)\n", path, rt, path);
-    fprintf(log, "model: replay the whole sequence: hlm-%s --replay 0x%016" PRIx64 "\n", rt, seed);
+        fprintf(log, "model: the shrunk sequence is in %s (replay: build/tests/model/hlm-%s --file %s)\n", path, rt, path);
+    fprintf(log, "model: replay the whole sequence: build/tests/model/hlm-%s --replay 0x%016" PRIx64 "\n", rt, seed);
     fflush(log);
 }
 

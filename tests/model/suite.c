@@ -4,7 +4,7 @@
 **
 ** The sequences are split into PARTS tests, so that Criterion's --jobs runs them side by side.
 ** Each part prints its base seed; a disagreement prints the shrunk sequence and the seed of
-** the sequence it came from (replay it with build/model/hlm-<runtime> --replay SEED).
+** the sequence it came from (replay it with build/tests/model/hlm-<runtime> --replay SEED).
 **   HLM_SEED=S   base seed of every part (default: a fresh one per part, printed)
 **   HLM_OPS=N    operations in all the parts together (default: per runtime, below)
 ** Beside the random sequences: the call-site table is complete, and the regression sequences
