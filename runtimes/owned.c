@@ -192,21 +192,26 @@ static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_
     return (hl_ref){(uint64_t)s->gen << 32 | i};
 }
 
+/* A slot never used before, at the end of the table. */
+static uint32_t slot_append(void) {
+    uint32_t i = hl__orun.nslots;
+    if (HL__UNLIKELY(i == slot_cap)) {
+        if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
+        hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
+    }
+    hl__orun.slots[i].gen = 0;
+    hl__orun.nslots = i + 1;
+    return i;
+}
+
 /* A vacant slot without a block: a recycled one, else a new one at the end of the table. */
 static uint32_t slot_take(void) {
     uint32_t i = free_slots[0];
     if (HL__LIKELY(i != 0)) {
         free_slots[0] = (uint32_t)(uintptr_t)hl__orun.slots[i].obj;
-    } else {
-        i = hl__orun.nslots;
-        if (HL__UNLIKELY(i == slot_cap)) {
-            if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
-            hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
-        }
-        hl__orun.slots[i].gen = 0;
-        hl__orun.nslots = i + 1;
+        return i;
     }
-    return i;
+    return slot_append();
 }
 
 uint32_t hl__oslot_take(void) { return slot_take(); }
@@ -312,13 +317,18 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
 hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     hl__oslot *s = hl__olive(r);
     if (!s) hl__ofail(r, NULL, HL__OP_MOVE, 0, NULL);
-    uint32_t i = (uint32_t)r.bits;
-    uint32_t gen = HL__OGEN_MAX - 2 * (bumps_left > HL__OGEN_MAX / 2 ? HL__OGEN_MAX / 2 : bumps_left);
-    if (gen <= s->gen) return r;   /* already that old: generations never go back */
-    /* As if the object had been moved that often: its birth stays, so older copies of the
-    ** handle are copies of a live object that has moved ("use of moved value"). */
-    s->gen = gen;
-    return (hl_ref){(uint64_t)s->gen << 32 | i};
+    if (s->borrow != 0 || hl__oslot_is_stack(s)) return r;   /* its slot cannot change now */
+    /* Relocated, as a move past the limit would: to a slot never used, so that what is left
+    ** does not depend on the slot's history, and the old slot forwards older copies. */
+    uint32_t old = (uint32_t)r.bits, fi = slot_append();
+    hl__oslot *f = &hl__orun.slots[fi];
+    s = &hl__orun.slots[old];   /* the table may have moved */
+    *f = *s;
+    uint32_t left = bumps_left < HL__OGEN_MAX / 2 ? bumps_left : HL__OGEN_MAX / 2 - 1;
+    f->gen = f->birth = HL__OGEN_MAX - 2 * left;
+    s->gen = HL__OGEN_FORWARDED;
+    s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
+    return (hl_ref){(uint64_t)f->gen << 32 | fi};
 }
 
 /* ---- drops ------------------------------------------------------------------------------ */

@@ -85,12 +85,13 @@ static inline void hl__ograve_bury(uint32_t idx, const hl__oslot *dead) {
 void hl__oreport_leaks(size_t count, size_t bytes);
 
 /* ---- test hook ------------------------------------------------------------------------------
-** Pretend the slot of the live object r has been reused and moved so often that only
-** `bumps_left` more moves remain before its generation reaches the 2^31 limit. r becomes
-** stale, as after a move (older copies are "use of moved value" while the object lives); the
-** returned handle is the object's new, valid handle. A slot that is already that old is left
-** as it is and r returned. For tests of slot retirement, which would otherwise need 2^31
-** allocations. */
+** Pretend that the live object r sits in a slot reused and moved so often that only
+** `bumps_left` more moves or resizes remain before its generation reaches the limit: r is
+** relocated (as a move past the limit relocates it) to a slot never used before, whose
+** generation is set that high. r and every older copy are stale, as after a move ("use of
+** moved value" while the object lives); the returned handle is the object's new, valid
+** handle. A borrowed object or a stack object is left as it is and r returned. For tests of
+** slot retirement and relocation, which would otherwise need 2^30 moves. */
 hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left);
 
 /* ---- stack objects and regions (owned_scope.c) ---------------------------------------------

@@ -27,7 +27,8 @@ $(foreach rt,manual owned,$(eval $(call HLM_RULES,$(rt),$(B)/tests/san,$(B)/san/
 
 $(B)/tests/model/hlm-%: tests/model/cli.c $(HLM_LIB_SRC) $(HLM_HDR) $(TEST_SUPPORT) $(TEST_SUPPORT_H) $(B)/lib/libheaplab-%.a
 	@mkdir -p $(@D)
-	$(CC) $(call rt_cflags,$*,) -Itests/support -Itests/model tests/model/cli.c $(HLM_LIB_SRC) $(TEST_SUPPORT) \
+	$(CC) $(call rt_cflags,$*,) -DHLM_SAVE_DIR='"$(CURDIR)/$(B)/tests/model-failures"' -Itests/support -Itests/model \
+		tests/model/cli.c $(HLM_LIB_SRC) $(TEST_SUPPORT) \
 		-o $@ $(B)/lib/libheaplab-$*.a $(RT_LIBS_$*) -lm
 
 HLM_CLIS := $(foreach rt,$(RUNTIMES),$(B)/tests/model/hlm-$(rt))

@@ -17,6 +17,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+
+#ifndef HLM_SAVE_DIR
+#define HLM_SAVE_DIR "."
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,7 +51,7 @@ static int one(hlm_op *ops, size_t n, uint64_t seed, bool print) {
     printf("hlm: %zu operations: %s on %s\n", n, ok ? "the runtime agrees with the model" : "DISAGREEMENT",
            hlm_runtime());
     hlm_pred_free(&p);
-    if (!ok) hlm_report(stdout, ops, n, seed, why, ".");
+    if (!ok) hlm_report(stdout, ops, n, seed, why, HLM_SAVE_DIR);
     return ok ? 0 : 1;
 }
 
@@ -153,7 +157,7 @@ int main(int argc, char **argv) {
         seed = hlm_splitmix(&s);
     }
     fprintf(stderr, "model: %s: base seed 0x%016" PRIx64 ", %" PRIu64 " operations\n", hlm_runtime(), seed, ops_budget);
-    hlm_run_opts ro = {.base = seed, .first = 0, .stride = 1, .budget = (size_t)ops_budget, .gen = g, .save_dir = "."};
+    hlm_run_opts ro = {.base = seed, .first = 0, .stride = 1, .budget = (size_t)ops_budget, .gen = g, .save_dir = HLM_SAVE_DIR};
     hlm_stats st = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

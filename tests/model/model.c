@@ -119,8 +119,6 @@ typedef struct hval {
     uint32_t obj, ver;
 } hval;
 
-#define UNLIMITED UINT32_MAX
-
 typedef struct mobj {
     uint8_t  type;
     bool     alive, excl;
@@ -129,7 +127,6 @@ typedef struct mobj {
     uint64_t died;     /* the clock (lclock for a stack object) when it was dropped or its block ended */
     uint32_t shared;
     uint32_t ver;
-    uint32_t budget;   /* moves or resizes left before the slot runs out (the age hook) */
     uint32_t mark;     /* traversals */
     int64_t  v;
     hval     f[2];
@@ -282,12 +279,10 @@ static uint32_t new_object(hlm_model *m, uint8_t type, size_t len, bool stack) {
     if (stack) {   /* not an allocation: never counted, never in a region; it cannot move */
         SET(m, m->lclock, m->lclock + 1);
         o->stack = true;
-        o->budget = 0;
     } else {
         SET(m, m->live, m->live + 1);
         SET(m, m->clock, m->clock + 1);
         o->born = m->clock;
-        o->budget = UNLIMITED;
     }
     o->type = type;
     o->alive = true;
@@ -330,15 +325,9 @@ static hlm_kind use_check(hlm_model *m, hval h, int want, mobj **out) {
     return HLM_OK;
 }
 
-/* A move or resize advances the version; at the generation limit (after the age hook) the
-** object moves to a fresh slot with a full budget. Neither shows in the contract. */
-static void advance(hlm_model *m, mobj *o) {
-    SET(m, o->ver, o->ver + 1);
-    if (o->budget == 0)
-        SET(m, o->budget, UNLIMITED);
-    else if (o->budget != UNLIMITED)
-        SET(m, o->budget, o->budget - 1);
-}
+/* A move or resize advances the version: older copies are stale. (On owned, at the generation
+** limit, the object also moves to a fresh slot, which the contract does not show.) */
+static void advance(hlm_model *m, mobj *o) { SET(m, o->ver, o->ver + 1); }
 
 /* hl_move(place): the result in *res, the place left moved-out. */
 static hlm_kind move_place(hlm_model *m, hval *place, hval *res) {
@@ -565,10 +554,11 @@ MODEL_FN(AGE) {
     mobj *x;
     hlm_kind k = use_check(m, m->v[o->a], -1, &x);
     if (k) return k;
-    uint32_t left = o->n % 3;
-    if (left < x->budget) {   /* else the slot is already that old: nothing changes */
+    /* the hook's own rules (runtimes/owned.h): like a move into the variable, unless the object
+    ** is borrowed or on the stack; o->n % 3 moves are left before the next relocation, which
+    ** the contract does not show */
+    if (!borrowed(x) && !x->stack) {
         SET(m, x->ver, x->ver + 1);
-        SET(m, x->budget, left);
         SET(m, m->v[o->a].ver, x->ver);
     }
     return HLM_OK;
