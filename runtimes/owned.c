@@ -317,7 +317,9 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
 hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     hl__oslot *s = hl__olive(r);
     if (!s) hl__ofail(r, NULL, HL__OP_MOVE, 0, NULL);
-    if (s->borrow != 0 || hl__oslot_is_stack(s)) return r;   /* its slot cannot change now */
+    /* Its slot cannot change while borrowed; and owned-off has no generations to age (nor
+    ** borrow counts to tell). */
+    if (HL__OLEVEL == 0 || s->borrow != 0 || hl__oslot_is_stack(s)) return r;
     /* Relocated, as a move past the limit would: to a slot never used, so that what is left
     ** does not depend on the slot's history, and the old slot forwards older copies. */
     uint32_t old = (uint32_t)r.bits, fi = slot_append();

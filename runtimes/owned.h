@@ -90,7 +90,8 @@ void hl__oreport_leaks(size_t count, size_t bytes);
 ** relocated (as a move past the limit relocates it) to a slot never used before, whose
 ** generation is set that high. r and every older copy are stale, as after a move ("use of
 ** moved value" while the object lives); the returned handle is the object's new, valid
-** handle. A borrowed object or a stack object is left as it is and r returned. For tests of
+** handle. A borrowed object or a stack object is left as it is and r returned, and so is
+** every object at owned-off, which has no generations. For tests of
 ** slot retirement and relocation, which would otherwise need 2^30 moves. */
 hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left);
 
