@@ -4,8 +4,11 @@
 **
 **     #0    v3 = hl_new(&Node_type)
 **     #1    { HL_WRITE(Node, b0, v3);
-**     #2        b0->next = hl_move(&v1)   ... (a field operation names its borrow: b0 is the outermost)
+**     #2        field 0 of b0 = hl_move(&v1)
 **     #3    }
+**
+** Borrows are named b0, b1, ... by depth, b0 the outermost; a field operation names the one
+** it acts through.
 */
 #include "model.h"
 
