@@ -66,7 +66,10 @@ FUZZ_OBJ     := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC))
 FUZZ_COV_OBJ := $(patsubst %.c,$(FUZZ_DIR)/cov/%.o,$(FUZZ_SRC))
 FUZZ_LDFLAGS := -Wl,--wrap=_Exit -lm
 
+FUZZ_CC_OK = @command -v $(FUZZ_CC) >/dev/null || { echo "fuzz: $(FUZZ_CC) not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+
 $(FUZZ_DIR)/obj/%.o: %.c $(HEADERS) $(HLM_HDR) $(TEST_SUPPORT_H) tests/model.mk
+	$(FUZZ_CC_OK)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -75,6 +78,7 @@ $(FUZZ_DIR)/hlm-fuzz: $(FUZZ_OBJ)
 
 # The same without sanitizers, with source-based coverage: it replays a corpus (-runs=0).
 $(FUZZ_DIR)/cov/%.o: %.c $(HEADERS) $(HLM_HDR) $(TEST_SUPPORT_H) tests/model.mk
+	$(FUZZ_CC_OK)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -91,6 +95,7 @@ LLVM_PROFDATA ?= $(firstword $(wildcard /usr/bin/llvm-profdata-14 /usr/bin/llvm-
 LLVM_COV      ?= $(firstword $(wildcard /usr/bin/llvm-cov-14 /usr/bin/llvm-cov))
 FUZZ_COVERED  := $(wildcard runtimes/owned*.c) include/heaplab/owned_fast.h
 fuzz-cov: $(FUZZ_DIR)/hlm-cov
+	@test -n "$(LLVM_PROFDATA)" -a -n "$(LLVM_COV)" || { echo "fuzz-cov: llvm-profdata or llvm-cov not found (apt-get install llvm-14)" >&2; exit 1; }
 	@mkdir -p $(FUZZ_DIR)/corpus
 	rm -f $(FUZZ_DIR)/cov.profraw
 	LLVM_PROFILE_FILE=$(FUZZ_DIR)/cov.profraw $(FUZZ_DIR)/hlm-cov -runs=0 $(FUZZ_DIR)/corpus tests/model/corpus
