@@ -104,6 +104,8 @@ typedef struct hl_site {
     const char *file;
     int         line;
     uint32_t    id;       /* runtime-private (owned: interned index); starts at 0 */
+    uint32_t    hint;     /* runtime-private (owned: the type id a borrow here expects, cached);
+                             starts at HL__NO_HINT */
 } hl_site;
 
 /* ------------------------------------------------------------------------------------------
@@ -325,9 +327,10 @@ const char *hl_runtime_name(void);
 extern const hl_type hl__bytes_type, hl__refs_type;
 
 /* The location of the macro's caller, as a pointer to a static hl_site. */
+#define HL__NO_HINT 0xFFFF0000u
 #define HL__SITE                                                                           \
     ({                                                                                     \
-        static hl_site hl__site_ = {__FILE__, __LINE__, 0};                                \
+        static hl_site hl__site_ = {__FILE__, __LINE__, 0, HL__NO_HINT};                   \
         &hl__site_;                                                                        \
     })
 

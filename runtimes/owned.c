@@ -31,7 +31,7 @@ static uint32_t       tmap_cap;
 /* Interned sites: id -> site. Ids persist across hl_init/hl_shutdown (sites keep them). */
 static const hl_site **sites;
 static uint32_t        nsites, sites_cap;
-static const hl_site   site_scope_end = {"<end of scope>", 0, HL__SITE_SCOPE_END};
+static const hl_site   site_scope_end = {"<end of scope>", 0, HL__SITE_SCOPE_END, HL__NO_HINT};
 
 /* ---- small growable arrays ------------------------------------------------------------- */
 
@@ -75,9 +75,9 @@ static void tmap_put(const hl_type *t, uint32_t id) {
 }
 
 static uint32_t type_register(const hl_type *t) {
-    if (ntypes > UINT16_MAX) {
+    if (ntypes >= HL__TID_NONE) {
         hl__panic_begin("too many types", NULL);
-        hl__note("the owned runtime supports %u distinct hl_type descriptors", UINT16_MAX + 1);
+        hl__note("the owned runtime supports %u distinct hl_type descriptors", HL__TID_NONE);
         hl__panic_end();
     }
     hl__orun.types = grow(hl__orun.types, &types_cap, sizeof *hl__orun.types, ntypes + 1, "the type table");
@@ -97,8 +97,9 @@ static uint32_t type_register(const hl_type *t) {
 }
 
 /* The id of descriptor t, registering it on first use. Programs allocate runs of one type,
-** so the last answer is cached. */
-static const hl_type *last_type;   /* reset by hl_init, with the table */
+** so the last answer is cached. Ids are kept for the life of the process (not reset by
+** hl_init): borrow sites cache the id of the type they borrow (hl_site.hint). */
+static const hl_type *last_type;
 static uint32_t       last_type_id;
 
 static uint32_t type_id(const hl_type *t) {
@@ -120,33 +121,35 @@ void hl_init(void) {
     running = true;
     hl__start();
     /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. The
-    ** table is allocated afresh: a capacity left from an earlier run would make grow return
-    ** NULL unchanged. */
-    slot_cap = 0;
-    hl__orun.slots = grow(NULL, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
-    hl__orun.slots[0] = (hl__oslot){.gen = HL__OGEN_FORWARDED, .obj = NULL};
+    ** table of a previous runtime is reused: it is never freed, so that a borrow still live
+    ** at hl_shutdown releases into it (see owned_fast.h). Without a table there is no
+    ** capacity either. */
+    if (!hl__orun.slots) slot_cap = 0;
+    hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
+    hl__orun.slots[0] = (hl__oslot){.head = HL__OHEAD(HL__OGEN_FORWARDED, 0, 0), .obj = NULL};
     hl__orun.nslots = 1;
     memset(free_slots, 0, sizeof free_slots);
     memset(hl__graves, 0, sizeof hl__graves);   /* they describe the previous runtime's slots */
     hl__graves_next = 0;
-    ntypes = 0;
-    last_type = NULL;
-    free(tmap);
-    tmap = NULL;
-    tmap_cap = 0;
-    type_register(&hl__bytes_type);   /* HL__TID_BYTES */
-    type_register(&hl__refs_type);    /* HL__TID_REFS */
+    if (ntypes == 0) {
+        type_register(&hl__bytes_type);   /* HL__TID_BYTES */
+        type_register(&hl__refs_type);    /* HL__TID_REFS */
+    }
     hl__oscope_start();
 }
 
-size_t hl__opayload(const hl__oslot *s) {
-    if (s->tid > HL__TID_REFS) return hl__orun.types[s->tid]->size;
-    return hl__obuf_len(s->obj) * hl__elem_size(hl__orun.types[s->tid]);
+/* Inline here: every drop needs it. */
+static inline size_t payload(const hl__oslot *s) {
+    uint16_t tid = HL__OTID(s->head);
+    if (tid > HL__TID_REFS) return hl__orun.types[tid]->size;
+    return hl__obuf_len(s->obj) * (tid == HL__TID_REFS ? sizeof(hl_ref) : 1);
 }
+
+size_t hl__opayload(const hl__oslot *s) { return payload(s); }
 
 /* Release an object's memory (its block), not its slot. */
 static void block_free(const hl__oslot *s, size_t bytes) {
-    if (s->tid > HL__TID_REFS)
+    if (HL__OTID(s->head) > HL__TID_REFS)
         hl__blk_free(s->obj, bytes);
     else
         hl__blk_free((size_t *)s->obj - 1, bytes + sizeof(size_t));
@@ -158,7 +161,7 @@ size_t hl_shutdown(void) {
     size_t count = 0, bytes = 0;
     for (uint32_t i = 1; i < hl__orun.nslots; i++) {
         hl__oslot *s = &hl__orun.slots[i];
-        if (s->gen & 1) {
+        if (HL__OGEN(s->head) & 1) {
             count++;
             bytes += hl__opayload(s);
         }
@@ -166,11 +169,11 @@ size_t hl_shutdown(void) {
     if (count) hl__oreport_leaks(count, bytes);
     hl__stop();
     for (uint32_t i = 1; i < hl__orun.nslots; i++)   /* large blocks are not in chunks */
-        if (hl__orun.slots[i].gen & 1) block_free(&hl__orun.slots[i], hl__opayload(&hl__orun.slots[i]));
+        if (HL__OGEN(hl__orun.slots[i].head) & 1) block_free(&hl__orun.slots[i], hl__opayload(&hl__orun.slots[i]));
     hl__blk_release_all();
-    free(hl__orun.slots);
-    hl__orun.slots = NULL;
-    hl__orun.nslots = slot_cap = 0;
+    /* The table itself is kept (and reused by the next hl_init): a borrow still live now
+    ** releases into it when its block ends. */
+    hl__orun.nslots = 0;
     running = false;
     return count;
 }
@@ -181,15 +184,15 @@ size_t hl_shutdown(void) {
 ** previous, dropped object goes to the graveyard first, for diagnostics. */
 static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_site) {
     hl__oslot *s = &hl__orun.slots[i];
-    if (HL__OLEVEL >= 2 && s->gen) hl__ograve_bury(i, s);   /* only notes read the graveyard */
-    s->gen++;   /* even (vacant) -> odd (live) */
-    s->borrow = 0;
-    s->tid = (uint16_t)tid;
+    uint32_t gen = HL__OGEN(s->head);
+    if (HL__OLEVEL >= 2 && gen) hl__ograve_bury(i, s);   /* only notes read the graveyard */
+    gen++;   /* even (vacant) -> odd (live) */
+    s->head = HL__OHEAD(gen, 0, tid);
     s->obj = obj;
-    s->birth = s->gen;
+    s->birth = gen;
     s->alloc = alloc_site;
     s->event = HL__SITE_NONE;
-    return (hl_ref){(uint64_t)s->gen << 32 | i};
+    return (hl_ref){(uint64_t)gen << 32 | i};
 }
 
 /* A slot never used before, at the end of the table. */
@@ -199,7 +202,7 @@ static uint32_t slot_append(void) {
         if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
         hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
     }
-    hl__orun.slots[i].gen = 0;
+    hl__orun.slots[i].head = 0;
     hl__orun.nslots = i + 1;
     return i;
 }
@@ -229,13 +232,13 @@ static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
 ** never pushes the generation past the limit. */
 static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
     hl__oslot *s = &hl__orun.slots[i];
-    size_t bytes = hl__opayload(s);
+    size_t bytes = payload(s);
     /* Only a typed object's small block is kept: buffers vary in size from use to use. */
-    size_t cls = s->tid > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
+    size_t cls = HL__OTID(s->head) > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
     hl__count_free(bytes);
-    s->gen++;   /* odd -> even */
+    s->head += HL__OGEN_ONE;   /* gen: odd -> even */
     if (HL__OLEVEL >= 2) s->event = drop_site;
-    if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX - 1)) {
+    if (HL__UNLIKELY(HL__OGEN(s->head) >= HL__OGEN_MAX - 1)) {
         block_free(s, bytes);
         s->obj = NULL;
     } else if (cls) {
@@ -290,6 +293,43 @@ static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, at); }
 hl_ref hl__new_refs(size_t n, const hl_site *at) { return buf_new(HL__TID_REFS, n, at); }
 
+/* ---- borrows ---------------------------------------------------------------------------- */
+
+/* A borrow the fast path declined. When the only thing missing was the site's type hint
+** (its first borrow of a typed object), the type is checked by descriptor, the hint is
+** filled and the borrow taken.
+** Any number of shared borrows is allowed (docs/design.md). The slot counts 0x7FFF of them;
+** a shared borrow taken while the count is saturated counts in slot 0 instead
+** (HL__OGUARD_UNCOUNTED), which no handle validates. That is exact because borrows are
+** lexical, so released in the reverse order of their taking: while an uncounted borrow lives,
+** the counted ones taken before it live too, the count stays saturated, and every check that
+** needs the object unborrowed fails as it must. Everything else is an error. */
+hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site *at) {
+    hl__oslot *s = hl__olive(r);
+    if (s && running) {
+        uint16_t tid = HL__OTID(s->head);
+        bool buffer = t == &hl__bytes_type || t == &hl__refs_type;
+        bool same = buffer ? tid == (t == &hl__refs_type ? HL__TID_REFS : HL__TID_BYTES) : hl__orun.types[tid] == t;
+        if (same) {
+            if (!buffer) ((hl_site *)at)->hint = (uint32_t)tid << 16;
+            uint16_t b = (uint16_t)s->head;
+            if (op == HL__OP_READ && b < HL__OSHARED_LIMIT) {
+                s->head++;
+                return (hl__guard){s->obj, 0, (uint32_t)r.bits};
+            }
+            if (op == HL__OP_READ && b == HL__OSHARED_LIMIT) {
+                hl__orun.slots[HL__OGUARD_UNCOUNTED].head++;
+                return (hl__guard){s->obj, 0, HL__OGUARD_UNCOUNTED};
+            }
+            if (op == HL__OP_WRITE && b == 0) {
+                s->head |= HL__OBORROW_BITS;
+                return (hl__guard){s->obj, 0, (uint32_t)r.bits};
+            }
+        }
+    }
+    hl__ofail(r, t, op, 0, at);
+}
+
 /* ---- moves ------------------------------------------------------------------------------ */
 
 /* The legal moves the fast path declines: moving HL_NULL, and moving an object whose slot
@@ -299,15 +339,15 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     hl_ref r = *from;
     if (r.bits == 0) return HL_NULL;
     hl__oslot *s = hl__olive(r);
-    if (!s || s->borrow != 0 || !running || hl__oslot_is_stack(s)) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
+    if (!s || HL__OBORROW(s->head) != 0 || !running || hl__oslot_is_stack(s)) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
     uint32_t old = (uint32_t)r.bits;
     hl__oslot moved = *s;
-    hl_ref fresh = slot_new(moved.tid, moved.obj, moved.alloc);
+    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, moved.alloc);
     uint32_t fi = (uint32_t)fresh.bits;
     hl__oslot *f = &hl__orun.slots[fi];
     HL__OREMEMBER(f->event, at);
     s = &hl__orun.slots[old];   /* slot_new may have moved the table */
-    s->gen = HL__OGEN_FORWARDED;
+    s->head = HL__OHEAD(HL__OGEN_FORWARDED, 0, HL__OTID(s->head));
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
     s->event = f->event;
     from->bits = r.bits | HL__OMOVED;
@@ -319,7 +359,7 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     if (!s) hl__ofail(r, NULL, HL__OP_MOVE, 0, NULL);
     /* Its slot cannot change while borrowed; and owned-off has no generations to age (nor
     ** borrow counts to tell). */
-    if (HL__OLEVEL == 0 || s->borrow != 0 || hl__oslot_is_stack(s)) return r;
+    if (HL__OLEVEL == 0 || HL__OBORROW(s->head) != 0 || hl__oslot_is_stack(s)) return r;
     /* Relocated, as a move past the limit would: to a slot never used, so that what is left
     ** does not depend on the slot's history, and the old slot forwards older copies. */
     uint32_t old = (uint32_t)r.bits, fi = slot_append();
@@ -327,10 +367,12 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     s = &hl__orun.slots[old];   /* the table may have moved */
     *f = *s;
     uint32_t left = bumps_left < HL__OGEN_MAX / 2 ? bumps_left : HL__OGEN_MAX / 2 - 1;
-    f->gen = f->birth = HL__OGEN_MAX - 2 * left;
-    s->gen = HL__OGEN_FORWARDED;
+    uint32_t gen = HL__OGEN_MAX - 2 * left;
+    f->head = HL__OHEAD(gen, 0, HL__OTID(s->head));
+    f->birth = gen;
+    s->head = HL__OHEAD(HL__OGEN_FORWARDED, 0, HL__OTID(s->head));
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
-    return (hl_ref){(uint64_t)f->gen << 32 | fi};
+    return (hl_ref){(uint64_t)gen << 32 | fi};
 }
 
 /* ---- drops ------------------------------------------------------------------------------ */
@@ -345,12 +387,13 @@ static void drop_tree(hl_ref r, const hl_site *at) {
     while (worklist.len > base) {
         hl_ref h = worklist.items[--worklist.len];
         hl__oslot *s = hl__olive(h);
-        if (HL__OLEVEL > 0 && HL__UNLIKELY(!s || s->borrow != 0 || hl__oslot_is_stack(s)))
+        if (HL__OLEVEL > 0 && HL__UNLIKELY(!s || HL__OBORROW(s->head) != 0 || hl__oslot_is_stack(s)))
             hl__ofail(h, NULL, HL__OP_DROP, 0, at);
-        if (s->tid > HL__TID_REFS) {
-            const hl_type *t = hl__orun.types[s->tid];
+        uint16_t tid = HL__OTID(s->head);
+        if (tid > HL__TID_REFS) {
+            const hl_type *t = hl__orun.types[tid];
             hl__worklist_push_owned(&worklist, s->obj, t->refs, t->nrefs);
-        } else if (s->tid == HL__TID_REFS) {
+        } else if (tid == HL__TID_REFS) {
             hl__worklist_push_owned(&worklist, s->obj, NULL, hl__obuf_len(s->obj));
         }
         slot_vacate((uint32_t)h.bits, site);
@@ -375,17 +418,18 @@ void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     hl_ref v = *r;
     hl__oslot *s = hl__olive(v);
-    if (HL__OLEVEL > 0 && (!s || s->tid > HL__TID_REFS || s->borrow != 0 || hl__oslot_is_stack(s)))
+    if (HL__OLEVEL > 0 && (!s || HL__OTID(s->head) > HL__TID_REFS || HL__OBORROW(s->head) != 0 || hl__oslot_is_stack(s)))
         hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
-    if (HL__UNLIKELY(s->gen >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
+    if (HL__UNLIKELY(HL__OGEN(s->head) >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
         v = *r = hl__omove_slow(r, at);
         s = &hl__orun.slots[(uint32_t)v.bits];   /* the fresh handle's slot, live by construction */
     }
     uint32_t i = (uint32_t)v.bits;
-    const hl_type *kind = hl__orun.types[s->tid];
+    uint16_t tid = HL__OTID(s->head);
+    const hl_type *kind = hl__orun.types[tid];
     size_t es = hl__elem_size(kind), old = hl__obuf_len(s->obj);
     size_t bytes = hl__size(n, es, 0, kind->name, at);
-    if (s->tid == HL__TID_REFS && n < old) {
+    if (tid == HL__TID_REFS && n < old) {
         /* Cut-off elements are dropped first to last, while the buffer is still intact. */
         for (size_t k = n; k < old; k++) {
             hl_ref *e = (hl_ref *)s->obj + k;
@@ -400,9 +444,9 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     s->obj = blk + 1;
     hl__count_resize(old * es, bytes);
     /* A resize is a move into *r: older copies of the handle are stale. */
-    if (HL__OLEVEL > 0) s->gen += 2;
+    if (HL__OLEVEL > 0) s->head += 2 * HL__OGEN_ONE;
     HL__OREMEMBER(s->event, at);
-    *r = (hl_ref){(uint64_t)s->gen << 32 | i};
+    *r = (hl_ref){(uint64_t)HL__OGEN(s->head) << 32 | i};
     hl__oregion_note(*r, true);
 }
 

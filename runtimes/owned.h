@@ -99,7 +99,7 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left);
 ** The layout and invariants are in heaplab/owned_fast.h ("stack objects and regions"). */
 
 /* A live slot that holds a stack object (HL_LOCAL): moving, dropping or resizing it is an error. */
-static inline bool hl__oslot_is_stack(const hl__oslot *s) { return hl__ogen_is_stack(s->gen); }
+static inline bool hl__oslot_is_stack(const hl__oslot *s) { return hl__ogen_is_stack(HL__OGEN(s->head)); }
 
 /* hl_init and hl_shutdown: reset the stack slots, regions and the epoch. stop runs first in
 ** hl_shutdown: stack objects still live are forgotten there, not reported as leaks. */

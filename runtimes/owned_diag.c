@@ -35,7 +35,7 @@ static target resolve(hl_ref r) {
     for (;;) {
         if (t.idx == 0 || t.idx >= hl__orun.nslots) return t;   /* not from this runtime */
         const hl__oslot *s = &hl__orun.slots[t.idx];
-        if (s->gen != HL__OGEN_FORWARDED) break;
+        if (HL__OGEN(s->head) != HL__OGEN_FORWARDED) break;
         if (gen < s->birth) return t;   /* an earlier object of the slot, not the relocated one: dead */
         uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
         t.idx = (uint32_t)fwd;
@@ -43,10 +43,11 @@ static target resolve(hl_ref r) {
         moved_out = true;   /* any handle to the old slot is older than the relocation */
     }
     const hl__oslot *s = &hl__orun.slots[t.idx];
-    bool slot_live = s->gen & 1;
-    t.known = gen >= s->birth && gen <= s->gen;
+    uint32_t slot_gen = HL__OGEN(s->head);
+    bool slot_live = slot_gen & 1;
+    t.known = gen >= s->birth && gen <= slot_gen;
     t.live = slot_live && t.known;
-    t.current = t.live && !moved_out && gen == s->gen;
+    t.current = t.live && !moved_out && gen == slot_gen;
     return t;
 }
 
@@ -59,7 +60,8 @@ uint32_t   hl__graves_next;
 static const hl__oslot *grave_find(uint32_t idx, uint32_t gen) {
     for (uint32_t k = 0; k < HL__GRAVES; k++) {
         const hl__ograve *g = &hl__graves[k];
-        if (g->dead.gen && g->idx == idx && gen >= g->dead.birth && gen < g->dead.gen) return &g->dead;
+        uint32_t dead_gen = HL__OGEN(g->dead.head);
+        if (dead_gen && g->idx == idx && gen >= g->dead.birth && gen < dead_gen) return &g->dead;
     }
     return NULL;
 }
@@ -84,7 +86,7 @@ static void note_alloc_of(uint16_t tid, hl__osite_id alloc) {
         hl__note("`%s` allocated at an unknown location", name);
 }
 
-static void note_alloc(uint32_t idx) { note_alloc_of(hl__orun.slots[idx].tid, hl__orun.slots[idx].alloc); }
+static void note_alloc(uint32_t idx) { note_alloc_of(HL__OTID(hl__orun.slots[idx].head), hl__orun.slots[idx].alloc); }
 
 HL__NORETURN static void fail(const char *kind, const hl_site *at) {
     hl__panic_begin(kind, at);
@@ -93,7 +95,7 @@ HL__NORETURN static void fail(const char *kind, const hl_site *at) {
 
 /* The "-->" line for a call without a location: drops at the end of an HL_OWNED scope. */
 static const hl_site *where(const hl_site *at) {
-    static const hl_site scope_end = {"(the end of an HL_OWNED variable's scope)", 0, 0};
+    static const hl_site scope_end = {"(the end of an HL_OWNED variable's scope)", 0, 0, HL__NO_HINT};
     return at ? at : &scope_end;
 }
 
@@ -129,7 +131,7 @@ HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_sit
     } else {
         const hl__oslot *g = grave_find(t.idx, t.gen);
         if (g) {
-            note_alloc_of(g->tid, g->alloc);
+            note_alloc_of(HL__OTID(g->head), g->alloc);
             note_site("dropped", g->event);
         } else {
             hl__note("the object was dropped long ago; its slot has since been reused");
@@ -164,8 +166,9 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     if (!t.current) fail_stale(r, t, op, at);
 
     const hl__oslot *s = &hl__orun.slots[t.idx];
-    const hl_type *have = hl__orun.types[s->tid];
-    bool is_buffer = s->tid <= HL__TID_REFS;
+    const hl_type *have = hl__orun.types[HL__OTID(s->head)];
+    bool is_buffer = HL__OTID(s->head) <= HL__TID_REFS;
+    int16_t borrow = HL__OBORROW(s->head);
     if ((want && have != want) || ((op == HL__OP_RESIZE || op == HL__OP_LEN) && !is_buffer)) {
         begin("type mismatch", at);
         note_alloc(t.idx);
@@ -177,19 +180,19 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     }
     bool exclusive = op == HL__OP_WRITE || op == HL__OP_MOVE || op == HL__OP_RESIZE || op == HL__OP_SET ||
                      op == HL__OP_SLOT;
-    if (op == HL__OP_DROP && s->borrow != 0) {
+    if (op == HL__OP_DROP && borrow != 0) {
         begin("drop while borrowed", at);
         note_alloc(t.idx);
-        hl__note("it is %s", s->borrow < 0 ? "mutably borrowed" : "borrowed");
+        hl__note("it is %s", borrow < 0 ? "mutably borrowed" : "borrowed");
         hl__panic_end();
     }
-    if (exclusive && s->borrow != 0) {
+    if (exclusive && borrow != 0) {
         begin("already borrowed", at);
         note_alloc(t.idx);
-        hl__note("it is %s", s->borrow < 0 ? "already mutably borrowed" : "borrowed (shared) here");
+        hl__note("it is %s", borrow < 0 ? "already mutably borrowed" : "borrowed (shared) here");
         hl__panic_end();
     }
-    if (!exclusive && s->borrow < 0) {
+    if (!exclusive && borrow < 0) {
         begin("already mutably borrowed", at);
         note_alloc(t.idx);
         hl__panic_end();
@@ -202,18 +205,6 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     }
     /* A fast path declined a call that passes every check: a bug in heaplab itself. */
     fail("internal error: a check failed without a cause", at);
-}
-
-/* Any number of shared borrows is allowed (docs/design.md). The slot counts INT16_MAX of them;
-** a shared borrow taken while the count is saturated gets a guard that counts in no slot
-** (HL__OGUARD_UNCOUNTED), and its release does nothing. That is exact because borrows are
-** lexical, so released in the reverse order of their taking: while an uncounted borrow lives,
-** the INT16_MAX counted ones taken before it live too, the count stays saturated, and every
-** check that needs the object unborrowed fails as it must. Anything else is diagnosed. */
-hl__guard hl__oborrow_read_slow(hl_ref r, const hl_type *t, const hl_site *at) {
-    hl__oslot *s = hl__olive(r);
-    if (s && s->borrow == INT16_MAX && hl__ois(s, t)) return (hl__guard){s->obj, HL__OGUARD_UNCOUNTED};
-    hl__ofail(r, t, HL__OP_READ, 0, at);
 }
 
 /* ---- leak report ------------------------------------------------------------------------- */
@@ -241,10 +232,10 @@ void hl__oreport_leaks(size_t count, size_t bytes) {
     if (!tab) return;
     for (uint32_t i = 1; i < hl__orun.nslots; i++) {
         const hl__oslot *s = &hl__orun.slots[i];
-        if (!(s->gen & 1)) continue;
-        uint32_t site = s->alloc;
+        if (!(HL__OGEN(s->head) & 1)) continue;
+        uint32_t site = s->alloc, tid = HL__OTID(s->head);
         size_t k = 0;
-        while (k < n && !(tab[k].site == site && tab[k].tid == s->tid)) k++;
+        while (k < n && !(tab[k].site == site && tab[k].tid == tid)) k++;
         if (k == n) {
             if (n == cap) {
                 leak_site *t2 = realloc(tab, 2 * cap * sizeof *tab);
@@ -252,7 +243,7 @@ void hl__oreport_leaks(size_t count, size_t bytes) {
                 tab = t2;
                 cap *= 2;
             }
-            tab[n++] = (leak_site){site, s->tid, 0, 0};
+            tab[n++] = (leak_site){site, tid, 0, 0};
         }
         tab[k].count++;
         tab[k].bytes += hl__opayload(s);

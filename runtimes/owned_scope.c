@@ -21,9 +21,9 @@ hl__oalog        hl__oregion_log;
 
 /* Where an error found while ending a stack object's block is reported. Its id is the scope
 ** end's, so objects its owned fields drop are noted "dropped at the end of its scope". */
-static const hl_site block_end = {"(the end of an HL_LOCAL object's block)", 0, HL__SITE_SCOPE_END};
+static const hl_site block_end = {"(the end of an HL_LOCAL object's block)", 0, HL__SITE_SCOPE_END, HL__NO_HINT};
 /* The "-->" of a call without a location: the drop of an HL_OWNED variable (as owned_diag.c). */
-static const hl_site owned_end = {"(the end of an HL_OWNED variable's scope)", 0, 0};
+static const hl_site owned_end = {"(the end of an HL_OWNED variable's scope)", 0, 0, HL__NO_HINT};
 
 /* ---- stack slots --------------------------------------------------------------------------- */
 
@@ -53,7 +53,7 @@ void hl__oscope_start(void) {
 void hl__oscope_stop(void) {
     for (uint32_t i = 1; i < hl__orun.nslots; i++) {
         hl__oslot *s = &hl__orun.slots[i];
-        if ((s->gen & 1) && hl__oslot_is_stack(s)) s->gen++;
+        if ((HL__OGEN(s->head) & 1) && hl__oslot_is_stack(s)) s->head += HL__OGEN_ONE;
     }
     hl__oscope.free = 0;
     hl__oscope.regions = 0;
@@ -73,9 +73,9 @@ hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *l
     if (hl__oscope.free == 0) {
         uint32_t i = hl__oslot_take();
         hl__oslot *s = &hl__orun.slots[i];
-        if (HL__OLEVEL >= 2 && s->gen) hl__ograve_bury(i, s);   /* a heap object's record */
+        if (HL__OLEVEL >= 2 && HL__OGEN(s->head)) hl__ograve_bury(i, s);   /* a heap object's record */
         /* Raising a vacant slot's generation is always safe: no handle gets valid by it. */
-        *s = (hl__oslot){.gen = HL__OGEN_STACK - 1, .birth = HL__OGEN_STACK};
+        *s = (hl__oslot){.head = HL__OHEAD(HL__OGEN_STACK - 1, 0, 0), .birth = HL__OGEN_STACK};
         hl__oscope.free = i;
     }
     return hl__olocal_begin(obj, t, ls);
@@ -84,11 +84,12 @@ hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *l
 /* A different declaration than the last one takes stack slot i (site-remembering level). */
 void hl__olocal_record(uint32_t i, uint32_t tid, hl__osite_id site) {
     hl__oslot *s = &hl__orun.slots[i];
-    if (s->gen >= HL__OGEN_STACK)   /* objects of an earlier declaration were in it */
-        graves[graves_next++ % STACK_GRAVES] = (stack_grave){i, s->birth, s->gen, s->tid, s->alloc};
-    s->birth = s->gen + 1;
+    uint32_t gen = HL__OGEN(s->head);
+    if (gen >= HL__OGEN_STACK)   /* objects of an earlier declaration were in it */
+        graves[graves_next++ % STACK_GRAVES] = (stack_grave){i, s->birth, gen, HL__OTID(s->head), s->alloc};
+    s->birth = gen + 1;
     s->alloc = site;
-    s->tid = (uint16_t)tid;
+    s->head = HL__OHEAD(gen, HL__OBORROW(s->head), tid);
 }
 
 static void scope_begin(const char *kind, const hl_site *at) {
@@ -116,10 +117,10 @@ static void note_decl(uint32_t tid, uint32_t decl) {
 void hl__olocal_end_slow(hl__olocal *g) {
     uint32_t i = (uint32_t)g->ref.bits;
     hl__oslot *s = &hl__orun.slots[i];
-    if (HL__OLEVEL > 0 && s->borrow != 0) {
+    if (HL__OLEVEL > 0 && HL__OBORROW(s->head) != 0) {
         scope_begin("drop while borrowed", &block_end);
-        note_decl(s->tid, s->alloc);
-        hl__note("it is %s", s->borrow < 0 ? "mutably borrowed" : "borrowed");
+        note_decl(HL__OTID(s->head), s->alloc);
+        hl__note("it is %s", HL__OBORROW(s->head) < 0 ? "mutably borrowed" : "borrowed");
         hl__panic_end();
     }
     if (g->t != &hl__bytes_type) {
@@ -127,9 +128,9 @@ void hl__olocal_end_slow(hl__olocal *g) {
         for (size_t k = 0; k < g->t->nrefs; k++) hl__drop((hl_ref *)(obj + g->t->refs[k]), &block_end);
         s = &hl__orun.slots[i];
     }
-    s->gen++;
+    s->head += HL__OGEN_ONE;
     if (HL__OLEVEL >= 2) s->event = HL__SITE_SCOPE_END;
-    if (s->gen > HL__OGEN_STACK_LAST) {   /* retired: never declared in again */
+    if (HL__OGEN(s->head) > HL__OGEN_STACK_LAST) {   /* retired: never declared in again */
         s->obj = NULL;
         return;
     }
@@ -141,18 +142,18 @@ void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at) {
     uint32_t idx = (uint32_t)r.bits, gen = hl__oref_gen(r);
     if (idx == 0 || idx >= hl__orun.nslots) return;   /* not a handle of this runtime */
     const hl__oslot *s = &hl__orun.slots[idx];
-    if (s->gen == gen && !(r.bits & HL__OMOVED)) {   /* the live stack object itself */
+    if (HL__OGEN(s->head) == gen && !(r.bits & HL__OMOVED)) {   /* the live stack object itself */
         if (op != HL__OP_MOVE && op != HL__OP_DROP && op != HL__OP_RESIZE) return;
         scope_begin("cannot move out of a stack object", at);
-        note_decl(s->tid, s->alloc);
+        note_decl(HL__OTID(s->head), s->alloc);
         hl__note("a stack object is owned by its block: borrow it, or allocate it with hl_new to move it");
         hl__panic_end();
     }
     scope_begin("use after scope end", at);
     if (HL__OLEVEL >= 2) {
         const stack_grave *found = NULL;
-        if (gen >= s->birth && gen <= s->gen) {
-            note_decl(s->tid, s->alloc);
+        if (gen >= s->birth && gen <= HL__OGEN(s->head)) {
+            note_decl(HL__OTID(s->head), s->alloc);
         } else {
             for (uint32_t k = 0; k < STACK_GRAVES && !found; k++)
                 if (graves[k].end && graves[k].idx == idx && gen >= graves[k].birth && gen < graves[k].end)
@@ -186,9 +187,9 @@ static bool logged_live(uint64_t e, uint32_t *where) {
         if (idx == 0 || idx >= hl__orun.nslots) return false;
         const hl__oslot *s = &hl__orun.slots[idx];
         if (s->birth != birth) return false;
-        if (s->gen != HL__OGEN_FORWARDED) {
+        if (HL__OGEN(s->head) != HL__OGEN_FORWARDED) {
             *where = idx;
-            return s->gen & 1;
+            return HL__OGEN(s->head) & 1;
         }
         uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
         idx = (uint32_t)fwd;
@@ -268,7 +269,7 @@ HL__NORETURN static void report_survivors(const region_mark *m, size_t first, si
     if (HL__OLEVEL >= 2) {
         const hl__oslot *s = &hl__orun.slots[where];
         const hl_site *site = hl__osite_get(s->alloc);
-        const char *name = hl__orun.types[s->tid]->name;
+        const char *name = hl__orun.types[HL__OTID(s->head)]->name;
         if (site)
             hl__note("`%s` allocated at %s:%d", name, site->file, site->line);
         else

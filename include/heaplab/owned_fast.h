@@ -2,35 +2,53 @@
 ** include/heaplab/owned_fast.h: the inline half of the owned runtime (included by heaplab.h).
 **
 ** A handle is (generation << 32 | slot index). Every object has a 24-byte slot in one table,
-** hl__orun.slots[i] = { gen, borrow, tid, obj, birth, alloc site, event site }: the first
-** four fields are read by every checked call, the last three written by allocation, moves
-** and drops. Keeping them in one slot (rather than a parallel "cold" array) means one cache
-** line per object operation besides the object itself: on trees too big for the cache that
-** is what decides the speed.
+** hl__orun.slots[i] = { head, obj, birth, alloc site, event site }. head packs the three
+** fields every checked call validates into one 64-bit word, so that one load fetches them and
+** one or two compares check them:
+**
+**     head = gen << 32 | tid << 16 | borrow
+**
+** The generation sits where a handle keeps it (a handle is gen << 32 | index), so one xor
+** compares them; the borrow flag sits in the low bits, so taking and releasing a shared
+** borrow is adding and subtracting 1.
+**
+** The last three fields are written by allocation, moves and drops. Keeping them in the same
+** slot (rather than a parallel "cold" array) means one cache line per object operation
+** besides the object itself: on trees too big for the cache that is what decides the speed.
 **
 ** Invariants (the whole safety argument rests on them):
-**  - slot.gen is odd while the slot holds a live object and even while it is vacant
-**    (slotmap's convention). A handle is valid iff its generation equals slot.gen; handles
-**    are only ever created with odd generations, so no handle matches a vacant slot.
-**  - a move or resize adds 2 to slot.gen (older copies of the handle stop matching); a drop
-**    adds 1 (vacant). Generations only grow, up to HL__OGEN_MAX = 2^30 - 1: a slot that would
-**    pass it is retired (never reused) and a live object in it is moved to a fresh slot, so a
-**    stale handle never becomes valid again. A vacant slot is reused only with a generation to
+**  - gen is odd while the slot holds a live object and even while it is vacant (slotmap's
+**    convention). A handle is valid iff its generation equals gen; handles are only ever
+**    created with odd generations, so no handle matches a vacant slot.
+**  - a move or resize adds 2 to gen (older copies of the handle stop matching); a drop adds 1
+**    (vacant). Generations only grow, up to HL__OGEN_MAX = 2^30 - 1: a slot that would pass it
+**    is retired (never reused) and a live object in it is moved to a fresh slot, so a stale
+**    handle never becomes valid again. A vacant slot is reused only with a generation to
 **    spare (owned.c, slot_vacate), so every new object can be moved or resized at least once.
 **    Generations above it belong to stack objects' slots (see "stack objects and regions" at
 **    the end).
-**  - birth is slot.gen when the current (or last) object of the slot was allocated, so
-**    a stale handle with birth <= gen < slot.gen refers to the slot's current object (moved
-**    since: "use of moved value" if it lives) and one with gen < birth to an older, dropped
-**    object.
+**  - birth is gen when the current (or last) object of the slot was allocated, so a stale
+**    handle with birth <= gen < slot gen refers to the slot's current object (moved since:
+**    "use of moved value" if it lives) and one with gen < birth to an older, dropped object.
 **  - a moved-out variable holds its old handle with bit 63 set (HL__OMOVED): hl_is_null is
 **    true for it, and no slot generation can match it.
-**  - borrow is RefCell's flag: 0 unborrowed, n > 0 shared borrows, -1 exclusive. It counts
-**    up to INT16_MAX shared borrows; further ones are allowed and counted nowhere (see
-**    hl__oborrow_read_slow), which is exact because borrows are released in LIFO order.
+**  - borrow is RefCell's flag, as 16 bits: 0 unborrowed, 1 .. 0x7FFF shared borrows, 0xFFFF
+**    exclusive. Shared borrows past 0x7FFF are allowed and counted in no slot of theirs (see
+**    hl__oborrow_slow), which is exact because borrows are released in LIFO order. tid:
+**    hl__orun.types[tid] is the object's descriptor; bytes are 0, refs 1, 0xFFFF is never
+**    assigned (HL__NO_HINT names it).
 **  - slot 0 is never used (HL_NULL has index 0); its gen never matches.
+**  - the table never shrinks and is kept across hl_shutdown, so releasing a borrow always
+**    writes inside it.
 ** The fast paths below check exactly these and call an out-of-line function (owned_diag.c)
 ** to diagnose and report anything else.
+**
+** Aliasing: head and nslots have type unsigned long long (hl__oword), a type that program
+** data is not stored through (uint64_t is unsigned long on LP64 targets), and the table base
+** is a pointer to a struct. So C's effective-type rules tell the compiler that stores through
+** uint32_t, uint64_t or hl_ref lvalues (elements of slices, fields of objects) leave the
+** table alone, and it keeps a validated slot in registers across them. Stores through bytes
+** (unsigned char) can alias anything; slices of wider elements avoid them in hot loops.
 */
 #ifndef HL_OWNED_FAST_H
 #define HL_OWNED_FAST_H
@@ -49,15 +67,25 @@
 #define HL__OLEVEL 2
 #endif
 
+typedef unsigned long long hl__oword;
+
 typedef struct hl__oslot {
-    uint32_t gen;     /* odd: live with this generation; even: vacant */
-    int16_t  borrow;  /* 0 free, > 0 shared borrows, -1 exclusive */
-    uint16_t tid;     /* type id: hl__orun.types[tid] is the object's descriptor */
-    void    *obj;     /* the payload (a buffer's length is the word before it) */
-    uint32_t birth;   /* gen at allocation (or relocation) of the slot's object */
-    uint16_t alloc;   /* site id of its allocation (0: unknown) */
-    uint16_t event;   /* site id of its last move or resize; of its drop once vacant */
+    hl__oword head;    /* gen << 32 | tid << 16 | borrow, see above */
+    void     *obj;     /* the payload (a buffer's length is the word before it) */
+    uint32_t  birth;   /* gen at allocation (or relocation) of the slot's object */
+    uint16_t  alloc;   /* site id of its allocation (0: unknown) */
+    uint16_t  event;   /* site id of its last move or resize; of its drop once vacant */
 } hl__oslot;
+
+/* The fields of a head word, and a head word from its fields. */
+#define HL__OGEN(h) ((uint32_t)((h) >> 32))
+#define HL__OTID(h) ((uint16_t)((h) >> 16))
+#define HL__OBORROW(h) ((int16_t)(uint16_t)(h))
+#define HL__OHEAD(gen, borrow, tid)                                                        \
+    ((hl__oword)(uint32_t)(gen) << 32 | (hl__oword)(uint16_t)(tid) << 16 | (hl__oword)(uint16_t)(borrow))
+#define HL__OGEN_ONE (1ULL << 32)          /* head + this: the next generation */
+#define HL__OBORROW_BITS 0xFFFFULL         /* head | this: exclusively borrowed */
+#define HL__OSHARED_LIMIT 0x7FFFu          /* shared borrows stay below this */
 
 /* Site ids are 16 bits (they keep the slot at 24 bytes): the first 65,534 distinct call
 ** sites of a program are remembered, later ones are reported as "location unknown". */
@@ -65,8 +93,8 @@ typedef uint16_t hl__osite_id;
 
 typedef struct hl__oruntime {
     hl__oslot      *slots;
-    uint32_t        nslots;   /* slots [0, nslots) exist */
-    const hl_type **types;    /* by type id */
+    hl__oword       nslots;   /* slots [0, nslots) exist */
+    const hl_type **types;    /* by type id; ids are kept for the life of the process */
 } hl__oruntime;
 
 extern hl__oruntime hl__orun;
@@ -75,6 +103,7 @@ extern hl__oruntime hl__orun;
 #define HL__OGEN_MAX 0x3FFFFFFFu
 #define HL__TID_BYTES 0
 #define HL__TID_REFS 1
+#define HL__TID_NONE 0xFFFF   /* never assigned: HL__NO_HINT expects it */
 
 /* What a failing fast path was doing, for the diagnosis. */
 typedef enum hl__oop {
@@ -82,13 +111,13 @@ typedef enum hl__oop {
     HL__OP_GET, HL__OP_SET, HL__OP_SLOT, HL__OP_LEN
 } hl__oop;
 
+hl_ref hl__new(const hl_type *t, const hl_site *at);
+void   hl__drop(hl_ref *r, const hl_site *at);
+
 /* Diagnose why op on r failed and report it (exit 101). want: the expected descriptor for
 ** borrows and element access; index: for element access. Fast paths call it only when a
 ** check failed, so it never returns. Moves have their own slow path, which also handles the
 ** legal cases the fast path declines (moving HL_NULL, relocating an old slot's object). */
-hl_ref hl__new(const hl_type *t, const hl_site *at);
-void   hl__drop(hl_ref *r, const hl_site *at);
-
 HL__NORETURN HL__COLD void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index,
                                      const hl_site *at);
 HL__COLD hl_ref hl__omove_slow(hl_ref *from, const hl_site *at);
@@ -106,6 +135,14 @@ static inline hl__osite_id hl__osite(const hl_site *at) {
         if (HL__OLEVEL >= 2) (field) = hl__osite(at);                                      \
     } while (0)
 
+/* Does the head's generation equal the handle's? (A moved-out handle has bit 63 set,
+** which no generation has.) */
+static inline bool hl__ogen_is(hl__oword head, hl_ref r) { return ((head ^ r.bits) >> 32) == 0; }
+
+/* The head of a live, unborrowed object of the handle's generation with type id bits want
+** (tid << 16). */
+static inline hl__oword hl__ohead_free(hl_ref r, uint32_t want) { return (r.bits & ~0xFFFFFFFFULL) | want; }
+
 /* The slot of r if r is a valid handle to a live object, else NULL. owned-off trusts the
 ** handle: its slot, unchecked. */
 static inline hl__oslot *hl__olive(hl_ref r) {
@@ -113,7 +150,7 @@ static inline hl__oslot *hl__olive(hl_ref r) {
     if (HL__OLEVEL == 0) return &hl__orun.slots[i];
     if (HL__LIKELY(i < hl__orun.nslots)) {
         hl__oslot *s = &hl__orun.slots[i];
-        if (HL__LIKELY(s->gen == (uint32_t)(r.bits >> 32))) return s;
+        if (HL__LIKELY(hl__ogen_is(s->head, r))) return s;
     }
     return NULL;
 }
@@ -122,54 +159,67 @@ static inline size_t hl__obuf_len(const void *obj) { return ((const size_t *)obj
 
 /* ---- borrows ---------------------------------------------------------------------------- */
 
-/* Is the live object in s of type t? t is a constant at every call site, so for buffers this
-** folds to a compare of the type id with an immediate, and for typed objects to one load. */
-static inline bool hl__ois(const hl__oslot *s, const hl_type *t) {
-    if (t == &hl__bytes_type) return s->tid == HL__TID_BYTES;
-    if (t == &hl__refs_type) return s->tid == HL__TID_REFS;
-    return hl__orun.types[s->tid] == t;
+/* The tid bits a borrow of type t expects, as a head word holds them (tid << 16).
+** Buffers have fixed ids. A typed object's id is cached in the borrow's site (hint),
+** filled by the slow path the first time the site borrows successfully; until then it is
+** HL__NO_HINT, the id no type has, so the fast path declines and the slow path checks the
+** type by descriptor. */
+static inline uint32_t hl__owant(const hl_type *t, const hl_site *at) {
+    if (t == &hl__bytes_type) return (uint32_t)HL__TID_BYTES << 16;
+    if (t == &hl__refs_type) return (uint32_t)HL__TID_REFS << 16;
+    return at->hint;
 }
 
 typedef struct hl__guard {
     void    *ptr;
+    size_t   len;   /* slices: elements borrowed */
     uint32_t idx;
 } hl__guard;
 
-/* The idx of a guard that counts in no slot: a shared borrow taken while the slot's counter
-** is saturated (hl__oborrow_read_slow). It is never below nslots, so releasing it does nothing. */
-#define HL__OGUARD_UNCOUNTED UINT32_MAX
+/* The idx of a guard that counts in no slot of its object: a shared borrow taken while the
+** object's counter is saturated (hl__oborrow_slow). It counts in slot 0 instead, which no
+** handle validates: taking it adds one there and releasing it takes one off. */
+#define HL__OGUARD_UNCOUNTED 0
 
-/* The slow half of a shared borrow: past the counter's range, or a diagnosis (owned_diag.c). */
-HL__COLD hl__guard hl__oborrow_read_slow(hl_ref r, const hl_type *t, const hl_site *at);
+/* The slow half of a borrow: fills a site's type hint and retries, takes a shared borrow past
+** the counter's range, or diagnoses. */
+HL__COLD hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site *at);
 
 static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_site *at) {
-    hl__oslot *s = hl__olive(r);
-    /* (uint16_t)borrow < INT16_MAX: not exclusively borrowed (-1) and not saturated. */
-    if (HL__LIKELY(s && (uint16_t)s->borrow < INT16_MAX && hl__ois(s, t))) {
-        s->borrow++;
-        return (hl__guard){s->obj, (uint32_t)r.bits};
+    uint32_t i = (uint32_t)r.bits;
+    if (HL__LIKELY(i < hl__orun.nslots)) {
+        hl__oslot *s = &hl__orun.slots[i];
+        hl__oword h = s->head;
+        /* gen matches, and (tid << 16 | borrow) - want < limit: the tid is the one wanted
+        ** and the borrow is neither exclusive (0xFFFF) nor saturated. */
+        if (HL__LIKELY(hl__ogen_is(h, r) && (uint32_t)h - hl__owant(t, at) < HL__OSHARED_LIMIT)) {
+            s->head = h + 1;
+            return (hl__guard){s->obj, 0, i};
+        }
     }
-    return hl__oborrow_read_slow(r, t, at);
+    return hl__oborrow_slow(r, t, HL__OP_READ, at);
 }
 
 static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, const hl_site *at) {
-    hl__oslot *s = hl__olive(r);
-    if (HL__LIKELY(s && s->borrow == 0 && hl__ois(s, t))) {
-        s->borrow = -1;
-        return (hl__guard){s->obj, (uint32_t)r.bits};
+    uint32_t i = (uint32_t)r.bits;
+    if (HL__LIKELY(i < hl__orun.nslots)) {
+        hl__oslot *s = &hl__orun.slots[i];
+        hl__oword h = s->head;
+        /* One compare: the generation, no borrow, the type wanted. */
+        if (HL__LIKELY(h == hl__ohead_free(r, hl__owant(t, at)))) {
+            s->head = h | HL__OBORROW_BITS;
+            return (hl__guard){s->obj, 0, i};
+        }
     }
-    hl__ofail(r, t, HL__OP_WRITE, 0, at);
+    return hl__oborrow_slow(r, t, HL__OP_WRITE, at);
 }
 
 /* A borrow cannot outlive its object (dropping a borrowed object is an error), so the slot
-** is still the one borrowed; the bound check only guards against hl_shutdown in between. */
-static inline void hl__release_read(hl__guard *g) {
-    if (HL__LIKELY(g->idx < hl__orun.nslots)) hl__orun.slots[g->idx].borrow--;
-}
+** is still the one borrowed; the table is never freed or shrunk, so even a borrow that
+** outlives hl_shutdown writes inside it. */
+static inline void hl__release_read(hl__guard *g) { hl__orun.slots[g->idx].head--; }
 
-static inline void hl__release_write(hl__guard *g) {
-    if (HL__LIKELY(g->idx < hl__orun.nslots)) hl__orun.slots[g->idx].borrow = 0;
-}
+static inline void hl__release_write(hl__guard *g) { hl__orun.slots[g->idx].head &= ~HL__OBORROW_BITS; }
 
 #if HL__OLEVEL == 0
 #define HL__BORROW(acquire, release, PT, name, ref, t, g) PT name = (PT)hl__olive(ref)->obj
@@ -198,34 +248,54 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
         *from = HL_NULL;
         return r;
     }
-    hl__oslot *s = hl__olive(r);
-    if (HL__LIKELY(s && s->borrow == 0 && s->gen < HL__OGEN_MAX)) {
-        s->gen += 2;
-        HL__OREMEMBER(s->event, at);
-        from->bits = r.bits | HL__OMOVED;
-        return (hl_ref){r.bits + (2ULL << 32)};
+    uint32_t i = (uint32_t)r.bits;
+    if (HL__LIKELY(i < hl__orun.nslots)) {
+        hl__oslot *s = &hl__orun.slots[i];
+        hl__oword h = s->head;
+        /* The generation matches and nothing borrows it, with room for another generation. */
+        if (HL__LIKELY(hl__ogen_is(h, r) && (uint16_t)h == 0 && HL__OGEN(h) < HL__OGEN_MAX)) {
+            s->head = h + 2 * HL__OGEN_ONE;
+            HL__OREMEMBER(s->event, at);
+            from->bits = r.bits | HL__OMOVED;
+            return (hl_ref){r.bits + (2ULL << 32)};
+        }
     }
     return hl__omove_slow(from, at);
 }
 
 /* ---- element access --------------------------------------------------------------------- */
 
+/* The slot of r if it is a live buffer of kind tid that may be read (exclusive: written)
+** now, else NULL. Reading needs no exclusive borrow (the low half, tid << 16 | borrow, minus
+** the tid's bits stays below 0x8000); writing needs no borrow at all, which with the
+** generation and the tid is one compare of the whole head. owned-off: the slot, unchecked. */
+static inline hl__oslot *hl__obuf_ok(hl_ref r, uint32_t tid, bool exclusive) {
+    uint32_t i = (uint32_t)r.bits;
+    if (HL__OLEVEL == 0) return &hl__orun.slots[i];
+    if (HL__LIKELY(i < hl__orun.nslots)) {
+        hl__oslot *s = &hl__orun.slots[i];
+        hl__oword h = s->head;
+        if (exclusive ? h == hl__ohead_free(r, tid << 16) : hl__ogen_is(h, r) && (uint32_t)h - (tid << 16) < 0x8000u)
+            return s;
+    }
+    return NULL;
+}
+
 static inline size_t hl__len(hl_ref buf, const hl_site *at) {
     hl__oslot *s = hl__olive(buf);
-    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid <= HL__TID_REFS)) return hl__obuf_len(s->obj);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && HL__OTID(s->head) <= HL__TID_REFS)) return hl__obuf_len(s->obj);
     hl__ofail(buf, NULL, HL__OP_LEN, 0, at);
 }
 
 static inline uint8_t hl__byte(hl_ref b, size_t i, const hl_site *at) {
-    hl__oslot *s = hl__olive(b);
-    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
-        return ((const uint8_t *)s->obj)[i];
+    hl__oslot *s = hl__obuf_ok(b, HL__TID_BYTES, false);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && i < hl__obuf_len(s->obj))) return ((const uint8_t *)s->obj)[i];
     hl__ofail(b, &hl__bytes_type, HL__OP_GET, i, at);
 }
 
 static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at) {
-    hl__oslot *s = hl__olive(b);
-    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_BYTES && s->borrow == 0 && i < hl__obuf_len(s->obj))) {
+    hl__oslot *s = hl__obuf_ok(b, HL__TID_BYTES, true);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && i < hl__obuf_len(s->obj))) {
         ((uint8_t *)s->obj)[i] = v;
         return;
     }
@@ -233,16 +303,14 @@ static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at
 }
 
 static inline hl_ref hl__ref_at(hl_ref r, size_t i, const hl_site *at) {
-    hl__oslot *s = hl__olive(r);
-    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow >= 0 && i < hl__obuf_len(s->obj)))
-        return ((const hl_ref *)s->obj)[i];
+    hl__oslot *s = hl__obuf_ok(r, HL__TID_REFS, false);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && i < hl__obuf_len(s->obj))) return ((const hl_ref *)s->obj)[i];
     hl__ofail(r, &hl__refs_type, HL__OP_GET, i, at);
 }
 
 static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
-    hl__oslot *s = hl__olive(r);
-    if (HL__OLEVEL == 0 || HL__LIKELY(s && s->tid == HL__TID_REFS && s->borrow == 0 && i < hl__obuf_len(s->obj)))
-        return (hl_ref *)s->obj + i;
+    hl__oslot *s = hl__obuf_ok(r, HL__TID_REFS, true);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && i < hl__obuf_len(s->obj))) return (hl_ref *)s->obj + i;
     hl__ofail(r, &hl__refs_type, HL__OP_SLOT, i, at);
 }
 
@@ -314,13 +382,12 @@ static inline hl__olocal hl__olocal_begin(void *obj, const hl_type *t, hl__oloca
     hl__oscope.free = (uint32_t)(uintptr_t)s->obj;
     if (HL__OLEVEL >= 2) {
         hl__osite_id site = hl__osite(&ls->site);
-        if (HL__UNLIKELY(s->alloc != site || s->tid != tid)) hl__olocal_record(i, tid, site);
+        if (HL__UNLIKELY(s->alloc != site || HL__OTID(s->head) != tid)) hl__olocal_record(i, tid, site);
     }
-    s->gen++;   /* even (vacant) -> odd (live) */
-    s->borrow = 0;
-    s->tid = (uint16_t)tid;
+    uint32_t gen = HL__OGEN(s->head) + 1;   /* even (vacant) -> odd (live) */
+    s->head = HL__OHEAD(gen, 0, tid);
     s->obj = obj;
-    return (hl__olocal){(hl_ref){(uint64_t)s->gen << 32 | i}, t, hl__oscope.epoch};
+    return (hl__olocal){(hl_ref){(uint64_t)gen << 32 | i}, t, hl__oscope.epoch};
 }
 
 static inline hl__olocal hl__olocal_obj(void *obj, size_t size, const hl_type *t, hl__olocal_site *ls) {
@@ -341,18 +408,19 @@ static inline void hl__olocal_end(hl__olocal *g) {
     if (HL__UNLIKELY(g->epoch != hl__oscope.epoch)) return;
     uint32_t i = (uint32_t)g->ref.bits;
     hl__oslot *s = &hl__orun.slots[i];
-    if (HL__UNLIKELY((g->t != &hl__bytes_type && g->t->nrefs) || s->borrow != 0 || s->gen >= HL__OGEN_STACK_LAST)) {
+    if (HL__UNLIKELY((g->t != &hl__bytes_type && g->t->nrefs) || HL__OBORROW(s->head) != 0 ||
+                     HL__OGEN(s->head) >= HL__OGEN_STACK_LAST)) {
         hl__olocal_end_slow(g);
         return;
     }
-    s->gen++;
+    s->head += HL__OGEN_ONE;
     if (HL__OLEVEL >= 2) s->event = 1;   /* HL__SITE_SCOPE_END */
     s->obj = (void *)(uintptr_t)hl__oscope.free;
     hl__oscope.free = i;
 }
 
 #define HL__OLOCAL_SITE(name)                                                              \
-    static hl__olocal_site hl__lsite_##name = {{__FILE__, __LINE__, 0}, 0, 0}
+    static hl__olocal_site hl__lsite_##name = {{__FILE__, __LINE__, 0, HL__NO_HINT}, 0, 0}
 
 #define HL_LOCAL(T, name)                                                                  \
     _Alignas(8) T hl__local_##name;                                                        \
