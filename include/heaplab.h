@@ -60,6 +60,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if !defined(HL_RUNTIME_MANUAL) && !defined(HL_RUNTIME_GC) && !defined(HL_RUNTIME_OWNED) && \
     !defined(HL_RUNTIME_REGION)
@@ -271,6 +272,103 @@ typedef struct hl_region { uint64_t bits; } hl_region;
 ** in it cannot outlive it (a bumpalo Vec lives no longer than its Bump). */
 
 /* ------------------------------------------------------------------------------------------
+** Slices: a buffer borrowed once, then indexed with a bounds check (Rust's &[T], &mut [T]).
+** A loop over a buffer should not validate the buffer's handle again for every element:
+** borrow it once as a slice and index the slice. The slice macros are declarations, like the
+** borrow macros above, and the borrow lasts until the enclosing block ends.
+** ---------------------------------------------------------------------------------------- */
+/* HL_READ_SLICE(T, s, buf);   s: a shared borrow of the buffer buf as elements of type T   */
+/* HL_WRITE_SLICE(T, s, buf);  s: an exclusive borrow                                       */
+/* HL_READ_VEC(T, s, &v);      s: a shared borrow of the first hl_vec_len(&v) elements of
+**                             the vector v (see below); empty when v has no buffer yet     */
+/* HL_WRITE_VEC(T, s, &v);     the same, exclusive                                          */
+/* s.ptr, s.len                the first element (const T * or T *) and how many were
+**                             borrowed; s itself is const                                  */
+/* HL_AT(s, i)                 element i, an lvalue (assignable through a write slice),
+**                             after checking i < s.len                                     */
+/* HL_RANGE(s, i, n)           a pointer to the n elements from i (for memcpy, memcmp,
+**                             hashing a run), after checking i + n <= s.len                */
+/*
+** The element type. T = hl_ref borrows a refs buffer: its elements are owned handles, as
+** through HL_READ_REFS/HL_WRITE_REFS (`HL_AT(s, i) = hl_move(&x)` stores one into an empty
+** element, `hl_take(&HL_AT(s, i))` takes one out; a copy `hl_ref e = HL_AT(s, i)` is
+** non-owning). Any other T borrows a bytes buffer viewed as an array of T: T must be plain
+** data (no handles: a bytes buffer is neither scanned nor dropped) aligned to at most 8
+** bytes, and s.len is hl_len(buf) / sizeof(T), rounded down. A buffer written as one T and
+** read as another follows C's aliasing rules (unsigned char may read anything).
+** Rust: `&[Option<Box<X>>]`, `&[u32]`, `&mut [u8]`, `&v[..]`.
+**
+** What is checked. Taking a slice is a borrow: on owned it is checked exactly as
+** HL_READ_BYTES/HL_READ_REFS (or the WRITE forms) would check it (null handle, use of moved
+** value, use after free, type mismatch between bytes and refs, already (mutably) borrowed).
+** The length is read once; the buffer cannot be resized while borrowed, so HL_AT and
+** HL_RANGE then check only the index against s.len. An index out of range is reported on
+** every runtime, like a Rust panic (exit status 101):
+**     heaplab: error: index out of bounds
+**       --> file:line
+**        = note: the len is N but the index is I
+** (HL_RANGE: "range end index E out of range for slice of length N"); owned adds where the
+** buffer was allocated. On manual and gc that compare is the only check. It is compiled out
+** by defining HL_UNCHECKED_INDEX before including this header (-DHL_UNCHECKED_INDEX) on
+** manual and gc; owned-off checks nothing, this included; owned and owned-fast always check
+** (HL_UNCHECKED_INDEX is an error there). s.ptr[i] is a raw access, checked nowhere.
+*/
+
+/* ------------------------------------------------------------------------------------------
+** Vectors: a buffer that keeps its own length (Rust's Vec<T>). An hl_vec is a small struct
+** the program keeps by value, in a local or in a field of an object; its buffer's length is
+** the capacity. T as for slices: hl_ref for a vector of owned handles (a refs buffer,
+** Vec<Option<Box<X>>>), plain data for a bytes buffer viewed as T (Vec<u8>, Vec<u32>); a
+** vector is used with one T throughout.
+** ---------------------------------------------------------------------------------------- */
+typedef struct hl_vec {
+    hl_ref buf;   /* owned bytes or refs buffer, HL_NULL until the first push */
+    size_t len;   /* elements in use: the first len elements of buf */
+} hl_vec;
+
+/* HL_VEC_NEW                      an empty vector with no buffer (Vec::new())              */
+/* HL_VEC_WITH_CAPACITY(T, n)      an empty vector with room for n (Vec::with_capacity(n))  */
+/* HL_VEC_PUSH(T, &v, x);          append x (v.push(x)); T = hl_ref: x is an owned handle
+**                                 the vector takes over (pass hl_move(&h))                 */
+/* HL_VEC_POP(T, &v)               remove and return the last element (v.pop()); a zero T
+**                                 (HL_NULL) when v is empty; T = hl_ref: the caller owns it */
+/* hl_vec_len(&v)                  elements in use (v.len())                                */
+/* HL_VEC_CAP(T, &v)               capacity in elements (v.capacity())                      */
+/* HL_VEC_TRUNCATE(T, &v, n);      keep the first n elements (v.truncate(n)); handles cut
+**                                 off are dropped, first to last                           */
+/* HL_VEC_SHRINK_TO(T, &v, n);     capacity down to max(len, n) (v.shrink_to(n))            */
+/* HL_VEC_SHRINK_TO_FIT(T, &v);    capacity down to len (v.shrink_to_fit())                 */
+/* hl_vec_extend(&v, src, n);      append n bytes from src to a vector of uint8_t
+**                                 (v.extend_from_slice(&src[..n]))                         */
+/* hl_drop(&v.buf);                drop the vector and the handles it holds (drop(v))       */
+/*
+** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements)
+** with hl_resize, so a push may replace v.buf's handle: keep no copies of it. Push, pop,
+** truncate and shrink need exclusive access to the buffer (no live slice of it), as &mut self
+** does in Rust; on owned they are checked as writes to it. Elements of a refs vector past
+** len are always HL_NULL, so dropping the buffer drops exactly the elements in use. A vector
+** field of an object is owned through its buffer: list `field.buf` in HL_TYPE, e.g.
+** `HL_TYPE(Node, edges.buf)`. len is a plain field: a len larger than the capacity (only by
+** writing it directly) is reported as index out of bounds where it is used. */
+
+static inline size_t hl_vec_len(const hl_vec *v) { return v->len; }
+
+/* ------------------------------------------------------------------------------------------
+** Helpers
+** ---------------------------------------------------------------------------------------- */
+
+/* hl_swap(a, b): exchange the values of two places of the same type (std::mem::swap(a, b)):
+** `hl_swap(&x, &y)`, `hl_swap(hl_slot(v, i), hl_slot(v, j))`. For hl_ref places it is two
+** moves (on owned each must hold a live, unborrowed object or HL_NULL, and copies of both
+** handles are stale afterwards); values of any other type are exchanged as they are. */
+
+/* A new bytes buffer holding a copy of src[0 .. n) (Rust's `src[..n].to_vec()`), and one
+** holding the bytes of the C string s without its terminating NUL (`s.as_bytes().to_vec()`;
+** hl_len is strlen(s)). */
+hl_ref hl_bytes_from(const void *src, size_t n);
+hl_ref hl_bytes_from_cstr(const char *s);
+
+/* ------------------------------------------------------------------------------------------
 ** Statistics
 ** ---------------------------------------------------------------------------------------- */
 
@@ -433,6 +531,37 @@ void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 void hl__drop_at_scope_end(hl_ref *r);
 #define HL_OWNED __attribute__((cleanup(hl__drop_at_scope_end)))
 
+/* ---- slices and vectors: what the runtimes' fast-path headers need --------------------- */
+
+/* Is an index checked? owned and owned-fast: always; owned-off: never; manual and gc:
+** unless HL_UNCHECKED_INDEX is defined. */
+#if defined(HL_RUNTIME_OWNED) && !defined(HL_OWNED_OFF)
+#ifdef HL_UNCHECKED_INDEX
+#error "heaplab: HL_UNCHECKED_INDEX applies to manual, gc and owned-off; owned and owned-fast check every index"
+#endif
+#define HL__INDEX_CHECKS 1
+#elif defined(HL_RUNTIME_OWNED) || defined(HL_UNCHECKED_INDEX)
+#define HL__INDEX_CHECKS 0
+#else
+#define HL__INDEX_CHECKS 1
+#endif
+
+/* The buffer kind holding elements of type T (hl_ref: refs, anything else: bytes), and the
+** buffer units (hl_len counts) one element takes. */
+#define HL__KIND(T) _Generic(*(T *)0, hl_ref: &hl__refs_type, default: &hl__bytes_type)
+#define HL__UNITS(kind, es) ((kind) == &hl__refs_type ? (size_t)1 : (es))
+#define HL__SLICE_ALIGN_OK(T)                                                              \
+    _Static_assert(_Alignof(T) <= 8, "heaplab: slice and vector elements must be aligned to at most 8 bytes")
+
+/* A slice: what HL_READ_SLICE and friends declare. obj is runtime-private (owned: the
+** buffer's slot, for the allocation note of an index error). */
+#define HL__SLICE_T(CT) struct { CT *ptr; size_t len; uint32_t hl__obj; }
+
+/* "index out of bounds" (exit 101), defined by each runtime. */
+HL__NORETURN HL__COLD void hl__index_fail(size_t len, size_t index, uint32_t obj, const hl_site *at);
+HL__NORETURN HL__COLD void hl__range_fail(size_t len, size_t start, size_t n, uint32_t obj, const hl_site *at);
+HL__NORETURN HL__COLD void hl__vec_len_fail(size_t len, size_t cap, uint32_t obj, const hl_site *at);
+
 #if defined(HL_RUNTIME_OWNED)
 #include "heaplab/owned_fast.h"
 #else
@@ -444,6 +573,106 @@ static inline hl_ref hl__take(hl_ref *place, const hl_site *at) {
     *place = HL_NULL;
     return v;
 }
+
+/* ---- slices, vectors and helpers: the part every runtime shares ------------------------------
+** Each runtime's fast-path header provides the borrows (HL__SLICE_DECL, HL__VEC_DECL) and the
+** vector primitives (hl__vec_place, hl__vec_pop_place); the index checks and the macros'
+** shape are written once, here. */
+
+
+
+
+static inline size_t hl__at(size_t i, size_t len, uint32_t obj, const hl_site *at) {
+    if (HL__INDEX_CHECKS && HL__UNLIKELY(i >= len)) hl__index_fail(len, i, obj, at);
+    return i;
+}
+
+static inline size_t hl__range(size_t i, size_t n, size_t len, uint32_t obj, const hl_site *at) {
+    if (HL__INDEX_CHECKS && HL__UNLIKELY(n > len || i > len - n)) hl__range_fail(len, i, n, obj, at);
+    return i;
+}
+
+#define HL_AT(s, i) ((s).ptr[hl__at((i), (s).len, (s).hl__obj, HL__SITE)])
+#define HL_RANGE(s, i, n) ((s).ptr + hl__range((i), (n), (s).len, (s).hl__obj, HL__SITE))
+
+#define HL_READ_SLICE(T, name, buf)                                                        \
+    HL__SLICE_ALIGN_OK(T);                                                                 \
+    HL__SLICE_DECL(read, const T, name, buf, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+#define HL_WRITE_SLICE(T, name, buf)                                                       \
+    HL__SLICE_ALIGN_OK(T);                                                                 \
+    HL__SLICE_DECL(write, T, name, buf, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+#define HL_READ_VEC(T, name, v)                                                            \
+    HL__SLICE_ALIGN_OK(T);                                                                 \
+    HL__VEC_DECL(read, const T, name, v, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+#define HL_WRITE_VEC(T, name, v)                                                           \
+    HL__SLICE_ALIGN_OK(T);                                                                 \
+    HL__VEC_DECL(write, T, name, v, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+
+/* Vectors. hl__vec_place makes room for n more elements (growing the buffer when full) and
+** returns the place of the first; hl__vec_pop_place removes the last element and returns its
+** place, or NULL when the vector is empty. */
+hl_vec hl__vec_with_capacity(const hl_type *kind, size_t es, size_t n, const hl_site *at);
+size_t hl__vec_cap(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at);
+void   hl__vec_truncate(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
+void   hl__vec_shrink_to(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
+
+#define HL_VEC_NEW ((hl_vec){HL_NULL, 0})
+#define HL_VEC_WITH_CAPACITY(T, n) hl__vec_with_capacity(HL__KIND(T), sizeof(T), (n), HL__SITE)
+#define HL_VEC_PUSH(T, v, x)                                                               \
+    do {                                                                                   \
+        HL__SLICE_ALIGN_OK(T);                                                             \
+        T hl__vx_ = (x);                                                                   \
+        *(T *)hl__vec_place((v), HL__KIND(T), sizeof(T), 1, HL__SITE) = hl__vx_;          \
+    } while (0)
+/* The popped place is cleared, so a refs vector's elements past len stay HL_NULL. */
+#define HL_VEC_POP(T, v)                                                                   \
+    ({                                                                                     \
+        T *hl__vp_ = (T *)hl__vec_pop_place((v), HL__KIND(T), sizeof(T), HL__SITE);        \
+        T hl__vr_ = {0};                                                                   \
+        if (hl__vp_) {                                                                     \
+            hl__vr_ = *hl__vp_;                                                            \
+            *hl__vp_ = (T){0};                                                             \
+        }                                                                                  \
+        hl__vr_;                                                                           \
+    })
+#define HL_VEC_CAP(T, v) hl__vec_cap((v), HL__KIND(T), sizeof(T), HL__SITE)
+#define HL_VEC_TRUNCATE(T, v, n) hl__vec_truncate((v), HL__KIND(T), sizeof(T), (n), HL__SITE)
+#define HL_VEC_SHRINK_TO(T, v, n) hl__vec_shrink_to((v), HL__KIND(T), sizeof(T), (n), HL__SITE)
+#define HL_VEC_SHRINK_TO_FIT(T, v) hl__vec_shrink_to((v), HL__KIND(T), sizeof(T), 0, HL__SITE)
+
+static inline void hl__vec_extend(hl_vec *v, const void *src, size_t n, const hl_site *at) {
+    if (n == 0) return;
+    memcpy(hl__vec_place(v, &hl__bytes_type, 1, n, at), src, n);
+}
+#define hl_vec_extend(v, src, n) hl__vec_extend((v), (src), (n), HL__SITE)
+
+/* hl_swap: hl_ref places go through hl__swap_refs (moves), others are exchanged. */
+static inline void hl__swap_refs(hl_ref *a, hl_ref *b, const hl_site *at) {
+    if (a == b) return;
+    hl_ref x = hl__move(a, at), y = hl__move(b, at);
+    *a = y;
+    *b = x;
+}
+#define HL__SWAP_VALUES(a, b)                                                              \
+    ({                                                                                     \
+        __typeof__(a) hl__sa_ = (a), hl__sb_ = (b);                                        \
+        __typeof__(*hl__sa_) hl__st_ = *hl__sa_;                                           \
+        *hl__sa_ = *hl__sb_;                                                               \
+        *hl__sb_ = hl__st_;                                                                \
+        (void)0;                                                                           \
+    })
+#define hl_swap(a, b)                                                                      \
+    ({                                                                                     \
+        _Static_assert(__builtin_types_compatible_p(__typeof__(*(a)), __typeof__(*(b))),   \
+                       "hl_swap: the two places must have the same type");                 \
+        _Generic((a), hl_ref *: hl__swap_refs((hl_ref *)(void *)(a), (hl_ref *)(void *)(b), HL__SITE), \
+                 default: HL__SWAP_VALUES(a, b));                                          \
+    })
+
+hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at);
+#define hl_bytes_from(src, n) hl__bytes_from((src), (n), HL__SITE)
+#define hl_bytes_from_cstr(s) hl__bytes_from_cstr((s), HL__SITE)
+static inline hl_ref hl__bytes_from_cstr(const char *s, const hl_site *at) { return hl__bytes_from(s, strlen(s), at); }
 
 #ifdef __cplusplus
 }

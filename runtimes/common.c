@@ -165,3 +165,12 @@ void hl__worklist_grow(hl__worklist *w) {
     w->items = items;
     w->cap = cap;
 }
+
+/* ---- index errors -------------------------------------------------------------------------- */
+
+void hl__range_note(size_t len, size_t start, size_t n) {
+    if (n > SIZE_MAX - start)
+        hl__note("range start index %zu and length %zu overflow", start, n);
+    else
+        hl__note("range end index %zu out of range for slice of length %zu", start + n, len);
+}

@@ -156,4 +156,89 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     *r = direct_buf_handle((size_t *)blk, kind);
 }
 
+/* ---- slices, vectors and helpers ----------------------------------------------------------- */
+
+/* The capacity a vector of len elements grows to when n more must fit: double, at least
+** 8 one-byte or 4 larger elements (Rust's RawVec does the same), at least len + n. */
+static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, const hl_site *at) {
+    size_t need = hl__size(1, len, n, "a vector", at);
+    size_t want = cap > SIZE_MAX / 2 ? SIZE_MAX : 2 * cap, least = es == 1 ? 8 : 4;
+    if (want < least) want = least;
+    return want > need ? want : need;
+}
+
+void *hl__dvec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+    size_t units = hl__dunits(kind, es), len = v->len;
+    size_t cap = v->buf.bits ? hl__buf_len(v->buf) / units : 0;
+    if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
+    size_t ncap = direct_vec_grown(cap, len, n, es, at);
+    size_t nunits = hl__size(ncap, units, 0, kind->name, at);
+    if (v->buf.bits)
+        hl__resize(&v->buf, nunits, at);
+    else
+        v->buf = direct_buf_new(kind, nunits, at);
+    v->len = len + n;
+    return (char *)hl__ptr(v->buf) + len * es;
+}
+
+hl_vec hl__vec_with_capacity(const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+    if (n == 0) return (hl_vec){HL_NULL, 0};
+    return (hl_vec){direct_buf_new(kind, hl__size(n, hl__dunits(kind, es), 0, kind->name, at), at), 0};
+}
+
+size_t hl__vec_cap(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+    (void)at;
+    return v->buf.bits ? hl__buf_len(v->buf) / hl__dunits(kind, es) : 0;
+}
+
+void hl__vec_truncate(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+    size_t len = v->len;
+    if (n >= len) return;
+    size_t cap = hl__vec_cap(v, kind, es, at);
+    if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
+    if (kind == &hl__refs_type)
+        for (size_t k = n; k < len; k++) hl__drop((hl_ref *)hl__ptr(v->buf) + k, at);
+    v->len = n;
+}
+
+void hl__vec_shrink_to(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+    size_t len = v->len, cap = hl__vec_cap(v, kind, es, at);
+    if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
+    size_t target = n > len ? n : len;
+    if (target >= cap) return;
+    if (target == 0)
+        hl__drop(&v->buf, at);   /* every element past len is empty: frees just the buffer */
+    else
+        hl__resize(&v->buf, target * hl__dunits(kind, es), at);
+}
+
+hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at) {
+    hl_ref b = direct_buf_new(&hl__bytes_type, n, at);
+    if (n) memcpy(hl__ptr(b), src, n);
+    return b;
+}
+
+/* Index errors: the kind, the location and the note, as owned reports them (without the
+** allocation note: these runtimes remember no sites). */
+void hl__index_fail(size_t len, size_t index, uint32_t obj, const hl_site *at) {
+    (void)obj;
+    hl__panic_begin("index out of bounds", at);
+    hl__note("the len is %zu but the index is %zu", len, index);
+    hl__panic_end();
+}
+
+void hl__range_fail(size_t len, size_t start, size_t n, uint32_t obj, const hl_site *at) {
+    (void)obj;
+    hl__panic_begin("index out of bounds", at);
+    hl__range_note(len, start, n);
+    hl__panic_end();
+}
+
+void hl__vec_len_fail(size_t len, size_t cap, uint32_t obj, const hl_site *at) {
+    (void)obj;
+    hl__panic_begin("index out of bounds", at);
+    hl__note("the vector's len is %zu but its capacity is %zu", len, cap);
+    hl__panic_end();
+}
+
 #endif

@@ -207,6 +207,34 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     fail("internal error: a check failed without a cause", at);
 }
 
+/* ---- index errors of slices and vectors ------------------------------------------------- */
+
+/* The allocation note of the buffer in slot obj (0: none). */
+static void note_buffer(uint32_t obj) {
+    if (obj != 0 && obj < hl__orun.nslots && (HL__OGEN(hl__orun.slots[obj].head) & 1)) note_alloc(obj);
+}
+
+void hl__index_fail(size_t len, size_t index, uint32_t obj, const hl_site *at) {
+    begin("index out of bounds", at);
+    hl__note("the len is %zu but the index is %zu", len, index);
+    note_buffer(obj);
+    hl__panic_end();
+}
+
+void hl__range_fail(size_t len, size_t start, size_t n, uint32_t obj, const hl_site *at) {
+    begin("index out of bounds", at);
+    hl__range_note(len, start, n);
+    note_buffer(obj);
+    hl__panic_end();
+}
+
+void hl__vec_len_fail(size_t len, size_t cap, uint32_t obj, const hl_site *at) {
+    begin("index out of bounds", at);
+    hl__note("the vector's len is %zu but its capacity is %zu", len, cap);
+    note_buffer(obj);
+    hl__panic_end();
+}
+
 /* ---- leak report ------------------------------------------------------------------------- */
 
 typedef struct leak_site {

@@ -47,6 +47,9 @@ void hl__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 HL__NORETURN void hl__panic_end(void);
 
 
+/* The note of an HL_RANGE error: "range end index E out of range for slice of length N". */
+void hl__range_note(size_t len, size_t start, size_t n);
+
 /* Overflow-checked size arithmetic for allocation requests: a*b + c, or out of memory. */
 size_t hl__size(size_t a, size_t b, size_t c, const char *what, const hl_site *at);
 

@@ -239,4 +239,62 @@ static inline hl_region hl__region_begin(const hl_site *at) {
 static inline void hl__region_end(hl_region m, const hl_site *at) { (void)m, (void)at; }
 #endif
 
+/* ---- slices and vectors ----------------------------------------------------------------
+** A slice is the buffer's pointer and its length in elements; a vector's primitives only
+** check for room. The one check a slice keeps, the index against its length, is
+** heaplab.h's hl__at. */
+
+typedef struct hl__dguard {
+    void  *ptr;
+    size_t len;
+} hl__dguard;
+
+static inline size_t hl__dunits(const hl_type *kind, size_t es) { return HL__UNITS(kind, es); }
+
+static inline hl__dguard hl__dslice(hl_ref buf, const hl_type *kind, size_t es) {
+    return (hl__dguard){hl__ptr(buf), hl__buf_len(buf) / hl__dunits(kind, es)};
+}
+
+/* The first len elements of v (none without a buffer). */
+static inline hl__dguard hl__dvec(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+    hl_ref b = v->buf;
+    size_t len = v->len, cap = b.bits ? hl__buf_len(b) / hl__dunits(kind, es) : 0;
+    if (HL__INDEX_CHECKS && HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
+    return (hl__dguard){hl__ptr(b), len};
+}
+
+#define HL__SLICE_DECL(mode, CT, name, buf, kind, es, g)                                   \
+    hl__dguard g = hl__dslice((buf), (kind), (es));                                        \
+    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
+#define HL__VEC_DECL(mode, CT, name, v, kind, es, g)                                       \
+    hl__dguard g = hl__dvec((v), (kind), (es), HL__SITE);                                  \
+    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
+
+/* Grow v (or give it its first buffer) so that n more elements fit; as hl__vec_place. */
+void *hl__dvec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
+
+static inline void *hl__vec_place(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+    hl_ref b = v->buf;
+    size_t len = v->len;
+    if (HL__LIKELY(b.bits != 0)) {
+        size_t cap = hl__buf_len(b) / hl__dunits(kind, es);
+        if (HL__LIKELY(len <= cap && n <= cap - len)) {
+            v->len = len + n;
+            return (char *)hl__ptr(b) + len * es;
+        }
+    }
+    return hl__dvec_place_slow(v, kind, es, n, at);
+}
+
+static inline void *hl__vec_pop_place(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+    size_t len = v->len;
+    if (len == 0) return NULL;
+    if (HL__INDEX_CHECKS) {
+        size_t cap = v->buf.bits ? hl__buf_len(v->buf) / hl__dunits(kind, es) : 0;
+        if (HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
+    }
+    v->len = len - 1;
+    return (char *)hl__ptr(v->buf) + (len - 1) * es;
+}
+
 #endif

@@ -444,4 +444,119 @@ static inline void hl__olocal_end(hl__olocal *g) {
 hl_region hl__region_begin(const hl_site *at);
 void      hl__region_end(hl_region m, const hl_site *at);
 
+/* ---- slices and vectors ----------------------------------------------------------------
+** A slice is a borrow (the guard above) plus the length read when it was taken. Vectors
+** keep their length beside their buffer; their primitives check the buffer as a write (the
+** whole head in one compare) and the room against its length. */
+
+static inline size_t hl__ounits(const hl_type *kind, size_t es) { return HL__UNITS(kind, es); }
+static inline uint32_t hl__okind_tid(const hl_type *kind) { return kind == &hl__refs_type ? HL__TID_REFS : HL__TID_BYTES; }
+
+static inline hl__guard hl__slice_read(hl_ref buf, const hl_type *kind, size_t es, const hl_site *at) {
+    hl__guard g = hl__borrow_read(buf, kind, at);
+    g.len = hl__obuf_len(g.ptr) / hl__ounits(kind, es);
+    return g;
+}
+
+static inline hl__guard hl__slice_write(hl_ref buf, const hl_type *kind, size_t es, const hl_site *at) {
+    hl__guard g = hl__borrow_write(buf, kind, at);
+    g.len = hl__obuf_len(g.ptr) / hl__ounits(kind, es);
+    return g;
+}
+
+/* owned-off: the buffer, unchecked. */
+static inline hl__guard hl__slice_off(hl_ref buf, const hl_type *kind, size_t es) {
+    void *p = hl__orun.slots[(uint32_t)buf.bits].obj;
+    return (hl__guard){p, hl__obuf_len(p) / hl__ounits(kind, es), 0};
+}
+
+/* The slow half of a vector borrow or primitive: an empty vector without a buffer, a
+** vector whose len exceeds its buffer, or a check that failed. */
+HL__COLD hl__guard hl__ovec_borrow_slow(const hl_vec *v, const hl_type *kind, size_t es, bool write, const hl_site *at);
+HL__COLD void *hl__ovec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
+HL__COLD void *hl__ovec_pop_slow(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at);
+
+static inline hl__guard hl__vec_borrow(const hl_vec *v, const hl_type *kind, size_t es, bool write, const hl_site *at) {
+    hl_ref b = v->buf;
+    size_t n = v->len;
+    if (HL__OLEVEL == 0) {
+        void *p = b.bits ? hl__orun.slots[(uint32_t)b.bits].obj : NULL;
+        return (hl__guard){p, n, 0};
+    }
+    if (HL__LIKELY(b.bits != 0)) {
+        hl__guard g = write ? hl__borrow_write(b, kind, at) : hl__borrow_read(b, kind, at);
+        if (HL__LIKELY(n <= hl__obuf_len(g.ptr) / hl__ounits(kind, es))) {
+            g.len = n;
+            return g;
+        }
+        if (write)
+            hl__release_write(&g);
+        else
+            hl__release_read(&g);
+    }
+    return hl__ovec_borrow_slow(v, kind, es, write, at);
+}
+
+static inline hl__guard hl__vec_read(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+    return hl__vec_borrow(v, kind, es, false, at);
+}
+static inline hl__guard hl__vec_write(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+    return hl__vec_borrow(v, kind, es, true, at);
+}
+/* An empty vector's borrow holds no slot (idx 0). */
+static inline void hl__release_vec_read(hl__guard *g) {
+    if (HL__LIKELY(g->idx)) hl__release_read(g);
+}
+static inline void hl__release_vec_write(hl__guard *g) {
+    if (HL__LIKELY(g->idx)) hl__release_write(g);
+}
+
+#if HL__OLEVEL == 0
+#define HL__SLICE_DECL(mode, CT, name, buf, kind, es, g)                                   \
+    hl__guard g = hl__slice_off((buf), (kind), (es));                                      \
+    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
+#define HL__VEC_DECL(mode, CT, name, v, kind, es, g)                                       \
+    hl__guard g = hl__vec_borrow((v), (kind), (es), false, NULL);                          \
+    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
+#else
+#define HL__SLICE_DECL(mode, CT, name, buf, kind, es, g)                                   \
+    __attribute__((cleanup(hl__release_##mode))) hl__guard g =                            \
+        hl__slice_##mode((buf), (kind), (es), HL__SITE);                                   \
+    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, g.idx}
+#define HL__VEC_DECL(mode, CT, name, v, kind, es, g)                                       \
+    __attribute__((cleanup(hl__release_vec_##mode))) hl__guard g =                        \
+        hl__vec_##mode((v), (kind), (es), HL__SITE);                                       \
+    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, g.idx}
+#endif
+
+/* Room for n more elements at the end of v: their place; len grows by n. */
+static inline void *hl__vec_place(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+    hl_ref b = v->buf;
+    size_t len = v->len;
+    if (HL__OLEVEL > 0 || b.bits != 0) {
+        hl__oslot *s = hl__obuf_ok(b, hl__okind_tid(kind), true);
+        if (HL__LIKELY(s != NULL)) {
+            size_t cap = hl__obuf_len(s->obj) / hl__ounits(kind, es);
+            if (HL__LIKELY(len <= cap && n <= cap - len)) {
+                v->len = len + n;
+                return (char *)s->obj + len * es;
+            }
+        }
+    }
+    return hl__ovec_place_slow(v, kind, es, n, at);
+}
+
+/* Remove the last element: its place, or NULL when v is empty. */
+static inline void *hl__vec_pop_place(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+    size_t len = v->len;
+    if (HL__OLEVEL == 0 && len == 0) return NULL;
+    hl__oslot *s = hl__obuf_ok(v->buf, hl__okind_tid(kind), true);
+    /* len - 1 wraps for an empty vector, which then takes the slow path. */
+    if (HL__LIKELY(s != NULL) && (HL__OLEVEL == 0 || HL__LIKELY(len - 1 < hl__obuf_len(s->obj) / hl__ounits(kind, es)))) {
+        v->len = len - 1;
+        return (char *)s->obj + (len - 1) * es;
+    }
+    return hl__ovec_pop_slow(v, kind, es, at);
+}
+
 #endif
