@@ -1,0 +1,411 @@
+/*
+** rt_slices.c: slices, vectors, hl_swap and hl_bytes_from on every runtime (include/heaplab.h,
+** docs/design.md "Slices and vectors").
+**
+** Compiled once per runtime. What the contract makes runtime-specific is asserted through
+** hl_runtime_name(): gc does not see frees (so frees are only counted elsewhere), and
+** owned-off checks no index (so the index error is asserted on the other four).
+*/
+#define _GNU_SOURCE
+#include "heaplab.h"
+#include "hl_test.h"
+
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct Item {
+    int64_t id;
+    hl_ref  payload;   /* owned bytes */
+} Item;
+HL_TYPE(Item, payload);
+
+typedef struct Bag {
+    hl_vec  items;     /* owned vector of Item handles */
+    hl_vec  numbers;   /* owned vector of uint32_t */
+    int64_t tag;
+} Bag;
+HL_TYPE(Bag, items.buf, numbers.buf);
+
+typedef struct Pt {
+    int32_t x, y;
+} Pt;
+
+static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 0; }
+static bool sees_frees(void) { return !rt_is("gc"); }
+static bool checks_indices(void) { return !rt_is("owned-off"); }
+
+static void fresh(void) {
+    hl_shutdown();
+    cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
+    hl_init();
+}
+
+static hl_ref item_new(int64_t id) {
+    hl_ref p = hl_bytes_from(&id, sizeof id);
+    hl_ref it = hl_new(&Item_type);
+    HL_WRITE(Item, w, it);
+    w->id = id;
+    w->payload = hl_move(&p);
+    return it;
+}
+
+static int64_t item_id(hl_ref it) {
+    HL_READ(Item, r, it);
+    return r->id;
+}
+
+TestSuite(slices, .init = fresh);
+TestSuite(vectors, .init = fresh);
+TestSuite(helpers, .init = fresh);
+
+/* ==== slices =============================================================================== */
+
+Test(slices, write_then_read_elements_of_a_bytes_buffer) {
+    hl_ref b = hl_new_bytes(40);
+    {
+        HL_WRITE_SLICE(uint32_t, s, b);
+        cr_assert_eq(s.len, 10);
+        for (size_t i = 0; i < s.len; i++) HL_AT(s, i) = (uint32_t)(i * i + 1);
+    }
+    {
+        HL_READ_SLICE(uint32_t, s, b);
+        for (size_t i = 0; i < s.len; i++) cr_assert_eq(HL_AT(s, i), i * i + 1);
+    }
+    {
+        HL_READ_SLICE(uint8_t, s, b);   /* the same memory, byte by byte */
+        cr_assert_eq(s.len, 40);
+        uint32_t third;
+        memcpy(&third, HL_RANGE(s, 8, 4), 4);
+        cr_assert_eq(third, 5);
+        cr_assert_eq(HL_AT(s, 8), hl_byte(b, 8));
+    }
+    hl_drop(&b);
+}
+
+Test(slices, length_is_rounded_down_to_whole_elements) {
+    hl_ref b = hl_new_bytes(23);
+    {
+        HL_READ_SLICE(uint64_t, s, b);
+        cr_assert_eq(s.len, 2);
+    }
+    {
+        HL_READ_SLICE(Pt, s, b);
+        cr_assert_eq(s.len, 2);
+        cr_assert_eq(HL_AT(s, 1).y, 0);
+    }
+    hl_ref e = hl_new_bytes(0);
+    {
+        HL_READ_SLICE(uint16_t, s, e);
+        cr_assert_eq(s.len, 0);
+    }
+    hl_drop(&b);
+    hl_drop(&e);
+}
+
+Test(slices, struct_elements_are_lvalues) {
+    hl_ref b = hl_new_bytes(3 * sizeof(Pt));
+    {
+        HL_WRITE_SLICE(Pt, s, b);
+        HL_AT(s, 2).x = 7;
+        HL_AT(s, 0) = (Pt){1, 2};
+        Pt *p = &HL_AT(s, 1);
+        p->y = 9;
+    }
+    {
+        HL_READ_SLICE(Pt, s, b);
+        cr_assert(HL_AT(s, 0).x == 1 && HL_AT(s, 0).y == 2 && HL_AT(s, 1).y == 9 && HL_AT(s, 2).x == 7);
+    }
+    hl_drop(&b);
+}
+
+Test(slices, refs_slice_elements_are_owned_handles) {
+    hl_stats before = hl_get_stats();
+    hl_ref v = hl_new_refs(4);
+    {
+        HL_WRITE_SLICE(hl_ref, s, v);
+        cr_assert_eq(s.len, 4);
+        for (size_t i = 0; i < s.len; i++) {
+            hl_ref it = item_new((int64_t)i + 10);
+            HL_AT(s, i) = hl_move(&it);
+        }
+    }
+    {
+        HL_READ_SLICE(hl_ref, s, v);
+        for (size_t i = 0; i < s.len; i++) cr_assert_eq(item_id(HL_AT(s, i)), (int64_t)i + 10);
+    }
+    hl_ref taken;
+    {
+        HL_WRITE_SLICE(hl_ref, s, v);
+        taken = hl_take(&HL_AT(s, 2));
+        cr_assert(hl_is_null(HL_AT(s, 2)));
+    }
+    cr_assert_eq(item_id(taken), 12);
+    cr_assert(hl_is_null(hl_ref_at(v, 2)));
+    hl_drop(&v);   /* drops the three items left and their payloads */
+    hl_drop(&taken);
+    hl_stats after = hl_get_stats();
+    cr_assert_eq(after.allocations - before.allocations, 9);
+    if (sees_frees()) cr_assert_eq(after.frees - before.frees, 9);
+}
+
+Test(slices, several_shared_slices_and_plain_calls_together) {
+    hl_ref b = hl_bytes_from("abcdef", 6);
+    HL_READ_SLICE(uint8_t, s1, b);
+    HL_READ_SLICE(uint8_t, s2, b);
+    cr_assert_eq(hl_len(b), 6);
+    cr_assert_eq(hl_byte(b, 5), 'f');
+    cr_assert_eq(HL_AT(s1, 0), 'a');
+    cr_assert_eq(HL_AT(s2, 5), 'f');
+    cr_assert_eq(memcmp(HL_RANGE(s1, 1, 3), "bcd", 3), 0);
+}
+
+Test(slices, slice_released_at_block_end_allows_a_resize) {
+    hl_ref b = hl_new_bytes(8);
+    for (int round = 0; round < 3; round++) {
+        {
+            HL_WRITE_SLICE(uint8_t, s, b);
+            HL_AT(s, s.len - 1) = (uint8_t)(round + 1);
+        }
+        hl_resize(&b, hl_len(b) * 2);
+    }
+    cr_assert_eq(hl_len(b), 64);
+    cr_assert(hl_byte(b, 7) == 1 && hl_byte(b, 15) == 2 && hl_byte(b, 31) == 3 && hl_byte(b, 63) == 0);
+    hl_drop(&b);
+}
+
+/* ---- index errors ---- */
+
+static void at_past_the_end(void) {
+    hl_init();
+    hl_ref b = hl_new_bytes(12);
+    HL_READ_SLICE(uint32_t, s, b);
+    size_t i = s.len;
+    HL_MARK(0); (void)HL_AT(s, i);
+}
+static void range_past_the_end(void) {
+    hl_init();
+    hl_ref b = hl_new_bytes(10);
+    HL_WRITE_SLICE(uint8_t, s, b);
+    HL_MARK(0); memset(HL_RANGE(s, 8, 3), 0, 3);
+}
+static void vec_index_past_len(void) {
+    hl_init();
+    hl_vec v = HL_VEC_WITH_CAPACITY(uint16_t, 16);
+    HL_VEC_PUSH(uint16_t, &v, 1);
+    HL_READ_VEC(uint16_t, s, &v);
+    HL_MARK(0); (void)HL_AT(s, 1);
+}
+
+static void expect_index_error(const char *name, void (*fn)(void), const char *note) {
+    hl_child c = hl_child_run(fn);
+    cr_assert(c.exited && c.code == 101, "%s: expected exit status 101, got %s; stderr:\n%s", name,
+              hl_child_status(&c), c.err);
+    char *block = hl_diag_block(c.err, "index out of bounds");
+    cr_assert_not_null(block, "%s: no index error in:\n%s", name, c.err);
+    cr_assert_not_null(hl_find_line(block, "  --> tests/rt_slices.c:%d", hl_marks[0]), "%s: wrong location:\n%s",
+                       name, block);
+    cr_assert_not_null(hl_find_line(block, "   = note: %s", note), "%s: expected note \"%s\":\n%s", name, note,
+                       block);
+    free(block);
+    hl_child_free(&c);
+}
+
+Test(slices, an_index_out_of_range_is_reported) {
+    if (!checks_indices()) cr_skip_test("owned-off checks no index");
+    expect_index_error("at_past_the_end", at_past_the_end, "the len is 3 but the index is 3");
+    expect_index_error("range_past_the_end", range_past_the_end,
+                       "range end index 11 out of range for slice of length 10");
+    expect_index_error("vec_index_past_len", vec_index_past_len, "the len is 1 but the index is 1");
+}
+
+/* ==== vectors ============================================================================== */
+
+Test(vectors, push_pop_len_and_capacity) {
+    hl_vec v = HL_VEC_NEW;
+    cr_assert(hl_is_null(v.buf));
+    cr_assert_eq(hl_vec_len(&v), 0);
+    cr_assert_eq(HL_VEC_CAP(uint64_t, &v), 0);
+    HL_VEC_PUSH(uint64_t, &v, 100);
+    cr_assert_eq(HL_VEC_CAP(uint64_t, &v), 4, "the first buffer holds 4 elements of 8 bytes");
+    size_t caps[8] = {0}, ncaps = 0, last = 0;
+    for (uint64_t i = 1; i < 100; i++) {
+        HL_VEC_PUSH(uint64_t, &v, 100 + i);
+        size_t cap = HL_VEC_CAP(uint64_t, &v);
+        if (cap != last && ncaps < 8) caps[ncaps++] = last = cap;
+    }
+    cr_assert_eq(hl_vec_len(&v), 100);
+    cr_assert(ncaps == 6 && caps[0] == 4 && caps[1] == 8 && caps[2] == 16 && caps[5] == 128,
+              "the capacity doubles: 4 8 16 32 64 128");
+    cr_assert_eq(hl_len(v.buf), 128 * 8);
+    for (uint64_t i = 100; i-- > 0;) cr_assert_eq(HL_VEC_POP(uint64_t, &v), 100 + i);
+    cr_assert_eq(hl_vec_len(&v), 0);
+    cr_assert_eq(HL_VEC_POP(uint64_t, &v), 0, "popping an empty vector gives a zero element");
+    cr_assert_eq(HL_VEC_CAP(uint64_t, &v), 128, "popping keeps the capacity");
+    hl_drop(&v.buf);
+}
+
+Test(vectors, one_byte_elements_start_at_8) {
+    hl_vec v = HL_VEC_NEW;
+    HL_VEC_PUSH(uint8_t, &v, 'x');
+    cr_assert_eq(HL_VEC_CAP(uint8_t, &v), 8);
+    hl_vec_extend(&v, "0123456789", 10);
+    cr_assert_eq(hl_vec_len(&v), 11);
+    cr_assert_eq(HL_VEC_CAP(uint8_t, &v), 16);
+    hl_vec_extend(&v, "", 0);
+    {
+        HL_READ_VEC(uint8_t, s, &v);
+        cr_assert_eq(s.len, 11);
+        cr_assert_eq(memcmp(s.ptr, "x0123456789", 11), 0);
+    }
+    hl_drop(&v.buf);
+}
+
+Test(vectors, with_capacity_and_vec_slices) {
+    hl_vec v = HL_VEC_WITH_CAPACITY(uint32_t, 10);
+    cr_assert_eq(HL_VEC_CAP(uint32_t, &v), 10);
+    cr_assert_eq(hl_vec_len(&v), 0);
+    for (uint32_t i = 0; i < 10; i++) HL_VEC_PUSH(uint32_t, &v, i * 3);
+    cr_assert_eq(HL_VEC_CAP(uint32_t, &v), 10, "no growth while it fits");
+    {
+        HL_WRITE_VEC(uint32_t, s, &v);
+        cr_assert_eq(s.len, 10);
+        HL_AT(s, 9) += 1;
+    }
+    HL_VEC_TRUNCATE(uint32_t, &v, 4);
+    {
+        HL_READ_VEC(uint32_t, s, &v);
+        cr_assert_eq(s.len, 4, "a vector slice borrows len elements, not the capacity");
+        cr_assert_eq(HL_AT(s, 3), 9);
+    }
+    cr_assert_eq(hl_byte(v.buf, 36), 28, "truncating a bytes vector leaves its buffer as it was");
+    hl_vec none = HL_VEC_WITH_CAPACITY(uint32_t, 0);
+    cr_assert(hl_is_null(none.buf));
+    hl_drop(&v.buf);
+}
+
+Test(vectors, refs_vector_owns_its_elements) {
+    hl_stats before = hl_get_stats();
+    hl_vec v = HL_VEC_NEW;
+    for (int64_t i = 0; i < 10; i++) HL_VEC_PUSH(hl_ref, &v, item_new(i));
+    hl_ref last = HL_VEC_POP(hl_ref, &v);
+    cr_assert_eq(item_id(last), 9);
+    cr_assert(hl_is_null(hl_ref_at(v.buf, 9)), "the popped place is left empty");
+    hl_drop(&last);
+    HL_VEC_TRUNCATE(hl_ref, &v, 6);   /* drops items 6, 7, 8 */
+    cr_assert_eq(hl_vec_len(&v), 6);
+    for (size_t i = 6; i < 9; i++) cr_assert(hl_is_null(hl_ref_at(v.buf, i)));
+    if (sees_frees()) cr_assert_eq(hl_get_stats().frees - before.frees, 8);
+    HL_VEC_SHRINK_TO(hl_ref, &v, 8);
+    cr_assert_eq(HL_VEC_CAP(hl_ref, &v), 8);
+    HL_VEC_SHRINK_TO_FIT(hl_ref, &v);
+    cr_assert_eq(HL_VEC_CAP(hl_ref, &v), 6);
+    {
+        HL_READ_VEC(hl_ref, s, &v);
+        for (size_t i = 0; i < s.len; i++) cr_assert_eq(item_id(HL_AT(s, i)), (int64_t)i);
+    }
+    hl_drop(&v.buf);
+    hl_stats after = hl_get_stats();
+    cr_assert_eq(after.allocations - before.allocations, 21);
+    if (sees_frees()) cr_assert_eq(after.frees - before.frees, 21);
+}
+
+Test(vectors, shrinking_an_empty_vector_frees_its_buffer) {
+    hl_vec v = HL_VEC_WITH_CAPACITY(hl_ref, 4);
+    HL_VEC_PUSH(hl_ref, &v, item_new(1));
+    hl_ref x = HL_VEC_POP(hl_ref, &v);
+    hl_drop(&x);
+    HL_VEC_SHRINK_TO_FIT(hl_ref, &v);
+    cr_assert(hl_is_null(v.buf));
+    cr_assert_eq(HL_VEC_CAP(hl_ref, &v), 0);
+    HL_VEC_PUSH(hl_ref, &v, item_new(2));   /* and it can grow again */
+    cr_assert_eq(hl_vec_len(&v), 1);
+    hl_drop(&v.buf);
+    if (sees_frees()) cr_assert_eq(hl_get_stats().live_objects, 0);
+}
+
+Test(vectors, vector_fields_are_dropped_with_their_owner) {
+    hl_stats before = hl_get_stats();
+    hl_ref bag = hl_new(&Bag_type);
+    for (int64_t i = 0; i < 5; i++) {
+        HL_WRITE(Bag, w, bag);
+        HL_VEC_PUSH(hl_ref, &w->items, item_new(i));
+        HL_VEC_PUSH(uint32_t, &w->numbers, (uint32_t)i);
+    }
+    {
+        HL_READ(Bag, r, bag);
+        HL_READ_VEC(uint32_t, nums, &r->numbers);
+        HL_READ_VEC(hl_ref, items, &r->items);
+        cr_assert(nums.len == 5 && items.len == 5);
+        for (size_t i = 0; i < 5; i++) cr_assert_eq(item_id(HL_AT(items, i)), (int64_t)HL_AT(nums, i));
+    }
+    hl_drop(&bag);   /* the bag, its two buffers, 5 items and their payloads */
+    hl_stats after = hl_get_stats();
+    cr_assert_eq(after.allocations - before.allocations, 13);
+    if (sees_frees()) cr_assert_eq(after.frees - before.frees, 13);
+}
+
+/* ==== helpers ============================================================================== */
+
+Test(helpers, swap_handles) {
+    hl_ref a = item_new(1), b = item_new(2);
+    hl_swap(&a, &b);
+    cr_assert(item_id(a) == 2 && item_id(b) == 1);
+    hl_ref n = HL_NULL;
+    hl_swap(&a, &n);
+    cr_assert(hl_is_null(a) && item_id(n) == 2);
+    hl_swap(&b, &b);   /* a place with itself: nothing happens */
+    cr_assert_eq(item_id(b), 1);
+    hl_drop(&b);
+    hl_drop(&n);
+    if (sees_frees()) cr_assert_eq(hl_get_stats().live_objects, 0);
+}
+
+Test(helpers, swap_elements_of_a_refs_buffer) {
+    hl_ref v = hl_new_refs(3);
+    for (size_t i = 0; i < 3; i++) *hl_slot(v, i) = item_new((int64_t)i);
+    hl_swap(hl_slot(v, 0), hl_slot(v, 2));
+    cr_assert(item_id(hl_ref_at(v, 0)) == 2 && item_id(hl_ref_at(v, 1)) == 1 && item_id(hl_ref_at(v, 2)) == 0);
+    {
+        HL_WRITE_SLICE(hl_ref, s, v);
+        hl_swap(&HL_AT(s, 1), &HL_AT(s, 2));
+    }
+    cr_assert(item_id(hl_ref_at(v, 1)) == 0 && item_id(hl_ref_at(v, 2)) == 1);
+    hl_drop(&v);
+}
+
+Test(helpers, swap_plain_values) {
+    int x = 3, y = 4;
+    hl_swap(&x, &y);
+    cr_assert(x == 4 && y == 3);
+    Pt p = {1, 2}, q = {3, 4};
+    hl_swap(&p, &q);
+    cr_assert(p.x == 3 && p.y == 4 && q.x == 1 && q.y == 2);
+    hl_vec a = HL_VEC_NEW, b = HL_VEC_NEW;
+    HL_VEC_PUSH(uint8_t, &a, 1);
+    hl_swap(&a, &b);   /* a vector is a plain struct: swapped as it is */
+    cr_assert(hl_vec_len(&a) == 0 && hl_vec_len(&b) == 1 && hl_is_null(a.buf));
+    hl_drop(&b.buf);
+}
+
+Test(helpers, bytes_from_a_c_string) {
+    hl_ref s = hl_bytes_from_cstr("hello, world");
+    cr_assert_eq(hl_len(s), 12, "no terminating NUL");
+    {
+        HL_READ_SLICE(uint8_t, b, s);
+        cr_assert_eq(memcmp(b.ptr, "hello, world", 12), 0);
+    }
+    hl_ref e = hl_bytes_from_cstr("");
+    cr_assert_eq(hl_len(e), 0);
+    hl_ref part = hl_bytes_from("abcdef" + 2, 3);
+    cr_assert(hl_len(part) == 3 && hl_byte(part, 0) == 'c' && hl_byte(part, 2) == 'e');
+    hl_ref none = hl_bytes_from(NULL, 0);
+    cr_assert_eq(hl_len(none), 0);
+    hl_drop(&s);
+    hl_drop(&e);
+    hl_drop(&part);
+    hl_drop(&none);
+}
