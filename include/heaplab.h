@@ -341,6 +341,8 @@ typedef struct hl_vec {
 /* hl_vec_extend(&v, src, n);      append n bytes from src to a vector of uint8_t
 **                                 (v.extend_from_slice(&src[..n]))                         */
 /* hl_drop(&v.buf);                drop the vector and the handles it holds (drop(v))       */
+/* HL_OWNED_VEC hl_vec v = ...;    v's buffer is dropped when its block ends, unless moved
+**                                 out (a Vec local)                                         */
 /*
 ** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements)
 ** with hl_resize, so a push may replace v.buf's handle: keep no copies of it. Push, pop,
@@ -546,10 +548,13 @@ void hl__drop_at_scope_end(hl_ref *r);
 #define HL__INDEX_CHECKS 1
 #endif
 
-/* The buffer kind holding elements of type T (hl_ref: refs, anything else: bytes), and the
-** buffer units (hl_len counts) one element takes. */
-#define HL__KIND(T) _Generic(*(T *)0, hl_ref: &hl__refs_type, default: &hl__bytes_type)
-#define HL__UNITS(kind, es) ((kind) == &hl__refs_type ? (size_t)1 : (es))
+/* The kind of buffer holding elements of type T, as a code: 1 refs (T = hl_ref), 0 bytes
+** (anything else); the buffer units (what hl_len counts) one element takes; the kind's
+** descriptor. The fast paths take the code, an integer constant, rather than the descriptor:
+** a compiler cannot fold a comparison between the addresses of two extern descriptors. */
+#define HL__KIND(T) _Generic(*(T *)0, hl_ref: 1, default: 0)
+#define HL__UNITS(kind, es) ((kind) ? (size_t)1 : (size_t)(es))
+#define HL__KIND_TYPE(kind) ((kind) ? &hl__refs_type : &hl__bytes_type)
 #define HL__SLICE_ALIGN_OK(T)                                                              \
     _Static_assert(_Alignof(T) <= 8, "heaplab: slice and vector elements must be aligned to at most 8 bytes")
 
@@ -611,12 +616,16 @@ static inline size_t hl__range(size_t i, size_t n, size_t len, uint32_t obj, con
 /* Vectors. hl__vec_place makes room for n more elements (growing the buffer when full) and
 ** returns the place of the first; hl__vec_pop_place removes the last element and returns its
 ** place, or NULL when the vector is empty. */
-hl_vec hl__vec_with_capacity(const hl_type *kind, size_t es, size_t n, const hl_site *at);
-size_t hl__vec_cap(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at);
-void   hl__vec_truncate(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
-void   hl__vec_shrink_to(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
+hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at);
+void   hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at);
+void   hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at);
 
 #define HL_VEC_NEW ((hl_vec){HL_NULL, 0})
+static inline void hl__vec_drop_at_scope_end(hl_vec *v) {
+    hl__drop_at_scope_end(&v->buf);
+    v->len = 0;
+}
+#define HL_OWNED_VEC __attribute__((cleanup(hl__vec_drop_at_scope_end)))
 #define HL_VEC_WITH_CAPACITY(T, n) hl__vec_with_capacity(HL__KIND(T), sizeof(T), (n), HL__SITE)
 #define HL_VEC_PUSH(T, v, x)                                                               \
     do {                                                                                   \
@@ -635,14 +644,24 @@ void   hl__vec_shrink_to(hl_vec *v, const hl_type *kind, size_t es, size_t n, co
         }                                                                                  \
         hl__vr_;                                                                           \
     })
-#define HL_VEC_CAP(T, v) hl__vec_cap((v), HL__KIND(T), sizeof(T), HL__SITE)
-#define HL_VEC_TRUNCATE(T, v, n) hl__vec_truncate((v), HL__KIND(T), sizeof(T), (n), HL__SITE)
+#define HL_VEC_CAP(T, v) hl__vec_capacity((v), HL__KIND(T), sizeof(T), HL__SITE)
+#define HL_VEC_TRUNCATE(T, v, n) hl__vec_truncate_inline((v), HL__KIND(T), sizeof(T), (n), HL__SITE)
 #define HL_VEC_SHRINK_TO(T, v, n) hl__vec_shrink_to((v), HL__KIND(T), sizeof(T), (n), HL__SITE)
 #define HL_VEC_SHRINK_TO_FIT(T, v) hl__vec_shrink_to((v), HL__KIND(T), sizeof(T), 0, HL__SITE)
 
+/* Truncating a bytes vector only shortens len (its buffer is left as it is, so a slice
+** borrowed before stays valid); a refs vector drops what it cuts off, out of line. */
+static inline void hl__vec_truncate_inline(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
+    if (kind == 0) {
+        if (n < v->len) v->len = n;
+        return;
+    }
+    hl__vec_truncate(v, kind, es, n, at);
+}
+
 static inline void hl__vec_extend(hl_vec *v, const void *src, size_t n, const hl_site *at) {
     if (n == 0) return;
-    memcpy(hl__vec_place(v, &hl__bytes_type, 1, n, at), src, n);
+    memcpy(hl__vec_place(v, 0, 1, n, at), src, n);
 }
 #define hl_vec_extend(v, src, n) hl__vec_extend((v), (src), (n), HL__SITE)
 

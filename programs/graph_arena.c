@@ -5,7 +5,9 @@
 ** graphs, scene graphs, social graphs, compiler CFGs), written the way idiomatic Rust writes
 ** them: one owned arena of nodes (a refs buffer; a free slot is HL_NULL) and edges as plain
 ** indices into it, so a node may be the target of many edges and cycles are harmless. Each
-** node owns its out-edge list (a bytes buffer of 32-bit indices that doubles with hl_resize).
+** node owns its out-edge list, a vector of 32-bit indices (hl_vec: Vec<u32>). Loops over the
+** arena, an edge list or the BFS's arrays borrow them once as slices and index the slices
+** (HL_AT: a bounds check), as Rust's `for &v in &node.edges` and `dist[v]` do.
 **
 ** The run: build N nodes with power-law out-degrees (1..16 edges, uniform random targets,
 ** self-loops and duplicates allowed), then 8 rounds of
@@ -37,38 +39,31 @@
 #include <stdio.h>
 
 typedef struct GNode {
-    hl_ref   edges;    /* owned bytes: cap uint32 target indices, the first nedges used */
-    uint32_t nedges, cap;
+    hl_vec   edges;    /* owned: uint32 target indices */
     uint64_t weight;
 } GNode;
-HL_TYPE(GNode, edges);
+HL_TYPE(GNode, edges.buf);
 
 enum { ROUNDS = 8, MAX_DEGREE = 16 };
 #define UNSEEN UINT32_MAX
 
 typedef struct Graph {
     hl_ref   arena;    /* owned refs buffer of n node slots */
-    hl_ref   free;     /* owned bytes: stack of nfree free slot indices (uint32) */
-    uint32_t n, nfree;
+    hl_vec   free;     /* owned: stack of free slot indices (uint32) */
+    uint32_t n;
 } Graph;
 
-static bool live(const Graph *g, uint32_t i) { return !hl_is_null(hl_ref_at(g->arena, i)); }
-
 static uint32_t random_live(const Graph *g, hlp_rng *rng) {
+    HL_READ_SLICE(hl_ref, arena, g->arena);
     for (;;) {
         uint32_t i = (uint32_t)hlp_rng_below(rng, g->n);
-        if (live(g, i)) return i;
+        if (!hl_is_null(HL_AT(arena, i))) return i;
     }
 }
 
 static void add_edge(Graph *g, uint32_t from, uint32_t to) {
     HL_WRITE(GNode, w, hl_ref_at(g->arena, from));
-    if (w->nedges == w->cap) {
-        w->cap = w->cap ? 2 * w->cap : 2;
-        hl_resize(&w->edges, 4 * (size_t)w->cap);
-    }
-    HL_WRITE_BYTES(e, w->edges);
-    hlp_put_u32(e, w->nedges++, to);
+    HL_VEC_PUSH(uint32_t, &w->edges, to);
 }
 
 /* Place a new node in slot i (which is free) with out-edges to random live nodes (or to
@@ -76,38 +71,39 @@ static void add_edge(Graph *g, uint32_t from, uint32_t to) {
 static void new_node(Graph *g, uint32_t i, hlp_rng *rng, bool targets_live) {
     hl_ref node = hl_new(&GNode_type);
     {
-        hl_ref edges = hl_new_bytes(0);
         HL_WRITE(GNode, w, node);
-        w->edges = hl_move(&edges);
         w->weight = 1 + hlp_rng_below(rng, 1000);
     }
     *hl_slot(g->arena, i) = hl_move(&node);
+    /* The node is borrowed once for all its edges: drawing a target reads only the arena. */
+    HL_WRITE(GNode, w, hl_ref_at(g->arena, i));
     uint64_t deg = hlp_rng_pow(rng, MAX_DEGREE);
     for (uint64_t k = 0; k < deg; k++)
-        add_edge(g, i, targets_live ? random_live(g, rng) : (uint32_t)hlp_rng_below(rng, g->n));
+        HL_VEC_PUSH(uint32_t, &w->edges, targets_live ? random_live(g, rng) : (uint32_t)hlp_rng_below(rng, g->n));
 }
 
 /* BFS from src: folds (nodes reached, sum of distances, reached weight) into *sum. */
 static uint64_t bfs(const Graph *g, uint32_t src, uint64_t *sum) {
     HL_OWNED hl_ref dist = hl_new_bytes(4 * (size_t)g->n), queue = hl_new_bytes(4 * (size_t)g->n);
-    HL_WRITE_BYTES(d, dist);
-    HL_WRITE_BYTES(q, queue);
-    for (uint32_t i = 0; i < g->n; i++) hlp_put_u32(d, i, UNSEEN);
+    HL_READ_SLICE(hl_ref, arena, g->arena);
+    HL_WRITE_SLICE(uint32_t, d, dist);
+    HL_WRITE_SLICE(uint32_t, q, queue);
+    for (size_t i = 0; i < d.len; i++) HL_AT(d, i) = UNSEEN;
     size_t head = 0, tail = 0;
-    hlp_put_u32(d, src, 0);
-    hlp_put_u32(q, tail++, src);
+    HL_AT(d, src) = 0;
+    HL_AT(q, tail++) = src;
     uint64_t dsum = 0, wsum = 0;
     while (head < tail) {
-        uint32_t u = hlp_get_u32(q, head++), du = hlp_get_u32(d, u);
+        uint32_t u = HL_AT(q, head++), du = HL_AT(d, u);
         dsum += du;
-        HL_READ(GNode, node, hl_ref_at(g->arena, u));
+        HL_READ(GNode, node, HL_AT(arena, u));
         wsum += node->weight;
-        HL_READ_BYTES(e, node->edges);
-        for (uint32_t k = 0; k < node->nedges; k++) {
-            uint32_t v = hlp_get_u32(e, k);
-            if (hlp_get_u32(d, v) == UNSEEN) {
-                hlp_put_u32(d, v, du + 1);
-                hlp_put_u32(q, tail++, v);
+        HL_READ_VEC(uint32_t, e, &node->edges);
+        for (size_t k = 0; k < e.len; k++) {
+            uint32_t v = HL_AT(e, k);
+            if (HL_AT(d, v) == UNSEEN) {
+                HL_AT(d, v) = du + 1;
+                HL_AT(q, tail++) = v;
             }
         }
     }
@@ -117,27 +113,27 @@ static uint64_t bfs(const Graph *g, uint32_t src, uint64_t *sum) {
     return tail;
 }
 
-/* Drop edges to removed nodes; shrink lists that fell below a quarter of their capacity. */
+/* Drop edges to removed nodes (Rust's retain); shrink lists that fell below a quarter of
+** their capacity. The arena is borrowed shared for the whole walk, each node exclusively. */
 static uint64_t prune_edges(Graph *g) {
     uint64_t pruned = 0;
-    for (uint32_t i = 0; i < g->n; i++) {
-        hl_ref h = hl_ref_at(g->arena, i);
+    HL_READ_SLICE(hl_ref, arena, g->arena);
+    for (size_t i = 0; i < arena.len; i++) {
+        hl_ref h = HL_AT(arena, i);
         if (hl_is_null(h)) continue;
         HL_WRITE(GNode, w, h);
+        size_t kept = 0, nedges = hl_vec_len(&w->edges);
         {
-            HL_WRITE_BYTES(e, w->edges);
-            uint32_t kept = 0;
-            for (uint32_t k = 0; k < w->nedges; k++) {
-                uint32_t t = hlp_get_u32(e, k);
-                if (live(g, t)) hlp_put_u32(e, kept++, t);
+            HL_WRITE_VEC(uint32_t, e, &w->edges);
+            for (size_t k = 0; k < e.len; k++) {
+                uint32_t t = HL_AT(e, k);
+                if (!hl_is_null(HL_AT(arena, t))) HL_AT(e, kept++) = t;
             }
-            pruned += w->nedges - kept;
-            w->nedges = kept;
         }
-        if (w->cap > 4 && w->nedges < w->cap / 4) {
-            w->cap /= 2;
-            hl_resize(&w->edges, 4 * (size_t)w->cap);
-        }
+        HL_VEC_TRUNCATE(uint32_t, &w->edges, kept);
+        pruned += nedges - kept;
+        size_t cap = HL_VEC_CAP(uint32_t, &w->edges);
+        if (cap > 4 && kept < cap / 4) HL_VEC_SHRINK_TO(uint32_t, &w->edges, cap / 2);
     }
     return pruned;
 }
@@ -150,7 +146,7 @@ int main(int argc, char **argv) {
     hlp_rng rng;
     hlp_rng_seed(&rng, 0x96a9);
     uint64_t sum = HLP_CHECK_INIT, removed = 0, pruned = 0, reached = 0;
-    Graph g = {hl_new_refs(n), hl_new_bytes(4 * (size_t)n), n, 0};
+    Graph g = {hl_new_refs(n), HL_VEC_WITH_CAPACITY(uint32_t, n), n};
     for (uint32_t i = 0; i < n; i++) new_node(&g, i, &rng, false);
     for (int round = 0; round < ROUNDS; round++) {
         hl_region search = hl_region_begin();
@@ -161,18 +157,13 @@ int main(int argc, char **argv) {
         for (uint32_t k = 0; k < kill; k++) {
             uint32_t i = random_live(&g, &rng);
             hl_drop(hl_slot(g.arena, i));
-            HL_WRITE_BYTES(f, g.free);
-            hlp_put_u32(f, g.nfree++, i);
+            HL_VEC_PUSH(uint32_t, &g.free, i);
         }
         removed += kill;
         pruned += prune_edges(&g);
         /* Refill the freed slots, most recently freed first. */
-        while (g.nfree > 0) {
-            uint32_t i;
-            {
-                HL_READ_BYTES(f, g.free);
-                i = hlp_get_u32(f, --g.nfree);
-            }
+        while (hl_vec_len(&g.free) > 0) {
+            uint32_t i = HL_VEC_POP(uint32_t, &g.free);
             new_node(&g, i, &rng, true);
             for (int k = 0; k < 2; k++) add_edge(&g, random_live(&g, &rng), i);
         }
@@ -181,10 +172,14 @@ int main(int argc, char **argv) {
     reached += bfs(&g, random_live(&g, &rng), &sum);
     hl_region_end(search);
     uint64_t edges = 0;
-    for (uint32_t i = 0; i < g.n; i++) {
-        HL_READ(GNode, r, hl_ref_at(g.arena, i));
-        edges += r->nedges;
-        sum = hlp_mix(sum, r->nedges ^ r->weight);
+    {
+        HL_READ_SLICE(hl_ref, arena, g.arena);
+        for (size_t i = 0; i < arena.len; i++) {
+            HL_READ(GNode, r, HL_AT(arena, i));
+            uint64_t nedges = hl_vec_len(&r->edges);
+            edges += nedges;
+            sum = hlp_mix(sum, nedges ^ r->weight);
+        }
     }
     printf("%u nodes, %d rounds: %llu removed, %llu edges pruned, %llu edges at the end, %llu reached in BFS\n", n,
            ROUNDS, (unsigned long long)removed, (unsigned long long)pruned, (unsigned long long)edges,
@@ -193,7 +188,7 @@ int main(int argc, char **argv) {
     sum = hlp_mix(sum, pruned);
     sum = hlp_mix(sum, edges);
     hl_drop(&g.arena);
-    hl_drop(&g.free);
+    hl_drop(&g.free.buf);
     hlp_print_checksum(&spec, (long long)n, sum);
     return hl_shutdown() == 0 ? 0 : 1;
 }

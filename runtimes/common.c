@@ -149,13 +149,6 @@ void hl__out_of_memory(size_t bytes, const char *what, const hl_site *at) {
     _Exit(HL_EXIT_PANIC);
 }
 
-size_t hl__size(size_t a, size_t b, size_t c, const char *what, const hl_site *at) {
-    size_t ab, r;
-    if (__builtin_mul_overflow(a, b, &ab) || __builtin_add_overflow(ab, c, &r))
-        hl__out_of_memory(SIZE_MAX, what, at);
-    return r;
-}
-
 /* ---- drop worklist ---------------------------------------------------------------------- */
 
 void hl__worklist_grow(hl__worklist *w) {

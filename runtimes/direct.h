@@ -167,42 +167,37 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
     return want > need ? want : need;
 }
 
-void *hl__dvec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t units = hl__dunits(kind, es), len = v->len;
     size_t cap = v->buf.bits ? hl__buf_len(v->buf) / units : 0;
     if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
     size_t ncap = direct_vec_grown(cap, len, n, es, at);
-    size_t nunits = hl__size(ncap, units, 0, kind->name, at);
+    size_t nunits = hl__size(ncap, units, 0, HL__KIND_TYPE(kind)->name, at);
     if (v->buf.bits)
         hl__resize(&v->buf, nunits, at);
     else
-        v->buf = direct_buf_new(kind, nunits, at);
+        v->buf = direct_buf_new(HL__KIND_TYPE(kind), nunits, at);
     v->len = len + n;
     return (char *)hl__ptr(v->buf) + len * es;
 }
 
-hl_vec hl__vec_with_capacity(const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
     if (n == 0) return (hl_vec){HL_NULL, 0};
-    return (hl_vec){direct_buf_new(kind, hl__size(n, hl__dunits(kind, es), 0, kind->name, at), at), 0};
+    return (hl_vec){direct_buf_new(HL__KIND_TYPE(kind), hl__size(n, hl__dunits(kind, es), 0, HL__KIND_TYPE(kind)->name, at), at), 0};
 }
 
-size_t hl__vec_cap(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
-    (void)at;
-    return v->buf.bits ? hl__buf_len(v->buf) / hl__dunits(kind, es) : 0;
-}
-
-void hl__vec_truncate(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t len = v->len;
     if (n >= len) return;
-    size_t cap = hl__vec_cap(v, kind, es, at);
+    size_t cap = hl__vec_capacity(v, kind, es, at);
     if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
-    if (kind == &hl__refs_type)
+    if (kind)
         for (size_t k = n; k < len; k++) hl__drop((hl_ref *)hl__ptr(v->buf) + k, at);
     v->len = n;
 }
 
-void hl__vec_shrink_to(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
-    size_t len = v->len, cap = hl__vec_cap(v, kind, es, at);
+void hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
+    size_t len = v->len, cap = hl__vec_capacity(v, kind, es, at);
     if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
     size_t target = n > len ? n : len;
     if (target >= cap) return;

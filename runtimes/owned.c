@@ -452,27 +452,29 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
 
 /* ---- vectors and helpers ------------------------------------------------------------------ */
 
-static uint32_t kind_tid(const hl_type *kind) { return kind == &hl__refs_type ? HL__TID_REFS : HL__TID_BYTES; }
+/* Kind codes are the buffers' type ids (HL__TID_BYTES, HL__TID_REFS). */
+static uint32_t kind_tid(int kind) { return (uint32_t)kind; }
 
 /* v's capacity in elements, after checking its buffer for access (exclusive: for a write);
 ** 0 without a buffer. A len larger than the capacity is an error. */
-static size_t vec_checked_cap(const hl_vec *v, const hl_type *kind, size_t es, bool exclusive, const hl_site *at) {
+static size_t vec_checked_cap(const hl_vec *v, int kind, size_t es, bool exclusive, const hl_site *at) {
     size_t cap = 0;
     if (v->buf.bits != 0) {
         hl__oslot *s = hl__obuf_ok(v->buf, kind_tid(kind), exclusive);
-        if (!s) hl__ofail(v->buf, kind, exclusive ? HL__OP_WRITE : HL__OP_READ, 0, at);
+        if (!s) hl__ofail(v->buf, HL__KIND_TYPE(kind), exclusive ? HL__OP_WRITE : HL__OP_READ, 0, at);
         cap = hl__obuf_len(s->obj) / HL__UNITS(kind, es);
     }
     if (HL__OLEVEL > 0 && v->len > cap) hl__vec_len_fail(v->len, cap, (uint32_t)v->buf.bits, at);
     return cap;
 }
 
-hl__guard hl__ovec_borrow_slow(const hl_vec *v, const hl_type *kind, size_t es, bool write, const hl_site *at) {
+hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at) {
     if (v->buf.bits == 0) {   /* no buffer yet */
         if (v->len != 0) hl__vec_len_fail(v->len, 0, 0, at);
         return (hl__guard){NULL, 0, 0};
     }
-    hl__guard g = write ? hl__borrow_write(v->buf, kind, at) : hl__borrow_read(v->buf, kind, at);
+    hl__guard g = write ? hl__borrow_write(v->buf, HL__KIND_TYPE(kind), kind, at)
+                         : hl__borrow_read(v->buf, HL__KIND_TYPE(kind), kind, at);
     size_t cap = hl__obuf_len(g.ptr) / HL__UNITS(kind, es);
     if (v->len > cap) hl__vec_len_fail(v->len, cap, g.idx, at);
     g.len = v->len;
@@ -488,10 +490,10 @@ static size_t vec_grown(size_t cap, size_t len, size_t n, size_t es, const hl_si
     return want > need ? want : need;
 }
 
-void *hl__ovec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+void *hl__ovec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t len = v->len, cap = vec_checked_cap(v, kind, es, true, at);
     if (n > cap - len) {
-        size_t units = hl__size(vec_grown(cap, len, n, es, at), HL__UNITS(kind, es), 0, kind->name, at);
+        size_t units = hl__size(vec_grown(cap, len, n, es, at), HL__UNITS(kind, es), 0, HL__KIND_TYPE(kind)->name, at);
         if (v->buf.bits != 0)
             hl__resize(&v->buf, units, at);
         else
@@ -501,31 +503,23 @@ void *hl__ovec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, c
     return (char *)hl__orun.slots[(uint32_t)v->buf.bits].obj + len * es;
 }
 
-void *hl__ovec_pop_slow(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+void *hl__ovec_pop_slow(hl_vec *v, int kind, size_t es, const hl_site *at) {
     vec_checked_cap(v, kind, es, true, at);
     if (v->len == 0) return NULL;
     v->len--;
     return (char *)hl__orun.slots[(uint32_t)v->buf.bits].obj + v->len * es;
 }
 
-hl_vec hl__vec_with_capacity(const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
     if (n == 0) return (hl_vec){HL_NULL, 0};
-    return (hl_vec){buf_new(kind_tid(kind), hl__size(n, HL__UNITS(kind, es), 0, kind->name, at), at), 0};
+    return (hl_vec){buf_new(kind_tid(kind), hl__size(n, HL__UNITS(kind, es), 0, HL__KIND_TYPE(kind)->name, at), at), 0};
 }
 
-size_t hl__vec_cap(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
-    if (v->buf.bits == 0) return 0;
-    /* Like hl_len: allowed while borrowed. */
-    hl__oslot *s = hl__olive(v->buf);
-    if (HL__OLEVEL > 0 && (!s || HL__OTID(s->head) != kind_tid(kind))) hl__ofail(v->buf, kind, HL__OP_LEN, 0, at);
-    return hl__obuf_len(s->obj) / HL__UNITS(kind, es);
-}
-
-void hl__vec_truncate(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t len = v->len;
     if (n >= len) return;
     vec_checked_cap(v, kind, es, true, at);
-    if (kind == &hl__refs_type) {
+    if (kind == HL__TID_REFS) {
         /* Dropping an element never moves the buffer: its block stays where it is. */
         hl_ref *e = hl__orun.slots[(uint32_t)v->buf.bits].obj;
         for (size_t k = n; k < len; k++) hl__drop(&e[k], at);
@@ -533,7 +527,7 @@ void hl__vec_truncate(hl_vec *v, const hl_type *kind, size_t es, size_t n, const
     v->len = n;
 }
 
-void hl__vec_shrink_to(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+void hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t len = v->len, cap = vec_checked_cap(v, kind, es, true, at);
     size_t target = n > len ? n : len;
     if (target >= cap) return;

@@ -50,8 +50,14 @@ HL__NORETURN void hl__panic_end(void);
 /* The note of an HL_RANGE error: "range end index E out of range for slice of length N". */
 void hl__range_note(size_t len, size_t start, size_t n);
 
-/* Overflow-checked size arithmetic for allocation requests: a*b + c, or out of memory. */
-size_t hl__size(size_t a, size_t b, size_t c, const char *what, const hl_site *at);
+/* Overflow-checked size arithmetic for allocation requests: a*b + c, or out of memory.
+** Inline: every allocation of a buffer computes one or two. */
+static inline size_t hl__size(size_t a, size_t b, size_t c, const char *what, const hl_site *at) {
+    size_t ab, r;
+    if (HL__UNLIKELY(__builtin_mul_overflow(a, b, &ab) || __builtin_add_overflow(ab, c, &r)))
+        hl__out_of_memory(SIZE_MAX, what, at);
+    return r;
+}
 
 /* The drop worklist: a LIFO stack of handles still to be dropped. It lives as long as the
 ** process (reused by every drop) so dropping does not allocate in the common case. */

@@ -249,14 +249,14 @@ typedef struct hl__dguard {
     size_t len;
 } hl__dguard;
 
-static inline size_t hl__dunits(const hl_type *kind, size_t es) { return HL__UNITS(kind, es); }
+static inline size_t hl__dunits(int kind, size_t es) { return HL__UNITS(kind, es); }
 
-static inline hl__dguard hl__dslice(hl_ref buf, const hl_type *kind, size_t es) {
+static inline hl__dguard hl__dslice(hl_ref buf, int kind, size_t es) {
     return (hl__dguard){hl__ptr(buf), hl__buf_len(buf) / hl__dunits(kind, es)};
 }
 
 /* The first len elements of v (none without a buffer). */
-static inline hl__dguard hl__dvec(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+static inline hl__dguard hl__dvec(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     hl_ref b = v->buf;
     size_t len = v->len, cap = b.bits ? hl__buf_len(b) / hl__dunits(kind, es) : 0;
     if (HL__INDEX_CHECKS && HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
@@ -270,10 +270,15 @@ static inline hl__dguard hl__dvec(const hl_vec *v, const hl_type *kind, size_t e
     hl__dguard g = hl__dvec((v), (kind), (es), HL__SITE);                                  \
     const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
 
-/* Grow v (or give it its first buffer) so that n more elements fit; as hl__vec_place. */
-void *hl__dvec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
+static inline size_t hl__vec_capacity(const hl_vec *v, int kind, size_t es, const hl_site *at) {
+    (void)at;
+    return v->buf.bits ? hl__buf_len(v->buf) / hl__dunits(kind, es) : 0;
+}
 
-static inline void *hl__vec_place(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+/* Grow v (or give it its first buffer) so that n more elements fit; as hl__vec_place. */
+void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at);
+
+static inline void *hl__vec_place(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     hl_ref b = v->buf;
     size_t len = v->len;
     if (HL__LIKELY(b.bits != 0)) {
@@ -286,7 +291,7 @@ static inline void *hl__vec_place(hl_vec *v, const hl_type *kind, size_t es, siz
     return hl__dvec_place_slow(v, kind, es, n, at);
 }
 
-static inline void *hl__vec_pop_place(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+static inline void *hl__vec_pop_place(hl_vec *v, int kind, size_t es, const hl_site *at) {
     size_t len = v->len;
     if (len == 0) return NULL;
     if (HL__INDEX_CHECKS) {

@@ -159,15 +159,16 @@ static inline size_t hl__obuf_len(const void *obj) { return ((const size_t *)obj
 
 /* ---- borrows ---------------------------------------------------------------------------- */
 
-/* The tid bits a borrow of type t expects, as a head word holds them (tid << 16).
-** Buffers have fixed ids. A typed object's id is cached in the borrow's site (hint),
-** filled by the slow path the first time the site borrows successfully; until then it is
-** HL__NO_HINT, the id no type has, so the fast path declines and the slow path checks the
-** type by descriptor. */
-static inline uint32_t hl__owant(const hl_type *t, const hl_site *at) {
-    if (t == &hl__bytes_type) return (uint32_t)HL__TID_BYTES << 16;
-    if (t == &hl__refs_type) return (uint32_t)HL__TID_REFS << 16;
-    return at->hint;
+/* What a borrow asks for, as a constant code: a bytes buffer (HL__TID_BYTES), a refs buffer
+** (HL__TID_REFS) or a typed object (HL__OTYPED, its descriptor passed beside the code). */
+#define HL__OTYPED 2
+
+/* The tid bits a borrow expects, as a head word holds them (tid << 16). Buffers have fixed
+** ids. A typed object's id is cached in the borrow's site (hint), filled by the slow path the
+** first time the site borrows successfully; until then it is HL__NO_HINT, the id no type
+** has, so the fast path declines and the slow path checks the type by descriptor. */
+static inline uint32_t hl__owant(int code, const hl_site *at) {
+    return code == HL__OTYPED ? at->hint : (uint32_t)code << 16;
 }
 
 typedef struct hl__guard {
@@ -185,14 +186,14 @@ typedef struct hl__guard {
 ** the counter's range, or diagnoses. */
 HL__COLD hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site *at);
 
-static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_site *at) {
+static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, int code, const hl_site *at) {
     uint32_t i = (uint32_t)r.bits;
     if (HL__LIKELY(i < hl__orun.nslots)) {
         hl__oslot *s = &hl__orun.slots[i];
         hl__oword h = s->head;
         /* gen matches, and (tid << 16 | borrow) - want < limit: the tid is the one wanted
         ** and the borrow is neither exclusive (0xFFFF) nor saturated. */
-        if (HL__LIKELY(hl__ogen_is(h, r) && (uint32_t)h - hl__owant(t, at) < HL__OSHARED_LIMIT)) {
+        if (HL__LIKELY(hl__ogen_is(h, r) && (uint32_t)h - hl__owant(code, at) < HL__OSHARED_LIMIT)) {
             s->head = h + 1;
             return (hl__guard){s->obj, 0, i};
         }
@@ -200,13 +201,13 @@ static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, const hl_sit
     return hl__oborrow_slow(r, t, HL__OP_READ, at);
 }
 
-static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, const hl_site *at) {
+static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, int code, const hl_site *at) {
     uint32_t i = (uint32_t)r.bits;
     if (HL__LIKELY(i < hl__orun.nslots)) {
         hl__oslot *s = &hl__orun.slots[i];
         hl__oword h = s->head;
         /* One compare: the generation, no borrow, the type wanted. */
-        if (HL__LIKELY(h == hl__ohead_free(r, hl__owant(t, at)))) {
+        if (HL__LIKELY(h == hl__ohead_free(r, hl__owant(code, at)))) {
             s->head = h | HL__OBORROW_BITS;
             return (hl__guard){s->obj, 0, i};
         }
@@ -222,23 +223,23 @@ static inline void hl__release_read(hl__guard *g) { hl__orun.slots[g->idx].head-
 static inline void hl__release_write(hl__guard *g) { hl__orun.slots[g->idx].head &= ~HL__OBORROW_BITS; }
 
 #if HL__OLEVEL == 0
-#define HL__BORROW(acquire, release, PT, name, ref, t, g) PT name = (PT)hl__olive(ref)->obj
+#define HL__BORROW(acquire, release, PT, name, ref, t, code, g) PT name = (PT)hl__olive(ref)->obj
 #else
-#define HL__BORROW(acquire, release, PT, name, ref, t, g)                                  \
-    __attribute__((cleanup(release))) hl__guard g = acquire((ref), (t), HL__SITE);         \
+#define HL__BORROW(acquire, release, PT, name, ref, t, code, g)                            \
+    __attribute__((cleanup(release))) hl__guard g = acquire((ref), (t), (code), HL__SITE); \
     PT name = (PT)g.ptr
 #endif
-#define HL__READ_AS(PT, name, ref, t)                                                      \
-    HL__BORROW(hl__borrow_read, hl__release_read, PT, name, ref, t, HL__CAT(hl__g, __COUNTER__))
-#define HL__WRITE_AS(PT, name, ref, t)                                                     \
-    HL__BORROW(hl__borrow_write, hl__release_write, PT, name, ref, t, HL__CAT(hl__g, __COUNTER__))
+#define HL__READ_AS(PT, name, ref, t, code)                                                \
+    HL__BORROW(hl__borrow_read, hl__release_read, PT, name, ref, t, code, HL__CAT(hl__g, __COUNTER__))
+#define HL__WRITE_AS(PT, name, ref, t, code)                                               \
+    HL__BORROW(hl__borrow_write, hl__release_write, PT, name, ref, t, code, HL__CAT(hl__g, __COUNTER__))
 
-#define HL_READ(T, name, ref) HL__READ_AS(const T *, name, ref, &T##_type)
-#define HL_WRITE(T, name, ref) HL__WRITE_AS(T *, name, ref, &T##_type)
-#define HL_READ_BYTES(name, ref) HL__READ_AS(const uint8_t *, name, ref, &hl__bytes_type)
-#define HL_WRITE_BYTES(name, ref) HL__WRITE_AS(uint8_t *, name, ref, &hl__bytes_type)
-#define HL_READ_REFS(name, ref) HL__READ_AS(const hl_ref *, name, ref, &hl__refs_type)
-#define HL_WRITE_REFS(name, ref) HL__WRITE_AS(hl_ref *, name, ref, &hl__refs_type)
+#define HL_READ(T, name, ref) HL__READ_AS(const T *, name, ref, &T##_type, HL__OTYPED)
+#define HL_WRITE(T, name, ref) HL__WRITE_AS(T *, name, ref, &T##_type, HL__OTYPED)
+#define HL_READ_BYTES(name, ref) HL__READ_AS(const uint8_t *, name, ref, &hl__bytes_type, HL__TID_BYTES)
+#define HL_WRITE_BYTES(name, ref) HL__WRITE_AS(uint8_t *, name, ref, &hl__bytes_type, HL__TID_BYTES)
+#define HL_READ_REFS(name, ref) HL__READ_AS(const hl_ref *, name, ref, &hl__refs_type, HL__TID_REFS)
+#define HL_WRITE_REFS(name, ref) HL__WRITE_AS(hl_ref *, name, ref, &hl__refs_type, HL__TID_REFS)
 
 /* ---- moves ------------------------------------------------------------------------------ */
 
@@ -449,34 +450,35 @@ void      hl__region_end(hl_region m, const hl_site *at);
 ** keep their length beside their buffer; their primitives check the buffer as a write (the
 ** whole head in one compare) and the room against its length. */
 
-static inline size_t hl__ounits(const hl_type *kind, size_t es) { return HL__UNITS(kind, es); }
-static inline uint32_t hl__okind_tid(const hl_type *kind) { return kind == &hl__refs_type ? HL__TID_REFS : HL__TID_BYTES; }
+/* Kind codes are the buffers' type ids: HL__TID_BYTES 0, HL__TID_REFS 1. */
+static inline size_t hl__ounits(int kind, size_t es) { return HL__UNITS(kind, es); }
+static inline uint32_t hl__okind_tid(int kind) { return (uint32_t)kind; }
 
-static inline hl__guard hl__slice_read(hl_ref buf, const hl_type *kind, size_t es, const hl_site *at) {
-    hl__guard g = hl__borrow_read(buf, kind, at);
+static inline hl__guard hl__slice_read(hl_ref buf, int kind, size_t es, const hl_site *at) {
+    hl__guard g = hl__borrow_read(buf, HL__KIND_TYPE(kind), kind, at);
     g.len = hl__obuf_len(g.ptr) / hl__ounits(kind, es);
     return g;
 }
 
-static inline hl__guard hl__slice_write(hl_ref buf, const hl_type *kind, size_t es, const hl_site *at) {
-    hl__guard g = hl__borrow_write(buf, kind, at);
+static inline hl__guard hl__slice_write(hl_ref buf, int kind, size_t es, const hl_site *at) {
+    hl__guard g = hl__borrow_write(buf, HL__KIND_TYPE(kind), kind, at);
     g.len = hl__obuf_len(g.ptr) / hl__ounits(kind, es);
     return g;
 }
 
 /* owned-off: the buffer, unchecked. */
-static inline hl__guard hl__slice_off(hl_ref buf, const hl_type *kind, size_t es) {
+static inline hl__guard hl__slice_off(hl_ref buf, int kind, size_t es) {
     void *p = hl__orun.slots[(uint32_t)buf.bits].obj;
     return (hl__guard){p, hl__obuf_len(p) / hl__ounits(kind, es), 0};
 }
 
 /* The slow half of a vector borrow or primitive: an empty vector without a buffer, a
 ** vector whose len exceeds its buffer, or a check that failed. */
-HL__COLD hl__guard hl__ovec_borrow_slow(const hl_vec *v, const hl_type *kind, size_t es, bool write, const hl_site *at);
-HL__COLD void *hl__ovec_place_slow(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at);
-HL__COLD void *hl__ovec_pop_slow(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at);
+HL__COLD hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at);
+HL__COLD void *hl__ovec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at);
+HL__COLD void *hl__ovec_pop_slow(hl_vec *v, int kind, size_t es, const hl_site *at);
 
-static inline hl__guard hl__vec_borrow(const hl_vec *v, const hl_type *kind, size_t es, bool write, const hl_site *at) {
+static inline hl__guard hl__vec_borrow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at) {
     hl_ref b = v->buf;
     size_t n = v->len;
     if (HL__OLEVEL == 0) {
@@ -484,7 +486,8 @@ static inline hl__guard hl__vec_borrow(const hl_vec *v, const hl_type *kind, siz
         return (hl__guard){p, n, 0};
     }
     if (HL__LIKELY(b.bits != 0)) {
-        hl__guard g = write ? hl__borrow_write(b, kind, at) : hl__borrow_read(b, kind, at);
+        hl__guard g = write ? hl__borrow_write(b, HL__KIND_TYPE(kind), kind, at)
+                             : hl__borrow_read(b, HL__KIND_TYPE(kind), kind, at);
         if (HL__LIKELY(n <= hl__obuf_len(g.ptr) / hl__ounits(kind, es))) {
             g.len = n;
             return g;
@@ -497,10 +500,10 @@ static inline hl__guard hl__vec_borrow(const hl_vec *v, const hl_type *kind, siz
     return hl__ovec_borrow_slow(v, kind, es, write, at);
 }
 
-static inline hl__guard hl__vec_read(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+static inline hl__guard hl__vec_read(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     return hl__vec_borrow(v, kind, es, false, at);
 }
-static inline hl__guard hl__vec_write(const hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+static inline hl__guard hl__vec_write(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     return hl__vec_borrow(v, kind, es, true, at);
 }
 /* An empty vector's borrow holds no slot (idx 0). */
@@ -529,8 +532,18 @@ static inline void hl__release_vec_write(hl__guard *g) {
     const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, g.idx}
 #endif
 
+/* The capacity, like hl_len allowed while the buffer is borrowed. */
+static inline size_t hl__vec_capacity(const hl_vec *v, int kind, size_t es, const hl_site *at) {
+    hl_ref b = v->buf;
+    if (b.bits == 0) return 0;
+    hl__oslot *s = hl__olive(b);
+    if (HL__OLEVEL == 0 || HL__LIKELY(s && HL__OTID(s->head) == hl__okind_tid(kind)))
+        return hl__obuf_len(s->obj) / hl__ounits(kind, es);
+    hl__ofail(b, HL__KIND_TYPE(kind), HL__OP_LEN, 0, at);
+}
+
 /* Room for n more elements at the end of v: their place; len grows by n. */
-static inline void *hl__vec_place(hl_vec *v, const hl_type *kind, size_t es, size_t n, const hl_site *at) {
+static inline void *hl__vec_place(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     hl_ref b = v->buf;
     size_t len = v->len;
     if (HL__OLEVEL > 0 || b.bits != 0) {
@@ -547,7 +560,7 @@ static inline void *hl__vec_place(hl_vec *v, const hl_type *kind, size_t es, siz
 }
 
 /* Remove the last element: its place, or NULL when v is empty. */
-static inline void *hl__vec_pop_place(hl_vec *v, const hl_type *kind, size_t es, const hl_site *at) {
+static inline void *hl__vec_pop_place(hl_vec *v, int kind, size_t es, const hl_site *at) {
     size_t len = v->len;
     if (HL__OLEVEL == 0 && len == 0) return NULL;
     hl__oslot *s = hl__obuf_ok(v->buf, hl__okind_tid(kind), true);
