@@ -340,6 +340,12 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     if (r.bits == 0) return HL_NULL;
     hl__oslot *s = hl__olive(r);
     if (!s || HL__OBORROW(s->head) != 0 || !running || hl__oslot_is_stack(s)) hl__ofail(r, NULL, HL__OP_MOVE, 0, at);
+    if (HL__OGEN(s->head) < HL__OGEN_MAX) {   /* an ordinary move the fast path declined */
+        s->head += 2 * HL__OGEN_ONE;
+        HL__OREMEMBER(s->event, at);
+        from->bits = r.bits | HL__OMOVED;
+        return (hl_ref){r.bits + (2ULL << 32)};
+    }
     uint32_t old = (uint32_t)r.bits;
     hl__oslot moved = *s;
     hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, moved.alloc);

@@ -253,14 +253,18 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
     if (HL__LIKELY(i < hl__orun.nslots)) {
         hl__oslot *s = &hl__orun.slots[i];
         hl__oword h = s->head;
-        /* The generation matches and nothing borrows it, with room for another generation. */
-        if (HL__LIKELY(hl__ogen_is(h, r) && (uint16_t)h == 0 && HL__OGEN(h) < HL__OGEN_MAX)) {
+        /* The generation matches and nothing borrows it (one masked compare: the handle's
+        ** low half is its index), with room for another generation (checked on the handle,
+        ** whose generation is then the slot's). */
+        if (HL__LIKELY((h & 0xFFFFFFFF0000FFFFULL) == (r.bits & ~0xFFFFFFFFULL) &&
+                       r.bits < (hl__oword)HL__OGEN_MAX << 32)) {
             s->head = h + 2 * HL__OGEN_ONE;
             HL__OREMEMBER(s->event, at);
             from->bits = r.bits | HL__OMOVED;
             return (hl_ref){r.bits + (2ULL << 32)};
         }
     }
+    if (r.bits == 0) return r;   /* moving HL_NULL: HL_NULL, the place unchanged */
     return hl__omove_slow(from, at);
 }
 
