@@ -418,6 +418,10 @@ const char *hl_runtime_name(void);
 #define HL__LIKELY(x) __builtin_expect(!!(x), 1)
 #define HL__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define HL__COLD __attribute__((cold, noinline))
+/* A slow path that returns (fills a cache, grows a buffer): out of line, but not cold, since
+** GCC treats the code after a call to a cold function as cold too and may move the caller's
+** loop into its cold section for good once the call has been made. */
+#define HL__SLOW __attribute__((noinline))
 #define HL__NORETURN __attribute__((noreturn))
 #else
 #error "heaplab needs GCC or Clang (GNU C extensions)"

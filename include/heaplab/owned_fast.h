@@ -120,8 +120,8 @@ void   hl__drop(hl_ref *r, const hl_site *at);
 ** legal cases the fast path declines (moving HL_NULL, relocating an old slot's object). */
 HL__NORETURN HL__COLD void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index,
                                      const hl_site *at);
-HL__COLD hl_ref hl__omove_slow(hl_ref *from, const hl_site *at);
-HL__COLD hl__osite_id hl__osite_intern(hl_site *at);
+HL__SLOW hl_ref hl__omove_slow(hl_ref *from, const hl_site *at);
+HL__SLOW hl__osite_id hl__osite_intern(hl_site *at);
 
 static inline bool hl_is_null(hl_ref r) { return (int64_t)r.bits <= 0; }
 
@@ -184,7 +184,7 @@ typedef struct hl__guard {
 
 /* The slow half of a borrow: fills a site's type hint and retries, takes a shared borrow past
 ** the counter's range, or diagnoses. */
-HL__COLD hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site *at);
+HL__SLOW hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site *at);
 
 static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, int code, const hl_site *at) {
     uint32_t i = (uint32_t)r.bits;
@@ -374,9 +374,9 @@ typedef struct hl__olocal {
     uint32_t       epoch;
 } hl__olocal;
 
-HL__COLD hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *ls);
-HL__COLD void hl__olocal_record(uint32_t i, uint32_t tid, hl__osite_id site);
-HL__COLD void hl__olocal_end_slow(hl__olocal *g);
+HL__SLOW hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *ls);
+HL__SLOW void hl__olocal_record(uint32_t i, uint32_t tid, hl__osite_id site);
+HL__SLOW void hl__olocal_end_slow(hl__olocal *g);
 
 static inline hl__olocal hl__olocal_begin(void *obj, const hl_type *t, hl__olocal_site *ls) {
     uint32_t i = hl__oscope.free;
@@ -478,9 +478,9 @@ static inline hl__guard hl__slice_off(hl_ref buf, int kind, size_t es) {
 
 /* The slow half of a vector borrow or primitive: an empty vector without a buffer, a
 ** vector whose len exceeds its buffer, or a check that failed. */
-HL__COLD hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at);
-HL__COLD void *hl__ovec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at);
-HL__COLD void *hl__ovec_pop_slow(hl_vec *v, int kind, size_t es, const hl_site *at);
+HL__SLOW hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at);
+HL__SLOW void *hl__ovec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at);
+HL__SLOW void *hl__ovec_pop_slow(hl_vec *v, int kind, size_t es, const hl_site *at);
 
 static inline hl__guard hl__vec_borrow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at) {
     hl_ref b = v->buf;
