@@ -15,6 +15,10 @@
 ** lifetimes (a long-lived core of frequent words, a churning fringe of rare ones), short-lived
 ** large chunk buffers, and a few large bucket-array resizes.
 **
+** Written as Rust writes it (Vec<Option<Box<Entry>>> buckets): a walk over the buckets borrows
+** them once as a slice (HL_WRITE_SLICE) and takes chains out of its elements (hl_take, Rust's
+** Option::take); a key is copied out of the text with hl_bytes_from (Rust's `word.into()`).
+**
 ** The checksum covers the map's final content (hashed word, count) in bucket order and the
 ** operation counts.
 **
@@ -98,9 +102,10 @@ static void map_grow(Map *m) {
     size_t old = m->nbuckets;
     hl_resize(&m->buckets, 2 * old);
     m->nbuckets = 2 * old;
+    HL_WRITE_SLICE(hl_ref, bk, m->buckets);
     for (size_t i = 0; i < old; i++) {
         /* Take the chain out, leaving an empty bucket (Rust's Option::take). */
-        hl_ref chain = hl_take(hl_slot(m->buckets, i));
+        hl_ref chain = hl_take(&HL_AT(bk, i));
         while (!hl_is_null(chain)) {
             hl_ref e = hl_move(&chain);
             size_t b;
@@ -108,31 +113,28 @@ static void map_grow(Map *m) {
                 HL_WRITE(Entry, w, e);
                 chain = hl_move(&w->next);
                 b = w->hash & (m->nbuckets - 1);
-                w->next = hl_move(hl_slot(m->buckets, b));
+                w->next = hl_take(&HL_AT(bk, b));
             }
-            *hl_slot(m->buckets, b) = hl_move(&e);
+            HL_AT(bk, b) = hl_move(&e);
         }
     }
 }
 
 static void map_insert(Map *m, const uint8_t *word, size_t len, uint64_t h) {
     if (4 * (m->count + 1) > 3 * m->nbuckets) map_grow(m);
-    hl_ref key = hl_new_bytes(len);
-    {
-        HL_WRITE_BYTES(k, key);
-        memcpy(k, word, len);
-    }
-    size_t b = h & (m->nbuckets - 1);
+    hl_ref key = hl_bytes_from(word, len);
     hl_ref e = hl_new(&Entry_type);
+    HL_WRITE_SLICE(hl_ref, bk, m->buckets);
+    size_t b = h & (m->nbuckets - 1);
     {
         HL_WRITE(Entry, w, e);
         w->key = hl_move(&key);
-        w->next = hl_move(hl_slot(m->buckets, b));
+        w->next = hl_take(&HL_AT(bk, b));
         w->hash = h;
         w->len = (uint32_t)len;
         w->count = 1;
     }
-    *hl_slot(m->buckets, b) = hl_move(&e);
+    HL_AT(bk, b) = hl_move(&e);
     m->count++;
 }
 
@@ -145,10 +147,11 @@ static void map_remove_dead(Map *m, size_t b) {
         first = r->count == 0;
     }
     if (first) {
-        hl_ref v = hl_move(hl_slot(m->buckets, b));
+        HL_WRITE_SLICE(hl_ref, bk, m->buckets);
+        hl_ref v = hl_take(&HL_AT(bk, b));
         {
             HL_WRITE(Entry, w, v);
-            *hl_slot(m->buckets, b) = hl_move(&w->next);
+            HL_AT(bk, b) = hl_move(&w->next);
         }
         hl_drop(&v);
     } else {
@@ -175,8 +178,10 @@ static void map_remove_dead(Map *m, size_t b) {
 ** taken out of its bucket and the survivors are pushed back. Returns the number deleted. */
 static uint64_t map_decay(Map *m) {
     uint64_t deleted = 0;
-    for (size_t i = 0; i < m->nbuckets; i++) {
-        hl_ref chain = hl_take(hl_slot(m->buckets, i));
+    HL_WRITE_SLICE(hl_ref, bk, m->buckets);
+    for (size_t i = 0; i < bk.len; i++) {
+        hl_ref *bucket = &HL_AT(bk, i);
+        hl_ref chain = hl_take(bucket);
         while (!hl_is_null(chain)) {
             hl_ref e = hl_move(&chain);
             bool dead;
@@ -184,13 +189,13 @@ static uint64_t map_decay(Map *m) {
                 HL_WRITE(Entry, w, e);
                 chain = hl_move(&w->next);
                 dead = --w->count == 0;
-                if (!dead) w->next = hl_move(hl_slot(m->buckets, i));
+                if (!dead) w->next = hl_take(bucket);
             }
             if (dead) {
                 hl_drop(&e);
                 deleted++;
             } else {
-                *hl_slot(m->buckets, i) = hl_move(&e);
+                *bucket = hl_move(&e);
             }
         }
     }
@@ -211,17 +216,18 @@ int main(int argc, char **argv) {
     while (tokens < n) {
         size_t used;
         HL_OWNED hl_ref chunk = make_chunk(&rng, &used);
-        HL_READ_BYTES(text, chunk);
+        HL_READ_SLICE(uint8_t, text, chunk);
         for (size_t pos = 0; pos < used && tokens < n;) {
-            size_t start = pos;
-            while (text[pos] != ' ') pos++;
-            size_t len = pos - start;
-            pos++;   /* the space */
+            /* The next word: up to the space that ends it (every word of a chunk has one). */
+            const uint8_t *word = HL_RANGE(text, pos, used - pos);
+            const uint8_t *space = memchr(word, ' ', used - pos);
+            if (!space) break;
+            size_t len = (size_t)(space - word);
+            pos += len + 1;
             if (++tokens % DECAY_EVERY == 0) {
                 deletes += map_decay(&m);
                 decays++;
             }
-            const uint8_t *word = text + start;
             uint64_t h = hlp_hash_bytes(word, len);
             hl_ref e = map_find(&m, word, len, h);
             bool retract = hlp_rng_below(&rng, 4) == 0;
@@ -250,13 +256,16 @@ int main(int argc, char **argv) {
         }
     }
     uint64_t sum = HLP_CHECK_INIT, total = 0;
-    for (size_t i = 0; i < m.nbuckets; i++) {
-        hl_ref e = hl_ref_at(m.buckets, i);
-        while (!hl_is_null(e)) {
-            HL_READ(Entry, r, e);
-            sum = hlp_mix(sum, r->hash ^ r->count);
-            total += r->count;
-            e = r->next;
+    {
+        HL_READ_SLICE(hl_ref, bk, m.buckets);
+        for (size_t i = 0; i < bk.len; i++) {
+            hl_ref e = HL_AT(bk, i);
+            while (!hl_is_null(e)) {
+                HL_READ(Entry, r, e);
+                sum = hlp_mix(sum, r->hash ^ r->count);
+                total += r->count;
+                e = r->next;
+            }
         }
     }
     printf("tokens %llu: %llu inserts, %llu updates, %llu deletes, %llu misses; %llu distinct words "
