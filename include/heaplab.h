@@ -284,6 +284,17 @@ typedef struct hl_region { uint64_t bits; } hl_region;
 /* HL_WRITE_VEC(T, s, &v);     the same, exclusive                                          */
 /* s.ptr, s.len                the first element (const T * or T *) and how many were
 **                             borrowed; s itself is const                                  */
+/* HL_SLICE(T), HL_SLICE_MUT(T)  the types of shared and exclusive slices of T, to pass a
+**                             slice to a function, as Rust passes &[T] and &mut [T]:
+**                             `static uint32_t sum(HL_SLICE(uint32_t) s)`; the callee
+**                             indexes it with HL_AT; it stays valid while the caller's
+**                             borrow lives (the whole call)                                */
+/* HL_SLICE_SHARED(T, s)       an exclusive slice passed where a shared one is expected
+**                             (&mut [T] coerces to &[T])                                   */
+/* HL_SLICE_TYPES(T);          declares the two slice types of element type T, once per
+**                             file, at file scope: T is a type name of one identifier (a
+**                             typedef). They are declared here for the integer types of
+**                             <stdint.h>, float, double and hl_ref.                        */
 /* HL_AT(s, i)                 element i, an lvalue (assignable through a write slice),
 **                             after checking i < s.len                                     */
 /* HL_RANGE(s, i, n)           a pointer to the n elements from i (for memcpy, memcmp,
@@ -562,9 +573,25 @@ void hl__drop_at_scope_end(hl_ref *r);
 #define HL__SLICE_ALIGN_OK(T)                                                              \
     _Static_assert(_Alignof(T) <= 8, "heaplab: slice and vector elements must be aligned to at most 8 bytes")
 
-/* A slice: what HL_READ_SLICE and friends declare. obj is runtime-private (owned: the
-** buffer's slot, for the allocation note of an index error). */
-#define HL__SLICE_T(CT) struct { CT *ptr; size_t len; uint32_t hl__obj; }
+/* The slice types (see HL_SLICE_TYPES). hl__obj is runtime-private (owned: the buffer's
+** slot, for the allocation note of an index error). */
+#define HL_SLICE(T) struct hl_slice_##T
+#define HL_SLICE_MUT(T) struct hl_slice_mut_##T
+#define HL_SLICE_TYPES(T)                                                                  \
+    HL_SLICE(T) { const T *ptr; size_t len; uint32_t hl__obj; };                           \
+    HL_SLICE_MUT(T) { T *ptr; size_t len; uint32_t hl__obj; }
+#define HL_SLICE_SHARED(T, s) ((HL_SLICE(T)){(s).ptr, (s).len, (s).hl__obj})
+HL_SLICE_TYPES(uint8_t);
+HL_SLICE_TYPES(int8_t);
+HL_SLICE_TYPES(uint16_t);
+HL_SLICE_TYPES(int16_t);
+HL_SLICE_TYPES(uint32_t);
+HL_SLICE_TYPES(int32_t);
+HL_SLICE_TYPES(uint64_t);
+HL_SLICE_TYPES(int64_t);
+HL_SLICE_TYPES(float);
+HL_SLICE_TYPES(double);
+HL_SLICE_TYPES(hl_ref);
 
 /* "index out of bounds" (exit 101), defined by each runtime. */
 HL__NORETURN HL__COLD void hl__index_fail(size_t len, size_t index, uint32_t obj, const hl_site *at);
@@ -606,16 +633,16 @@ static inline size_t hl__range(size_t i, size_t n, size_t len, uint32_t obj, con
 
 #define HL_READ_SLICE(T, name, buf)                                                        \
     HL__SLICE_ALIGN_OK(T);                                                                 \
-    HL__SLICE_DECL(read, const T, name, buf, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+    HL__SLICE_DECL(read, HL_SLICE(T), const T, name, buf, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
 #define HL_WRITE_SLICE(T, name, buf)                                                       \
     HL__SLICE_ALIGN_OK(T);                                                                 \
-    HL__SLICE_DECL(write, T, name, buf, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+    HL__SLICE_DECL(write, HL_SLICE_MUT(T), T, name, buf, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
 #define HL_READ_VEC(T, name, v)                                                            \
     HL__SLICE_ALIGN_OK(T);                                                                 \
-    HL__VEC_DECL(read, const T, name, v, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+    HL__VEC_DECL(read, HL_SLICE(T), const T, name, v, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
 #define HL_WRITE_VEC(T, name, v)                                                           \
     HL__SLICE_ALIGN_OK(T);                                                                 \
-    HL__VEC_DECL(write, T, name, v, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
+    HL__VEC_DECL(write, HL_SLICE_MUT(T), T, name, v, HL__KIND(T), sizeof(T), HL__CAT(hl__g, __COUNTER__))
 
 /* Vectors. hl__vec_place makes room for n more elements (growing the buffer when full) and
 ** returns the place of the first; hl__vec_pop_place removes the last element and returns its

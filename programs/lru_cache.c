@@ -61,76 +61,83 @@ typedef struct Cache {
 
 static size_t bucket_of(const Cache *c, uint64_t key) { return hlp_hash_u64(key) & (c->nbuckets - 1); }
 
-static hl_ref entry(const Cache *c, uint32_t i) { return hl_ref_at(c->arena, i); }
+/* The list and hash operations take the arena as a borrowed slice (Rust: &[Box<Entry>]), so
+** that an operation on several entries validates the arena once and each entry as it is
+** borrowed. */
+typedef HL_SLICE(hl_ref) Arena;
 
 static uint32_t find(const Cache *c, uint64_t key) {
-    uint32_t i;
-    {
-        HL_READ_BYTES(h, c->heads);
-        i = hlp_get_u32(h, bucket_of(c, key));
-    }
-    while (i != NIL) {
-        HL_READ(Entry, e, entry(c, i));
+    HL_READ_SLICE(uint32_t, heads, c->heads);
+    HL_READ_SLICE(hl_ref, arena, c->arena);
+    for (uint32_t i = HL_AT(heads, bucket_of(c, key)); i != NIL;) {
+        HL_READ(Entry, e, HL_AT(arena, i));
         if (e->key == key) return i;
         i = e->hnext;
     }
     return NIL;
 }
 
-static void set_next(Cache *c, uint32_t i, uint32_t next) {
+static void set_next(Cache *c, Arena arena, uint32_t i, uint32_t next) {
     if (i == NIL) {
         c->mru = next;
         return;
     }
-    HL_WRITE(Entry, e, entry(c, i));
+    HL_WRITE(Entry, e, HL_AT(arena, i));
     e->next = next;
 }
 
-static void set_prev(Cache *c, uint32_t i, uint32_t prev) {
+static void set_prev(Cache *c, Arena arena, uint32_t i, uint32_t prev) {
     if (i == NIL) {
         c->lru = prev;
         return;
     }
-    HL_WRITE(Entry, e, entry(c, i));
+    HL_WRITE(Entry, e, HL_AT(arena, i));
     e->prev = prev;
 }
 
-static void list_unlink(Cache *c, uint32_t i) {
+static void list_unlink(Cache *c, Arena arena, uint32_t i) {
     uint32_t prev, next;
     {
-        HL_READ(Entry, e, entry(c, i));
+        HL_READ(Entry, e, HL_AT(arena, i));
         prev = e->prev;
         next = e->next;
     }
-    set_next(c, prev, next);
-    set_prev(c, next, prev);
+    set_next(c, arena, prev, next);
+    set_prev(c, arena, next, prev);
 }
 
-static void list_push_front(Cache *c, uint32_t i) {
+static void list_push_front(Cache *c, Arena arena, uint32_t i) {
     {
-        HL_WRITE(Entry, e, entry(c, i));
+        HL_WRITE(Entry, e, HL_AT(arena, i));
         e->prev = NIL;
         e->next = c->mru;
     }
-    set_prev(c, c->mru, i);
+    set_prev(c, arena, c->mru, i);
     c->mru = i;
 }
 
-static void hash_unlink(Cache *c, uint32_t i, uint64_t key) {
+/* Mark entry i as the most recently used. */
+static void touch(Cache *c, uint32_t i) {
+    HL_READ_SLICE(hl_ref, arena, c->arena);
+    list_unlink(c, arena, i);
+    list_push_front(c, arena, i);
+}
+
+static void hash_unlink(Cache *c, Arena arena, uint32_t i, uint64_t key) {
     size_t b = bucket_of(c, key);
     uint32_t hnext;
     {
-        HL_READ(Entry, e, entry(c, i));
+        HL_READ(Entry, e, HL_AT(arena, i));
         hnext = e->hnext;
     }
-    HL_WRITE_BYTES(h, c->heads);
-    uint32_t j = hlp_get_u32(h, b);
+    HL_WRITE_SLICE(uint32_t, heads, c->heads);
+    uint32_t j = HL_AT(heads, b);
     if (j == i) {
-        hlp_put_u32(h, b, hnext);
+        HL_AT(heads, b) = hnext;
         return;
     }
     for (;;) {
-        HL_WRITE(Entry, e, entry(c, j));
+        HL_WRITE(Entry, e, HL_AT(arena, j));
         if (e->hnext == i) {
             e->hnext = hnext;
             return;
@@ -152,6 +159,7 @@ static hl_ref make_value(uint64_t key, uint64_t version, uint32_t len) {
 
 /* Insert a key known to be absent, evicting the least recently used entry when full. */
 static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
+    HL_WRITE_SLICE(hl_ref, arena, c->arena);
     uint32_t i;
     if (c->size < c->capacity) {
         i = c->size++;
@@ -159,12 +167,12 @@ static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
         i = c->lru;
         uint64_t old_key;
         {
-            HL_READ(Entry, e, entry(c, i));
-            old_key = e->key;
+            HL_READ(Entry, old, HL_AT(arena, i));
+            old_key = old->key;
         }
-        list_unlink(c, i);
-        hash_unlink(c, i, old_key);
-        hl_drop(hl_slot(c->arena, i));   /* the entry and its value */
+        list_unlink(c, HL_SLICE_SHARED(hl_ref, arena), i);
+        hash_unlink(c, HL_SLICE_SHARED(hl_ref, arena), i, old_key);
+        hl_drop(&HL_AT(arena, i));   /* the entry and its value */
         (*evictions)++;
     }
     hl_ref value = make_value(key, 0, len);
@@ -175,17 +183,17 @@ static void insert(Cache *c, uint64_t key, uint32_t len, uint64_t *evictions) {
         w->value = hl_move(&value);
         w->key = key;
         w->len = len;
-        HL_WRITE_BYTES(h, c->heads);
-        w->hnext = hlp_get_u32(h, b);
-        hlp_put_u32(h, b, i);
+        HL_WRITE_SLICE(uint32_t, heads, c->heads);
+        w->hnext = HL_AT(heads, b);
+        HL_AT(heads, b) = i;
     }
-    *hl_slot(c->arena, i) = hl_move(&e);
-    list_push_front(c, i);
+    HL_AT(arena, i) = hl_move(&e);
+    list_push_front(c, HL_SLICE_SHARED(hl_ref, arena), i);
 }
 
 /* Replace the value of entry i. */
 static void replace(Cache *c, uint32_t i, uint32_t len) {
-    HL_WRITE(Entry, w, entry(c, i));
+    HL_WRITE(Entry, w, hl_ref_at(c->arena, i));
     hl_drop(&w->value);
     w->version++;
     w->value = make_value(w->key, w->version, len);
@@ -194,7 +202,7 @@ static void replace(Cache *c, uint32_t i, uint32_t len) {
 
 /* Check and hash entry i's value. */
 static uint64_t read_value(const Cache *c, uint32_t i) {
-    HL_READ(Entry, e, entry(c, i));
+    HL_READ(Entry, e, hl_ref_at(c->arena, i));
     HL_READ_BYTES(b, e->value);
     if (b[e->len - 1] != value_byte(e->key, e->version, e->len - 1)) return 0;
     return hlp_hash_bytes(b, e->len) ^ e->version;
@@ -215,8 +223,8 @@ int main(int argc, char **argv) {
     uint64_t keyspace = 4 * (uint64_t)capacity;
     Cache c = {hl_new_refs(capacity), hl_new_bytes(4 * (size_t)nbuckets), NIL, NIL, 0, capacity, nbuckets};
     {
-        HL_WRITE_BYTES(h, c.heads);
-        for (size_t b = 0; b < nbuckets; b++) hlp_put_u32(h, b, NIL);
+        HL_WRITE_SLICE(uint32_t, heads, c.heads);
+        for (size_t b = 0; b < heads.len; b++) HL_AT(heads, b) = NIL;
     }
     uint64_t sum = HLP_CHECK_INIT, hits = 0, misses = 0, puts = 0, evictions = 0, bad = 0;
     for (uint64_t op = 0; op < n; op++) {
@@ -230,8 +238,7 @@ int main(int argc, char **argv) {
             puts += is_put;
             continue;
         }
-        list_unlink(&c, i);
-        list_push_front(&c, i);
+        touch(&c, i);
         if (is_put) {
             replace(&c, i, len);
             puts++;
@@ -248,10 +255,13 @@ int main(int argc, char **argv) {
     }
     /* Walk the recency list from the most recently used end. */
     uint64_t walked = 0;
-    for (uint32_t i = c.mru; i != NIL; walked++) {
-        HL_READ(Entry, e, entry(&c, i));
-        sum = hlp_mix(sum, e->key ^ (e->version << 32));
-        i = e->next;
+    {
+        HL_READ_SLICE(hl_ref, arena, c.arena);
+        for (uint32_t i = c.mru; i != NIL; walked++) {
+            HL_READ(Entry, e, HL_AT(arena, i));
+            sum = hlp_mix(sum, e->key ^ (e->version << 32));
+            i = e->next;
+        }
     }
     printf("%llu operations: %llu hits, %llu misses, %llu puts, %llu evictions, %llu entries\n",
            (unsigned long long)n, (unsigned long long)hits, (unsigned long long)misses,

@@ -33,6 +33,7 @@ HL_TYPE(Bag, items.buf, numbers.buf);
 typedef struct Pt {
     int32_t x, y;
 } Pt;
+HL_SLICE_TYPES(Pt);
 
 static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 0; }
 static bool sees_frees(void) { return !rt_is("gc"); }

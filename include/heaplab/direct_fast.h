@@ -263,12 +263,12 @@ static inline hl__dguard hl__dvec(const hl_vec *v, int kind, size_t es, const hl
     return (hl__dguard){hl__ptr(b), len};
 }
 
-#define HL__SLICE_DECL(mode, CT, name, buf, kind, es, g)                                   \
+#define HL__SLICE_DECL(mode, ST, CT, name, buf, kind, es, g)                                \
     hl__dguard g = hl__dslice((buf), (kind), (es));                                        \
-    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
-#define HL__VEC_DECL(mode, CT, name, v, kind, es, g)                                       \
+    const ST name = {(CT *)g.ptr, g.len, 0}
+#define HL__VEC_DECL(mode, ST, CT, name, v, kind, es, g)                                   \
     hl__dguard g = hl__dvec((v), (kind), (es), HL__SITE);                                  \
-    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
+    const ST name = {(CT *)g.ptr, g.len, 0}
 
 static inline size_t hl__vec_capacity(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     (void)at;

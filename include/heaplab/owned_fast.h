@@ -519,21 +519,21 @@ static inline void hl__release_vec_write(hl__guard *g) {
 }
 
 #if HL__OLEVEL == 0
-#define HL__SLICE_DECL(mode, CT, name, buf, kind, es, g)                                   \
+#define HL__SLICE_DECL(mode, ST, CT, name, buf, kind, es, g)                                \
     hl__guard g = hl__slice_off((buf), (kind), (es));                                      \
-    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
-#define HL__VEC_DECL(mode, CT, name, v, kind, es, g)                                       \
+    const ST name = {(CT *)g.ptr, g.len, 0}
+#define HL__VEC_DECL(mode, ST, CT, name, v, kind, es, g)                                   \
     hl__guard g = hl__vec_borrow((v), (kind), (es), false, NULL);                          \
-    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, 0}
+    const ST name = {(CT *)g.ptr, g.len, 0}
 #else
-#define HL__SLICE_DECL(mode, CT, name, buf, kind, es, g)                                   \
+#define HL__SLICE_DECL(mode, ST, CT, name, buf, kind, es, g)                                \
     __attribute__((cleanup(hl__release_##mode))) hl__guard g =                            \
         hl__slice_##mode((buf), (kind), (es), HL__SITE);                                   \
-    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, g.idx}
-#define HL__VEC_DECL(mode, CT, name, v, kind, es, g)                                       \
+    const ST name = {(CT *)g.ptr, g.len, g.idx}
+#define HL__VEC_DECL(mode, ST, CT, name, v, kind, es, g)                                   \
     __attribute__((cleanup(hl__release_vec_##mode))) hl__guard g =                        \
         hl__vec_##mode((v), (kind), (es), HL__SITE);                                       \
-    const HL__SLICE_T(CT) name = {(CT *)g.ptr, g.len, g.idx}
+    const ST name = {(CT *)g.ptr, g.len, g.idx}
 #endif
 
 /* The capacity, like hl_len allowed while the buffer is borrowed. */
