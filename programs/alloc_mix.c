@@ -16,7 +16,8 @@
 ** Objects are mostly bytes buffers whose sizes follow a power law over 8 B..4 KiB (most are
 ** small, a few are page-sized); one in eight is a small typed Pair object owning two such
 ** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
-** checked when it dies, so the checksum covers every object's life.
+** checked when it dies, so the checksum covers every object's life. Each step borrows the
+** pool's slots and bookkeeping once, as slices, and passes their elements on.
 **
 ** Regions: not LIFO. Lifetimes are random (FIFO for the ring, geometric for random stores,
 ** long for the old slots), so no stretch of the run ends with everything born in it dead. The
@@ -42,63 +43,62 @@ HL_TYPE(Pair, a, b);
 enum { WINDOW = 1 << 14, OLD = 1 << 10, MIN_SIZE = 8, MAX_SIZE = 4096 };
 enum { K_EMPTY, K_BYTES, K_PAIR };
 
-/* A pool of n slots, each empty or owning one object, with per-slot bookkeeping in a bytes
-** buffer: kind (1 byte) and size (4 bytes). */
+/* Per-slot bookkeeping, kept in a bytes buffer viewed as an array of Meta. */
+typedef struct Meta {
+    uint32_t size;   /* the bytes buffer's size (a Pair's first buffer) */
+    uint8_t  kind;   /* K_EMPTY, K_BYTES or K_PAIR */
+} Meta;
+HL_SLICE_TYPES(Meta);
+
+/* A pool of n slots, each empty or owning one object, with its bookkeeping beside it. */
 typedef struct Pool {
     hl_ref   slots;   /* owned refs buffer */
-    hl_ref   meta;    /* owned bytes: 8 per slot */
+    hl_ref   meta;    /* owned bytes: n Meta */
     uint32_t n;
 } Pool;
 
-static Pool pool_new(uint32_t n) { return (Pool){hl_new_refs(n), hl_new_bytes(8 * (size_t)n), n}; }
+static Pool pool_new(uint32_t n) { return (Pool){hl_new_refs(n), hl_new_bytes(sizeof(Meta) * (size_t)n), n}; }
 
 static size_t draw_size(hlp_rng *rng) { return MIN_SIZE - 1 + hlp_rng_pow(rng, MAX_SIZE - MIN_SIZE + 1); }
 
 /* A bytes buffer of size >= 8 bytes: the stamp in its first 8 bytes, a check byte last. */
 static hl_ref new_bytes(size_t size, uint64_t stamp) {
     hl_ref b = hl_new_bytes(size);
-    HL_WRITE_BYTES(w, b);
-    hlp_put_u64(w, 0, stamp);
-    if (size > 8) w[size - 1] = (uint8_t)(stamp >> 3);
+    HL_WRITE_SLICE(uint8_t, w, b);
+    hlp_put_u64(HL_RANGE(w, 0, 8), 0, stamp);
+    if (size > 8) HL_AT(w, size - 1) = (uint8_t)(stamp >> 3);
     return b;
 }
 
 /* The stamp of a buffer made by new_bytes, or 0 when its check byte is wrong. */
 static uint64_t check_bytes(hl_ref b, size_t size) {
-    HL_READ_BYTES(r, b);
-    uint64_t stamp = hlp_get_u64(r, 0);
-    return size == 8 || r[size - 1] == (uint8_t)(stamp >> 3) ? stamp : 0;
+    HL_READ_SLICE(uint8_t, r, b);
+    uint64_t stamp = hlp_get_u64(HL_RANGE(r, 0, 8), 0);
+    return size == 8 || HL_AT(r, size - 1) == (uint8_t)(stamp >> 3) ? stamp : 0;
 }
 
-/* Kill whatever slot i of r holds: check its stamp, fold it into the checksum, drop it. */
-static void kill(Pool *r, uint32_t i, uint64_t *sum, uint64_t *bad) {
-    uint8_t kind;
-    uint32_t size;
-    {
-        HL_READ_BYTES(m, r->meta);
-        kind = m[8 * i];
-        size = hlp_get_u32(m, 2 * i + 1);
-    }
-    hl_ref h = hl_ref_at(r->slots, i);
+/* Kill whatever the slot holds (m: its bookkeeping): check its stamp, fold it into the
+** checksum, drop it. The caller borrows the pool; slot and m are elements of its slices
+** (Rust: `kill(&mut slots[i], &mut meta[i])`). */
+static void kill(hl_ref *slot, Meta *m, uint64_t *sum, uint64_t *bad) {
     uint64_t stamp = 0;
-    if (kind == K_BYTES) {
-        stamp = check_bytes(h, size);
-    } else if (kind == K_PAIR) {
-        HL_READ(Pair, p, h);
+    if (m->kind == K_BYTES) {
+        stamp = check_bytes(*slot, m->size);
+    } else if (m->kind == K_PAIR) {
+        HL_READ(Pair, p, *slot);
         stamp = p->stamp;
-        if (check_bytes(p->a, size) != stamp || check_bytes(p->b, MIN_SIZE) != stamp + 1) stamp = 0;
+        if (check_bytes(p->a, m->size) != stamp || check_bytes(p->b, MIN_SIZE) != stamp + 1) stamp = 0;
     } else {
         return;
     }
     *bad += stamp == 0;
-    *sum = hlp_mix(*sum, stamp ^ size);
-    hl_drop(hl_slot(r->slots, i));
-    HL_WRITE_BYTES(m, r->meta);
-    m[8 * i] = K_EMPTY;
+    *sum = hlp_mix(*sum, stamp ^ m->size);
+    hl_drop(slot);
+    m->kind = K_EMPTY;
 }
 
-/* Store a new object in slot i of r (which is empty). */
-static void store(Pool *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
+/* Store a new object in the slot (which is empty). */
+static void store(hl_ref *slot, Meta *m, hlp_rng *rng, uint64_t stamp) {
     size_t size = draw_size(rng);
     uint8_t kind = hlp_rng_below(rng, 8) == 0 ? K_PAIR : K_BYTES;
     hl_ref obj;
@@ -112,25 +112,36 @@ static void store(Pool *r, uint32_t i, hlp_rng *rng, uint64_t stamp) {
         p->b = hl_move(&b);
         p->stamp = stamp;
     }
-    *hl_slot(r->slots, i) = hl_move(&obj);
-    HL_WRITE_BYTES(m, r->meta);
-    m[8 * i] = kind;
-    hlp_put_u32(m, 2 * i + 1, (uint32_t)size);
+    *slot = hl_move(&obj);
+    m->kind = kind;
+    m->size = (uint32_t)size;
+}
+
+/* Replace whatever slot i of r holds with a new object. */
+static void replace(Pool *r, uint32_t i, hlp_rng *rng, uint64_t stamp, uint64_t *sum, uint64_t *bad) {
+    HL_WRITE_SLICE(hl_ref, slots, r->slots);
+    HL_WRITE_SLICE(Meta, meta, r->meta);
+    kill(&HL_AT(slots, i), &HL_AT(meta, i), sum, bad);
+    store(&HL_AT(slots, i), &HL_AT(meta, i), rng, stamp);
 }
 
 /* Hand the object in slot from over to slot to (killing what was there). */
 static void hand_over(Pool *r, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
     if (from == to) return;
-    kill(r, to, sum, bad);
-    hl_ref x = hl_take(hl_slot(r->slots, from));   /* the place is left empty, not moved-out */
-    *hl_slot(r->slots, to) = hl_move(&x);
-    HL_WRITE_BYTES(m, r->meta);
-    for (int k = 0; k < 8; k++) m[8 * to + k] = m[8 * from + k];
-    m[8 * from] = K_EMPTY;
+    HL_WRITE_SLICE(hl_ref, slots, r->slots);
+    HL_WRITE_SLICE(Meta, meta, r->meta);
+    kill(&HL_AT(slots, to), &HL_AT(meta, to), sum, bad);
+    HL_AT(slots, to) = hl_take(&HL_AT(slots, from));   /* the place is left empty, not moved-out */
+    HL_AT(meta, to) = HL_AT(meta, from);
+    HL_AT(meta, from).kind = K_EMPTY;
 }
 
 static void pool_drop(Pool *r, uint64_t *sum, uint64_t *bad) {
-    for (uint32_t i = 0; i < r->n; i++) kill(r, i, sum, bad);
+    {
+        HL_WRITE_SLICE(hl_ref, slots, r->slots);
+        HL_WRITE_SLICE(Meta, meta, r->meta);
+        for (size_t i = 0; i < slots.len; i++) kill(&HL_AT(slots, i), &HL_AT(meta, i), sum, bad);
+    }
     hl_drop(&r->slots);
     hl_drop(&r->meta);
 }
@@ -160,8 +171,7 @@ int main(int argc, char **argv) {
         } else {
             i = (uint32_t)hlp_rng_below(&rng, WINDOW);
         }
-        kill(r, i, &sum, &bad);
-        store(r, i, &rng, stamp);
+        replace(r, i, &rng, stamp, &sum, &bad);
         if (hlp_rng_below(&rng, 8) == 0) {
             /* Drawn into locals, destination first: C leaves the order of argument evaluation
             ** open, and the checksum must not depend on the compiler. */
