@@ -4,7 +4,8 @@
 ** Models what compilers and interpreters do to memory: a source text is generated (a
 ** compilation unit of 256 statements `vK = expr;`, where expr is a random arithmetic
 ** expression over integer constants and earlier variables with + - * and unary minus),
-** written into a bytes buffer that grows by doubling; parsed by recursive descent into an
+** written into a vector of bytes that grows by doubling (hl_vec, Rust's Vec<u8>), parsed from
+** a slice of it (&[u8]) by recursive descent into an
 ** expression tree per statement (the unit is a refs buffer owning the statements' trees);
 ** evaluated; constant-folded (each tree is consumed and a new one is built: constant
 ** subexpressions become one constant node, x+0, x-0, x*1, 0*x, --x are simplified, the
@@ -46,21 +47,10 @@ enum { UNIT = 256, MAX_DEPTH = 9 };
 
 /* ---- source generation ------------------------------------------------------------------ */
 
-typedef struct Writer {
-    hl_ref buf;   /* owned bytes buffer of cap bytes, len used */
-    size_t len, cap;
-} Writer;
+/* The source text: a vector of bytes. */
+typedef hl_vec Writer;
 
-static void put(Writer *w, const char *s) {
-    size_t n = strlen(s);
-    if (w->len + n > w->cap) {
-        while (w->len + n > w->cap) w->cap *= 2;
-        hl_resize(&w->buf, w->cap);
-    }
-    HL_WRITE_BYTES(b, w->buf);
-    memcpy(b + w->len, s, n);
-    w->len += n;
-}
+static void put(Writer *w, const char *s) { hl_vec_extend(w, s, strlen(s)); }
 
 static void gen_expr(Writer *w, hlp_rng *rng, int depth, uint32_t nvars) {
     char tmp[32];
@@ -90,18 +80,18 @@ static void gen_expr(Writer *w, hlp_rng *rng, int depth, uint32_t nvars) {
 /* ---- parsing ------------------------------------------------------------------------------ */
 
 typedef struct Parser {
-    const uint8_t *s;   /* the text (borrowed by the caller for the whole parse) */
-    size_t pos, len;
+    HL_SLICE(uint8_t) s;   /* the text (borrowed by the caller for the whole parse) */
+    size_t pos;
     bool ok;
 } Parser;
 
 static void skip_ws(Parser *p) {
-    while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\n')) p->pos++;
+    while (p->pos < p->s.len && (HL_AT(p->s, p->pos) == ' ' || HL_AT(p->s, p->pos) == '\n')) p->pos++;
 }
 
 static int peek(Parser *p) {
     skip_ws(p);
-    return p->pos < p->len ? p->s[p->pos] : -1;
+    return p->pos < p->s.len ? HL_AT(p->s, p->pos) : -1;
 }
 
 static bool expect(Parser *p, int c) {
@@ -113,7 +103,7 @@ static bool expect(Parser *p, int c) {
 static uint64_t number(Parser *p) {
     uint64_t v = 0;
     if (peek(p) < '0' || peek(p) > '9') p->ok = false;
-    while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') v = v * 10 + (p->s[p->pos++] - '0');
+    for (int c; p->pos < p->s.len && (c = HL_AT(p->s, p->pos)) >= '0' && c <= '9'; p->pos++) v = v * 10 + (uint64_t)(c - '0');
     return v;
 }
 
@@ -178,11 +168,11 @@ static hl_ref parse_expr(Parser *p) {
 
 /* ---- evaluation and folding --------------------------------------------------------------- */
 
-static uint64_t eval(hl_ref n, const uint8_t *env) {
+static uint64_t eval(hl_ref n, HL_SLICE(uint64_t) env) {
     HL_READ(Node, r, n);
     switch (r->kind) {
     case K_CONST: return r->val;
-    case K_VAR: return hlp_get_u64(env, r->val);
+    case K_VAR: return HL_AT(env, r->val);
     case K_NEG: return 0 - eval(r->a, env);
     case K_ADD: return eval(r->a, env) + eval(r->b, env);
     case K_SUB: return eval(r->a, env) - eval(r->b, env);
@@ -275,7 +265,7 @@ typedef struct Totals {
 ** not parse or folding changed a value. */
 static bool compile_unit(hlp_rng *rng, uint64_t unit, Totals *t) {
     /* Generate the unit's source text. */
-    Writer w = {hl_new_bytes(64), 0, 64};
+    HL_OWNED_VEC Writer w = HL_VEC_NEW;
     for (uint32_t k = 0; k < UNIT; k++) {
         char tmp[32];
         snprintf(tmp, sizeof tmp, "v%u = ", (unsigned)k);
@@ -283,13 +273,13 @@ static bool compile_unit(hlp_rng *rng, uint64_t unit, Totals *t) {
         gen_expr(&w, rng, 1 + (int)hlp_rng_below(rng, MAX_DEPTH), k);
         put(&w, ";\n");
     }
-    t->text_bytes += w.len;
+    t->text_bytes += hl_vec_len(&w);
     /* Parse it: statement k assigns variable k. */
     HL_OWNED hl_ref trees = hl_new_refs(UNIT);
     bool parsed;
     {
-        HL_READ_BYTES(text, w.buf);
-        Parser p = {text, 0, w.len, true};
+        HL_READ_VEC(uint8_t, text, &w);
+        Parser p = {text, 0, true};
         for (uint32_t k = 0; k < UNIT && p.ok; k++) {
             expect(&p, 'v');
             if (number(&p) != k) p.ok = false;
@@ -303,27 +293,27 @@ static bool compile_unit(hlp_rng *rng, uint64_t unit, Totals *t) {
             fprintf(stderr, "ast_fold: error: parse error at byte %zu of unit %llu\n", p.pos,
                     (unsigned long long)unit);
     }
-    hl_drop(&w.buf);
+    hl_drop(&w.buf);   /* the text is done with: free it before the trees are folded */
     if (!parsed) return false;
     /* Evaluate, fold, evaluate again: the variables' values before and after folding, in
     ** two arrays on the stack. */
     HL_LOCAL_BYTES(env, 8 * UNIT);
     HL_LOCAL_BYTES(env2, 8 * UNIT);
-    HL_WRITE_BYTES(e1, env);
-    HL_WRITE_BYTES(e2, env2);
+    HL_WRITE_SLICE(uint64_t, e1, env);
+    HL_WRITE_SLICE(uint64_t, e2, env2);
     for (uint32_t k = 0; k < UNIT; k++) {
         hl_ref e = hl_ref_at(trees, k);
         t->nodes_before += count_nodes(e);
-        hlp_put_u64(e1, k, eval(e, e1));
+        HL_AT(e1, k) = eval(e, HL_SLICE_SHARED(uint64_t, e1));
     }
     for (uint32_t k = 0; k < UNIT; k++) {
         hl_ref folded = fold(hl_slot(trees, k));
         *hl_slot(trees, k) = hl_move(&folded);
         hl_ref e = hl_ref_at(trees, k);
         t->nodes_after += count_nodes(e);
-        uint64_t v = eval(e, e2);
-        hlp_put_u64(e2, k, v);
-        if (v != hlp_get_u64(e1, k)) {
+        uint64_t v = eval(e, HL_SLICE_SHARED(uint64_t, e2));
+        HL_AT(e2, k) = v;
+        if (v != HL_AT(e1, k)) {
             fprintf(stderr, "ast_fold: error: folding changed v%u of unit %llu\n", (unsigned)k,
                     (unsigned long long)unit);
             return false;
