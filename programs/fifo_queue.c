@@ -51,8 +51,11 @@ typedef struct Queue {
 static void q_rebuild(Queue *q, size_t cap) {
     size_t old_cap = q->cap;
     hl_ref ring = hl_new_refs(cap);
-    for (size_t i = 0; i < q->count; i++)
-        *hl_slot(ring, i) = hl_move(hl_slot(q->ring, (q->head + i) & (old_cap - 1)));
+    {
+        HL_WRITE_SLICE(hl_ref, dst, ring);
+        HL_WRITE_SLICE(hl_ref, src, q->ring);
+        for (size_t i = 0; i < q->count; i++) HL_AT(dst, i) = hl_move(&HL_AT(src, (q->head + i) & (old_cap - 1)));
+    }
     hl_drop(&q->ring);   /* every element was moved out: frees just the buffer */
     q->ring = hl_move(&ring);
     q->cap = cap;
@@ -65,7 +68,8 @@ static void q_push(Queue *q, hl_ref *msg) {
         /* Grow in place: double, then move the wrapped-around prefix behind the old end so
            that the live elements are contiguous from head again. */
         hl_resize(&q->ring, 2 * cap);
-        for (size_t i = 0; i < q->head; i++) *hl_slot(q->ring, cap + i) = hl_move(hl_slot(q->ring, i));
+        HL_WRITE_SLICE(hl_ref, ring, q->ring);
+        for (size_t i = 0; i < q->head; i++) HL_AT(ring, cap + i) = hl_move(&HL_AT(ring, i));
         q->cap = cap *= 2;
     }
     *hl_slot(q->ring, (q->head + q->count) & (cap - 1)) = hl_move(msg);
@@ -86,8 +90,8 @@ static uint8_t payload_byte(uint64_t seq, size_t i) { return (uint8_t)(seq * 131
 static hl_ref make_msg(uint64_t seq, uint32_t len) {
     hl_ref payload = hl_new_bytes(len);
     {
-        HL_WRITE_BYTES(b, payload);
-        for (size_t i = 0; i < len; i++) b[i] = payload_byte(seq, i);
+        HL_WRITE_SLICE(uint8_t, b, payload);
+        for (size_t i = 0; i < b.len; i++) HL_AT(b, i) = payload_byte(seq, i);
     }
     hl_ref m = hl_new(&Msg_type);
     HL_WRITE(Msg, w, m);
@@ -102,9 +106,9 @@ static hl_ref make_msg(uint64_t seq, uint32_t len) {
 static bool consume(hl_ref m, uint64_t expect_seq, uint64_t *sum) {
     HL_READ(Msg, r, m);
     if (r->seq != expect_seq || hl_len(r->payload) != r->len) return false;
-    HL_READ_BYTES(b, r->payload);
-    if (b[0] != r->tag || b[r->len - 1] != payload_byte(r->seq, r->len - 1)) return false;
-    *sum = hlp_mix(*sum, hlp_hash_bytes(b, r->len) ^ r->seq);
+    HL_READ_SLICE(uint8_t, b, r->payload);
+    if (HL_AT(b, 0) != r->tag || HL_AT(b, r->len - 1) != payload_byte(r->seq, r->len - 1)) return false;
+    *sum = hlp_mix(*sum, hlp_hash_bytes(HL_RANGE(b, 0, r->len), r->len) ^ r->seq);
     return true;
 }
 

@@ -152,8 +152,8 @@ static uint8_t value_byte(uint64_t key, uint64_t version, size_t i) {
 
 static hl_ref make_value(uint64_t key, uint64_t version, uint32_t len) {
     hl_ref v = hl_new_bytes(len);
-    HL_WRITE_BYTES(b, v);
-    for (size_t i = 0; i < len; i++) b[i] = value_byte(key, version, i);
+    HL_WRITE_SLICE(uint8_t, b, v);
+    for (size_t i = 0; i < b.len; i++) HL_AT(b, i) = value_byte(key, version, i);
     return v;
 }
 
@@ -203,9 +203,9 @@ static void replace(Cache *c, uint32_t i, uint32_t len) {
 /* Check and hash entry i's value. */
 static uint64_t read_value(const Cache *c, uint32_t i) {
     HL_READ(Entry, e, hl_ref_at(c->arena, i));
-    HL_READ_BYTES(b, e->value);
-    if (b[e->len - 1] != value_byte(e->key, e->version, e->len - 1)) return 0;
-    return hlp_hash_bytes(b, e->len) ^ e->version;
+    HL_READ_SLICE(uint8_t, b, e->value);
+    if (HL_AT(b, e->len - 1) != value_byte(e->key, e->version, e->len - 1)) return 0;
+    return hlp_hash_bytes(HL_RANGE(b, 0, e->len), e->len) ^ e->version;
 }
 
 int main(int argc, char **argv) {

@@ -69,15 +69,15 @@ static size_t vocab_word(uint64_t w, uint8_t out[MAX_WORD]) {
 /* One chunk of text: whole words separated by single spaces, at most CHUNK bytes. */
 static hl_ref make_chunk(hlp_rng *rng, size_t *used) {
     hl_ref chunk = hl_new_bytes(CHUNK);
-    HL_WRITE_BYTES(t, chunk);
+    HL_WRITE_SLICE(uint8_t, t, chunk);
     size_t n = 0;
     for (;;) {
         uint8_t w[MAX_WORD];
         size_t len = vocab_word(hlp_rng_pow(rng, 1u << VOCAB_BITS) - 1, w);
         if (n + len + 1 > CHUNK) break;
-        memcpy(t + n, w, len);
+        memcpy(HL_RANGE(t, n, len), w, len);
         n += len;
-        t[n++] = ' ';
+        HL_AT(t, n++) = ' ';
     }
     *used = n;
     return chunk;
@@ -89,8 +89,8 @@ static hl_ref map_find(const Map *m, const uint8_t *word, size_t len, uint64_t h
     while (!hl_is_null(e)) {
         HL_READ(Entry, r, e);
         if (r->hash == h && r->len == len) {
-            HL_READ_BYTES(k, r->key);
-            if (memcmp(k, word, len) == 0) return e;
+            HL_READ_SLICE(uint8_t, k, r->key);
+            if (memcmp(HL_RANGE(k, 0, len), word, len) == 0) return e;
         }
         e = r->next;
     }
