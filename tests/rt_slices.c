@@ -178,6 +178,48 @@ Test(slices, slice_released_at_block_end_allows_a_resize) {
     hl_drop(&b);
 }
 
+/* Slices passed to functions, as Rust passes &[T] and &mut [T]. */
+static uint64_t sum_u32(HL_SLICE(uint32_t) s) {
+    uint64_t t = 0;
+    for (size_t i = 0; i < s.len; i++) t += HL_AT(s, i);
+    return t;
+}
+
+static void fill_u32(HL_SLICE_MUT(uint32_t) s, uint32_t v) {
+    for (size_t i = 0; i < s.len; i++) HL_AT(s, i) = v + (uint32_t)i;
+}
+
+static int64_t first_id(HL_SLICE(hl_ref) items) { return item_id(HL_AT(items, 0)); }
+
+Test(slices, slices_are_passed_to_functions) {
+    hl_ref b = hl_new_bytes(4 * 5);
+    {
+        HL_WRITE_SLICE(uint32_t, s, b);
+        fill_u32(s, 10);
+        cr_assert_eq(sum_u32(HL_SLICE_SHARED(uint32_t, s)), 10 + 11 + 12 + 13 + 14);
+    }
+    {
+        HL_READ_SLICE(uint32_t, s, b);
+        cr_assert_eq(sum_u32(s), 60);
+    }
+    hl_vec v = HL_VEC_NEW;
+    HL_VEC_PUSH(hl_ref, &v, item_new(42));
+    {
+        HL_READ_VEC(hl_ref, items, &v);
+        cr_assert_eq(first_id(items), 42);
+    }
+    const Pt two[] = {{1, 2}, {3, 4}};
+    hl_ref pb = hl_bytes_from(two, sizeof two);
+    {
+        HL_READ_SLICE(Pt, pts, pb);
+        HL_SLICE(Pt) copy = pts;   /* a slice is a value: copies share the borrow */
+        cr_assert(copy.len == 2 && HL_AT(copy, 1).y == 4);
+    }
+    hl_drop(&pb);
+    hl_drop(&v.buf);
+    hl_drop(&b);
+}
+
 /* ---- index errors ---- */
 
 static void at_past_the_end(void) {
