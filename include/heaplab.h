@@ -319,10 +319,11 @@ typedef struct hl_region { uint64_t bits; } hl_region;
 **       --> file:line
 **        = note: the len is N but the index is I
 ** (HL_RANGE: "range end index E out of range for slice of length N"); owned adds where the
-** buffer was allocated. On manual and gc that compare is the only check. It is compiled out
-** by defining HL_UNCHECKED_INDEX before including this header (-DHL_UNCHECKED_INDEX) on
-** manual and gc; owned-off checks nothing, this included; owned and owned-fast always check
-** (HL_UNCHECKED_INDEX is an error there). s.ptr[i] is a raw access, checked nowhere.
+** buffer was allocated. On manual, gc and region that compare is the only check. It is
+** compiled out by defining HL_UNCHECKED_INDEX before including this header
+** (-DHL_UNCHECKED_INDEX) on manual, gc and region; owned-off checks nothing, this included;
+** owned and owned-fast always check (HL_UNCHECKED_INDEX is an error there). s.ptr[i] is a raw
+** access, checked nowhere.
 */
 
 /* ------------------------------------------------------------------------------------------
@@ -550,11 +551,11 @@ void hl__drop_at_scope_end(hl_ref *r);
 
 /* ---- slices and vectors: what the runtimes' fast-path headers need --------------------- */
 
-/* Is an index checked? owned and owned-fast: always; owned-off: never; manual and gc:
+/* Is an index checked? owned and owned-fast: always; owned-off: never; manual, gc and region:
 ** unless HL_UNCHECKED_INDEX is defined. */
 #if defined(HL_RUNTIME_OWNED) && !defined(HL_OWNED_OFF)
 #ifdef HL_UNCHECKED_INDEX
-#error "heaplab: HL_UNCHECKED_INDEX applies to manual, gc and owned-off; owned and owned-fast check every index"
+#error "heaplab: HL_UNCHECKED_INDEX applies to manual, gc, region and owned-off; owned and owned-fast check every index"
 #endif
 #define HL__INDEX_CHECKS 1
 #elif defined(HL_RUNTIME_OWNED) || defined(HL_UNCHECKED_INDEX)
@@ -719,7 +720,15 @@ static inline void hl__swap_refs(hl_ref *a, hl_ref *b, const hl_site *at) {
                  default: HL__SWAP_VALUES(a, b));                                          \
     })
 
-hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at);
+/* A new buffer, filled through an exclusive slice of it: the same code on every runtime. */
+static inline hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at) {
+    hl_ref b = hl__new_bytes(n, at);
+    if (n) {
+        HL_WRITE_SLICE(uint8_t, d, b);
+        memcpy(HL_RANGE(d, 0, n), src, n);
+    }
+    return b;
+}
 #define hl_bytes_from(src, n) hl__bytes_from((src), (n), HL__SITE)
 #define hl_bytes_from_cstr(s) hl__bytes_from_cstr((s), HL__SITE)
 static inline hl_ref hl__bytes_from_cstr(const char *s, const hl_site *at) { return hl__bytes_from(s, strlen(s), at); }

@@ -207,11 +207,6 @@ void hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *
         hl__resize(&v->buf, target * hl__dunits(kind, es), at);
 }
 
-hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at) {
-    hl_ref b = direct_buf_new(&hl__bytes_type, n, at);
-    if (n) memcpy(hl__ptr(b), src, n);
-    return b;
-}
 
 /* Index errors: the kind, the location and the note, as owned reports them (without the
 ** allocation note: these runtimes remember no sites). */

@@ -543,10 +543,5 @@ void hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *
         hl__resize(&v->buf, target * HL__UNITS(kind, es), at);
 }
 
-hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at) {
-    hl_ref b = buf_new(HL__TID_BYTES, n, at);
-    if (n) memcpy(hl__orun.slots[(uint32_t)b.bits].obj, src, n);
-    return b;
-}
 
 void hl__stats_runtime(hl_stats *s) { (void)s; }
