@@ -358,7 +358,8 @@ typedef struct hl__oscope_state {
 extern hl__oscope_state hl__oscope;
 
 /* An HL_LOCAL declaration's site, with the type id of its T cached for the epoch it was
-** looked up in (type ids are renumbered when the runtime restarts). */
+** looked up in (type ids outlive a restart, but the epoch check also makes the first
+** declaration of a run start the runtime). */
 typedef struct hl__olocal_site {
     hl_site  site;
     uint32_t epoch;
