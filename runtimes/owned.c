@@ -187,7 +187,7 @@ static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_
     uint32_t gen = HL__OGEN(s->head);
     if (HL__OLEVEL >= 2 && gen) hl__ograve_bury(i, s);   /* only notes read the graveyard */
     gen++;   /* even (vacant) -> odd (live) */
-    s->head = HL__OHEAD(gen, 0, tid);
+    s->head = (hl__oword)gen << 32 | (hl__oword)tid << 16;   /* tid < 2^16 (type_register) */
     s->obj = obj;
     s->birth = gen;
     s->alloc = alloc_site;
@@ -230,15 +230,15 @@ static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
 ** its next object no generation to spare: every new object (a relocated one too) can then be
 ** moved or resized once before it needs a fresh slot, and a resize that relocates its object
 ** never pushes the generation past the limit. */
-static void slot_vacate(uint32_t i, hl__osite_id drop_site) {
+static void slot_vacate(uint32_t i, uint16_t tid, size_t bytes, hl__osite_id drop_site) {
     hl__oslot *s = &hl__orun.slots[i];
-    size_t bytes = payload(s);
     /* Only a typed object's small block is kept: buffers vary in size from use to use. */
-    size_t cls = HL__OTID(s->head) > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
+    size_t cls = tid > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
     hl__count_free(bytes);
-    s->head += HL__OGEN_ONE;   /* gen: odd -> even */
+    hl__oword h = s->head + HL__OGEN_ONE;   /* gen: odd -> even */
+    s->head = h;
     if (HL__OLEVEL >= 2) s->event = drop_site;
-    if (HL__UNLIKELY(HL__OGEN(s->head) >= HL__OGEN_MAX - 1)) {
+    if (HL__UNLIKELY(h >= (hl__oword)(HL__OGEN_MAX - 1) << 32)) {
         block_free(s, bytes);
         s->obj = NULL;
     } else if (cls) {
@@ -396,13 +396,19 @@ static void drop_tree(hl_ref r, const hl_site *at) {
         if (HL__OLEVEL > 0 && HL__UNLIKELY(!s || HL__OBORROW(s->head) != 0 || hl__oslot_is_stack(s)))
             hl__ofail(h, NULL, HL__OP_DROP, 0, at);
         uint16_t tid = HL__OTID(s->head);
+        size_t bytes;
         if (tid > HL__TID_REFS) {
             const hl_type *t = hl__orun.types[tid];
             hl__worklist_push_owned(&worklist, s->obj, t->refs, t->nrefs);
+            bytes = t->size;
         } else if (tid == HL__TID_REFS) {
-            hl__worklist_push_owned(&worklist, s->obj, NULL, hl__obuf_len(s->obj));
+            size_t n = hl__obuf_len(s->obj);
+            hl__worklist_push_owned(&worklist, s->obj, NULL, n);
+            bytes = n * sizeof(hl_ref);
+        } else {
+            bytes = hl__obuf_len(s->obj);
         }
-        slot_vacate((uint32_t)h.bits, site);
+        slot_vacate((uint32_t)h.bits, tid, bytes, site);
     }
 }
 
