@@ -481,9 +481,10 @@ static size_t vec_checked_cap(const hl_vec *v, int kind, size_t es, bool exclusi
 }
 
 hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at) {
-    if (v->buf.bits == 0) {   /* no buffer yet */
+    if (v->buf.bits == 0) {   /* no buffer yet: a borrow of nothing, counted in slot 0 */
         if (v->len != 0) hl__vec_len_fail(v->len, 0, 0, at);
-        return (hl__guard){NULL, 0, 0};
+        if (!write) hl__orun.slots[HL__OGUARD_UNCOUNTED].head++;
+        return (hl__guard){NULL, 0, HL__OGUARD_UNCOUNTED};
     }
     hl__guard g = write ? hl__borrow_write(v->buf, HL__KIND_TYPE(kind), kind, at)
                          : hl__borrow_read(v->buf, HL__KIND_TYPE(kind), kind, at);

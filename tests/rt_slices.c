@@ -224,6 +224,40 @@ Test(slices, slices_are_passed_to_functions) {
     hl_drop(&b);
 }
 
+/* Shared slices count as shared borrows, any number of them (past the owned runtime's
+** per-slot counter of 32767 too), and so do shared borrows of an empty vector: a recursion
+** holds 16 slices of one buffer and 2 of an empty vector per frame (few enough frames for the
+** sanitized builds' larger ones); afterwards every one is released and an exclusive slice is
+** taken. */
+static uint64_t nested_slices(hl_ref b, const hl_vec *empty, long frames) {
+    HL_READ_SLICE(uint8_t, s0, b); HL_READ_SLICE(uint8_t, s1, b); HL_READ_SLICE(uint8_t, s2, b);
+    HL_READ_SLICE(uint8_t, s3, b); HL_READ_SLICE(uint8_t, s4, b); HL_READ_SLICE(uint8_t, s5, b);
+    HL_READ_SLICE(uint8_t, s6, b); HL_READ_SLICE(uint8_t, s7, b); HL_READ_SLICE(uint8_t, s8, b);
+    HL_READ_SLICE(uint8_t, s9, b); HL_READ_SLICE(uint8_t, sa, b); HL_READ_SLICE(uint8_t, sb, b);
+    HL_READ_SLICE(uint8_t, sc, b); HL_READ_SLICE(uint8_t, sd, b); HL_READ_SLICE(uint8_t, se, b);
+    HL_READ_SLICE(uint8_t, sf, b);
+    HL_READ_VEC(uint8_t, e0, empty); HL_READ_VEC(uint8_t, e1, empty);
+    uint64_t sum = (uint64_t)HL_AT(s0, 0) + HL_AT(s1, 0) + HL_AT(s2, 0) + HL_AT(s3, 0) + HL_AT(s4, 0) +
+                   HL_AT(s5, 0) + HL_AT(s6, 0) + HL_AT(s7, 0) + HL_AT(s8, 0) + HL_AT(s9, 0) + HL_AT(sa, 0) +
+                   HL_AT(sb, 0) + HL_AT(sc, 0) + HL_AT(sd, 0) + HL_AT(se, 0) + HL_AT(sf, 0) + e0.len + e1.len;
+    return frames > 1 ? sum + nested_slices(b, empty, frames - 1) : sum;
+}
+
+Test(slices, any_number_of_shared_slices) {
+    hl_ref b = hl_bytes_from("\1", 1);
+    hl_vec empty = HL_VEC_NEW;
+    long frames = 34000 / 16;   /* past 32767 borrows of b */
+    for (int round = 0; round < 2; round++) {
+        cr_assert_eq(nested_slices(b, &empty, frames), (uint64_t)frames * 16);
+        HL_WRITE_SLICE(uint8_t, w, b);   /* every shared one released */
+        HL_AT(w, 0) = 1;
+        HL_VEC_PUSH(uint8_t, &empty, 7);   /* the empty vector is not borrowed either */
+        HL_VEC_POP(uint8_t, &empty);
+    }
+    hl_drop(&empty.buf);
+    hl_drop(&b);
+}
+
 /* ---- index errors ---- */
 
 static void at_past_the_end(void) {

@@ -511,10 +511,10 @@ static inline hl__guard hl__vec_read(const hl_vec *v, int kind, size_t es, const
 static inline hl__guard hl__vec_write(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     return hl__vec_borrow(v, kind, es, true, at);
 }
-/* An empty vector's borrow holds no slot (idx 0). */
-static inline void hl__release_vec_read(hl__guard *g) {
-    if (HL__LIKELY(g->idx)) hl__release_read(g);
-}
+/* A shared borrow of an empty vector (no buffer) counts in slot 0, as an uncounted shared
+** borrow does, and is released like any; an exclusive one holds no slot (idx 0) and its
+** release does nothing (clearing slot 0's count would lose the shared borrows counted there). */
+static inline void hl__release_vec_read(hl__guard *g) { hl__release_read(g); }
 static inline void hl__release_vec_write(hl__guard *g) {
     if (HL__LIKELY(g->idx)) hl__release_write(g);
 }
