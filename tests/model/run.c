@@ -69,10 +69,15 @@ bool hlm_run(const hlm_run_opts *ro, hlm_stats *st, FILE *log) {
         hlm_op *ops = hlm_generate(seed, &ro->gen, &n);
         hlm_pred p;
         bool ok = hlm_check(ops, n, why, sizeof why, &p);
-        st->seqs++;
-        st->ops += p.executed;
-        if (p.stops) st->kinds[p.kind]++;
-        st->reused += p.reused;
+        /* a runtime without checks does not run a sequence that commits a violation */
+        if (!p.stops || hlm_runtime_checks(hlm_runtime())) {
+            st->seqs++;
+            st->ops += p.executed;
+            if (p.stops) st->kinds[p.kind]++;
+            st->reused += p.reused;
+        } else {
+            st->skipped++;
+        }
         hlm_pred_free(&p);
         if (!ok) {
             hlm_report(log, ops, n, seed, why, ro->save_dir);
@@ -89,6 +94,7 @@ void hlm_stats_print(FILE *log, const char *what, const hlm_stats *st) {
     for (int k = 1; k < HLM_NKINDS; k++) stopped += st->kinds[k];
     fprintf(log, "model: %s: %zu sequences, %zu operations, %zu ran to the end, %zu stopped by a violation", what,
             st->seqs, st->ops, st->seqs - stopped, stopped);
+    if (st->skipped) fprintf(log, " (and %zu not run: they commit a violation, which only owned checks)", st->skipped);
     if (stopped) {
         fputs(" (", log);
         for (int k = 1, first = 1; k < HLM_NKINDS; k++)

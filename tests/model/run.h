@@ -20,6 +20,7 @@ typedef struct hlm_stats {
     size_t seqs, ops;
     size_t kinds[HLM_NKINDS];     /* sequences stopped, by kind */
     size_t reused;                /* of those on a dead object's handle: after a later allocation */
+    size_t skipped;               /* not run: they commit a violation this runtime cannot see */
 } hlm_stats;
 
 /* The generator's settings for this runtime: violations only where the runtime checks. */
