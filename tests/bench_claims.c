@@ -320,6 +320,9 @@ static hlb_claim_verdict fragments_with(double worst, double other, double live)
     add_bench(&e, "trees", "manual", 1, live * other / 1024, live, 1e6);
     add_bench(&e, "trees", "gc", 1, live * worst / 1024, 0, 1e6);   /* gc counts no live bytes: manual's */
     add_bench(&e, "trees", "gc-tuned", 1, live * 40 / 1024, 0, 1e6); /* a preset heap: left out */
+    /* region frees nothing until a region ends: left out, and its "live" bytes (everything
+    ** allocated since the mark) must not become the program's live size. */
+    add_bench(&e, "trees", "region", 1, live * 300 / 1024, live * 250, 1e6);
     hlb_claim_verdict v = judge(HLB_C_HEAP_FRAGMENTS, &e, NULL);
     hlb_evidence_free(&e);
     return v;

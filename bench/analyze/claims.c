@@ -385,13 +385,17 @@ static const hlb_bench_obs *bench_cell(const hlb_evidence *e, const char *progra
     return NULL;
 }
 
-/* The program's peak live bytes: the largest any runtime that counts them reported. */
+/* The program's peak live bytes, a property of the program: manual's count (it frees exactly
+** when the program drops), else the smallest any runtime reported. Not the largest: region
+** frees nothing until a region ends, so its "live" bytes are everything allocated since. */
 static double program_live(const hlb_evidence *e, const char *program) {
     double live = NAN;
-    for (size_t i = 0; i < e->nbench; i++)
-        if (!strcmp(e->bench[i].program, program) && e->bench[i].peak_live_bytes > 0 &&
-            !(e->bench[i].peak_live_bytes <= live))
-            live = e->bench[i].peak_live_bytes;
+    for (size_t i = 0; i < e->nbench; i++) {
+        const hlb_bench_obs *b = &e->bench[i];
+        if (strcmp(b->program, program) || !(b->peak_live_bytes > 0)) continue;
+        if (!strcmp(b->variant, "manual")) return b->peak_live_bytes;
+        if (!(b->peak_live_bytes >= live)) live = b->peak_live_bytes;
+    }
     return live;
 }
 
@@ -769,10 +773,11 @@ static void rule_heap_fragments(const hlb_evidence *e, hlb_claim *c) {
     const hlb_bench_obs *worst_cell = NULL;
     for (size_t i = 0; i < e->nbench; i++) {
         const hlb_bench_obs *b = &e->bench[i];
-        double live = b->peak_live_bytes > 0 ? b->peak_live_bytes : program_live(e, b->program);
+        double live = program_live(e, b->program);   /* the same divisor for every variant */
         if (!b->ok || !(b->rss_kib > 0) || !(live >= HLB_CLAIM_FRAG_MIN_LIVE)) continue;
-        /* gc-tuned starts with a 256 MiB heap by setting: a reserve chosen, not fragmentation. */
-        if (!strcmp(b->variant, "gc-tuned")) continue;
+        /* gc-tuned starts with a 256 MiB heap by setting: a reserve chosen, not fragmentation;
+        ** region frees nothing until a region ends: memory held on purpose, not fragmentation. */
+        if (!strcmp(b->variant, "gc-tuned") || !strcmp(b->variant, "region")) continue;
         double q = b->rss_kib * 1024.0 / live;
         size_t k = 0;
         while (k < nv && strcmp(vars[k], b->variant)) k++;
