@@ -61,15 +61,6 @@ HL_TYPE(Holder);
 /* Marks: line numbers recorded by the child. */
 enum { NONE, USE, DECL, DECL2, ALLOC, BEGIN, RET };
 
-#define CHILD_CHECK(cond)                                                                  \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "child check failed at line %d: %s\n", __LINE__, #cond);      \
-            fflush(stderr);                                                                \
-            _exit(3);                                                                      \
-        }                                                                                  \
-    } while (0)
-
 /* ---- the expected diagnostic --------------------------------------------------------------- */
 
 typedef struct expect {

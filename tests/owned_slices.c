@@ -37,16 +37,6 @@ HL_TYPE(Leaf);
 
 enum { USE, ALLOC };
 
-/* A check inside a child: on failure say why and exit with status 3 (not 0, not 101). */
-#define CHILD_CHECK(cond)                                                                  \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "child check failed at line %d: %s\n", __LINE__, #cond);      \
-            fflush(stderr);                                                                \
-            _exit(3);                                                                      \
-        }                                                                                  \
-    } while (0)
-
 /* fn must stop with exactly one error block of kind `kind`, whose "-->" line is mark USE;
 ** `text` (if any) must appear in the block; at owned, the block must name the allocation
 ** at mark ALLOC (when alloc is set), and at owned-fast no site at all. */

@@ -58,16 +58,6 @@ static void assert_no_site_notes(const char *name, const char *block) {
 /* Marks: line numbers recorded by the child. */
 enum { NONE, USE, ALLOC, ALLOC2, MOVE, MOVE2, DROP, RESIZE, RET, SCOPE_END = 100 };
 
-/* A check inside a child: on failure say why and exit with status 3 (not 0, not 101). */
-#define CHILD_CHECK(cond)                                                                  \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "child check failed at line %d: %s\n", __LINE__, #cond);      \
-            fflush(stderr);                                                                \
-            _exit(3);                                                                      \
-        }                                                                                  \
-    } while (0)
-
 /* ---- the expected diagnostic ------------------------------------------------------------- */
 
 typedef struct expect {

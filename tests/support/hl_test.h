@@ -15,6 +15,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <unistd.h>
 
 /* ---- child processes ---------------------------------------------------------------------- */
 
@@ -34,6 +36,17 @@ typedef struct hl_child {
 ** the child starts. */
 #define HL_CHILD_TIMEOUT 300
 hl_child hl_child_run(void (*fn)(void));
+
+/* A check inside a child: on failure say why and exit with status 3 (neither 0 nor 101, so
+** the parent tells it from a pass and from a diagnosed violation). */
+#define CHILD_CHECK(cond)                                                                  \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "child check failed at line %d: %s\n", __LINE__, #cond);      \
+            fflush(stderr);                                                                \
+            _exit(3);                                                                      \
+        }                                                                                  \
+    } while (0)
 void hl_child_free(hl_child *c);
 
 /* A short description ("exit status 101", "signal 11") for failure messages; static buffer. */
