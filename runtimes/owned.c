@@ -46,6 +46,15 @@ static void *grow(void *p, uint32_t *cap, size_t elem, uint32_t need, const char
     return q;
 }
 
+/* The handle table with room for need slots, and the region tags beside it. */
+static void table_grow(uint32_t need) {
+    uint32_t old = slot_cap;
+    hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, need, "the handle table");
+    if (hl__oreg.tags && slot_cap != old) hl__oregion_tags_grow(old, slot_cap);
+}
+
+uint32_t hl__oslot_cap(void) { return slot_cap; }
+
 /* ---- sites ------------------------------------------------------------------------------ */
 
 hl__osite_id hl__osite_intern(hl_site *at) {
@@ -125,7 +134,7 @@ void hl_init(void) {
     ** at hl_shutdown releases into it (see owned_fast.h). Without a table there is no
     ** capacity either. */
     if (!hl__orun.slots) slot_cap = 0;
-    hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, 1024, "the handle table");
+    table_grow(1024);
     hl__orun.slots[0] = (hl__oslot){.head = HL__OHEAD(HL__OGEN_FORWARDED, 0, 0), .obj = NULL};
     hl__orun.nslots = 1;
     memset(free_slots, 0, sizeof free_slots);
@@ -200,9 +209,10 @@ static uint32_t slot_append(void) {
     uint32_t i = hl__orun.nslots;
     if (HL__UNLIKELY(i == slot_cap)) {
         if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
-        hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, i + 1, "the handle table");
+        table_grow(i + 1);
     }
     hl__orun.slots[i].head = 0;
+    if (hl__oreg.tags) hl__oreg.tags[i] = 0;   /* a table reused after hl_shutdown */
     hl__orun.nslots = i + 1;
     return i;
 }
@@ -235,6 +245,7 @@ static void slot_vacate(uint32_t i, uint16_t tid, size_t bytes, hl__osite_id dro
     /* Only a typed object's small block is kept: buffers vary in size from use to use. */
     size_t cls = tid > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
     hl__count_free(bytes);
+    hl__oregion_forget(i);
     hl__oword h = s->head + HL__OGEN_ONE;   /* gen: odd -> even */
     s->head = h;
     if (HL__OLEVEL >= 2) s->event = drop_site;
@@ -273,7 +284,7 @@ hl_ref hl__new(const hl_type *t, const hl_site *at) {
     }
     hl__count_alloc(t->size);
     hl_ref r = slot_fill(i, type_id(t), obj, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
-    hl__oregion_note(r, false);
+    hl__oregion_note(i, false);
     return r;
 }
 
@@ -286,7 +297,7 @@ static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
     blk[0] = n;
     hl__count_alloc(bytes);
     hl_ref r = slot_new(tid, blk + 1, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
-    hl__oregion_note(r, false);
+    hl__oregion_note((uint32_t)r.bits, false);
     return r;
 }
 
@@ -353,6 +364,7 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     hl__oslot *f = &hl__orun.slots[fi];
     HL__OREMEMBER(f->event, at);
     s = &hl__orun.slots[old];   /* slot_new may have moved the table */
+    hl__oregion_relocate(old, fi);
     s->head = HL__OHEAD(HL__OGEN_FORWARDED, 0, HL__OTID(s->head));
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
     s->event = f->event;
@@ -372,6 +384,7 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     hl__oslot *f = &hl__orun.slots[fi];
     s = &hl__orun.slots[old];   /* the table may have moved */
     *f = *s;
+    hl__oregion_relocate(old, fi);
     uint32_t left = bumps_left < HL__OGEN_MAX / 2 ? bumps_left : HL__OGEN_MAX / 2 - 1;
     uint32_t gen = HL__OGEN_MAX - 2 * left;
     f->head = HL__OHEAD(gen, 0, HL__OTID(s->head));
@@ -459,7 +472,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     if (HL__OLEVEL > 0) s->head += 2 * HL__OGEN_ONE;
     HL__OREMEMBER(s->event, at);
     *r = (hl_ref){(uint64_t)HL__OGEN(s->head) << 32 | i};
-    hl__oregion_note(*r, true);
+    hl__oregion_note(i, true);
 }
 
 /* ---- vectors and helpers ------------------------------------------------------------------ */

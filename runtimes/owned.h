@@ -110,32 +110,83 @@ void hl__oscope_stop(void);
 ** and the type id of a descriptor. */
 uint32_t hl__oslot_take(void);
 uint32_t hl__otype_id(const hl_type *t);
+uint32_t hl__oslot_cap(void);   /* slots the table has room for */
 
 /* owned_diag.c asks this first about a failed call on a handle whose generation names a stack
 ** object: it reports "use after scope end" or "cannot move out of a stack object" and exits,
 ** or returns when the failure is not particular to stack objects. */
 void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at);
 
-/* The region log: (birth << 32 | slot index) of every object allocated, and of every buffer
-** resized (bit 63 set), while a region is open; hl_region_end checks the entries since its
-** mark. Entries of dead objects are compacted away when the log fills up. */
-typedef struct hl__oalog {
-    uint64_t *items;
-    size_t    len, cap;
-} hl__oalog;
-extern hl__oalog hl__oregion_log;
-void hl__oregion_log_grow(void);
+/* ---- regions (owned_scope.c) ----------------------------------------------------------------
+** Every open region counts its live objects, so hl_region_end checks a counter instead of
+** revisiting what the region allocated. An object allocated, or a buffer resized (which
+** allocates it anew), while a region is open belongs to the innermost open region. Its slot's
+** tag records when: tags[i] is its allocation serial (bit 31: it was resized), a number that
+** grows by one per such allocation; a region's start is the serial its first object would
+** get. So an object belongs to the innermost open region whose start is at most its serial:
+** the top one for nearly every drop, found with one compare.
+** Invariants:
+**  - tags[i] != 0 iff slot i holds a live object of a region still open (a region's objects
+**    are all dead when it ends, else the program stops; a drop clears its object's tag).
+**  - marks[d].live counts the tagged objects of the region at depth d; starts grow with d.
+**  - serials restart at 1 when no region is open; before reaching HL__OREG_SERIAL_MAX they
+**    are renumbered in order (owned_scope.c), so they never wrap.
+** tags is allocated when the first region begins (programs without regions pay nothing) and
+** grows with the handle table; a slot added to the table starts untagged. owned-off checks
+** nothing and tags nothing. */
+#define HL__OREG_RESIZED    0x80000000u
+#define HL__OREG_SERIAL_MAX 0x7FFFFFFFu
 
-#define HL__OALOG_RESIZED (1ULL << 63)
+typedef struct hl__oregion_mark {
+    uint32_t     seq;     /* the token's; 0 never */
+    uint32_t     start;   /* the serial of the region's first object */
+    uint64_t     live;    /* its live objects */
+    hl__osite_id site;    /* where it began */
+} hl__oregion_mark;
 
-/* Called by every allocation and resize with the object's current handle: one predictable
-** branch when no region is open (and nothing at owned-off, which checks nothing). */
-static inline void hl__oregion_note(hl_ref r, bool resized) {
+typedef struct hl__oregions {
+    uint32_t         *tags;     /* by slot index, see above; NULL until a region begins */
+    uint32_t          next;     /* the next serial */
+    hl__oregion_mark *marks;    /* the open regions, outermost first (hl__oscope.regions) */
+} hl__oregions;
+extern hl__oregions hl__oreg;
+
+/* The table grew to cap slots (owned.c): grow the tags with it. */
+void hl__oregion_tags_grow(uint32_t old_cap, uint32_t cap);
+HL__SLOW uint32_t hl__oregion_renumber(void);
+HL__SLOW hl__oregion_mark *hl__oregion_of_slow(uint32_t serial);
+
+/* Called by every allocation and resize of a heap object, with its slot: one predictable
+** branch when no region is open. A resized buffer leaves the region it belonged to. */
+static inline void hl__oregion_note(uint32_t i, bool resized) {
     if (HL__OLEVEL == 0 || HL__LIKELY(hl__oscope.regions == 0)) return;
-    if (HL__UNLIKELY(hl__oregion_log.len == hl__oregion_log.cap)) hl__oregion_log_grow();
-    uint32_t i = (uint32_t)r.bits;
-    hl__oregion_log.items[hl__oregion_log.len++] =
-        (uint64_t)hl__orun.slots[i].birth << 32 | i | (resized ? HL__OALOG_RESIZED : 0);
+    uint32_t *tag = &hl__oreg.tags[i];
+    if (resized && *tag) hl__oregion_of_slow(*tag & ~HL__OREG_RESIZED)->live--;
+    uint32_t serial = hl__oreg.next < HL__OREG_SERIAL_MAX ? hl__oreg.next : hl__oregion_renumber();
+    hl__oreg.next = serial + 1;
+    *tag = serial | (resized ? HL__OREG_RESIZED : 0);
+    hl__oreg.marks[hl__oscope.regions - 1].live++;
 }
+
+/* Called by every drop of a heap object, before its slot is vacated. */
+static inline void hl__oregion_forget(uint32_t i) {
+    if (HL__OLEVEL == 0 || HL__LIKELY(hl__oscope.regions == 0)) return;
+    uint32_t serial = hl__oreg.tags[i] & ~HL__OREG_RESIZED;
+    if (serial == 0) return;   /* allocated before every open region */
+    hl__oregion_mark *top = &hl__oreg.marks[hl__oscope.regions - 1];
+    (serial >= top->start ? top : hl__oregion_of_slow(serial))->live--;
+    hl__oreg.tags[i] = 0;
+}
+
+/* An object relocated from slot from to slot to (the generation limit) stays its region's. */
+static inline void hl__oregion_relocate(uint32_t from, uint32_t to) {
+    if (HL__OLEVEL == 0 || !hl__oreg.tags) return;
+    hl__oreg.tags[to] = hl__oreg.tags[from];
+    hl__oreg.tags[from] = 0;
+}
+
+/* Test hook: let only `left` serials remain before the renumbering (which would otherwise
+** need 2^31 allocations inside regions). */
+void hl__owned_region_skip(uint32_t left);
 
 #endif

@@ -7,9 +7,10 @@
 ** stack object" for a move, drop or resize of a live one. The layout and its invariants are
 ** in heaplab/owned_fast.h ("stack objects and regions").
 **
-** Regions: a stack of marks over the region log (owned.h), and the check at hl_region_end:
-** every object allocated or resized since the mark must be dead, else "region ended with
-** live objects" naming the first survivor and counting them.
+** Regions: a stack of marks, each counting its live objects (the tags are described in
+** owned.h), and the check at hl_region_end: every object allocated or resized since the mark
+** must be dead, else "region ended with live objects" naming the first survivor and counting
+** them.
 */
 #include "owned.h"
 
@@ -17,7 +18,6 @@
 #include <string.h>
 
 hl__oscope_state hl__oscope;
-hl__oalog        hl__oregion_log;
 
 /* Where an error found while ending a stack object's block is reported. Its id is the scope
 ** end's, so objects its owned fields drop are noted "dropped at the end of its scope". */
@@ -43,7 +43,6 @@ void hl__oscope_start(void) {
     hl__oscope.epoch = (hl__oscope.epoch + 2) | 1;   /* odd, and not the last run's */
     hl__oscope.free = 0;
     hl__oscope.regions = 0;
-    hl__oregion_log.len = 0;
     memset(graves, 0, sizeof graves);
     graves_next = 0;
 }
@@ -57,7 +56,6 @@ void hl__oscope_stop(void) {
     }
     hl__oscope.free = 0;
     hl__oscope.regions = 0;
-    hl__oregion_log.len = 0;
     hl__oscope.epoch |= 1;
     hl__oscope.epoch++;   /* even: not running */
 }
@@ -169,54 +167,87 @@ void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at) {
 
 /* ---- regions ------------------------------------------------------------------------------- */
 
-typedef struct region_mark {
-    uint32_t     seq;    /* the token's; 0 never */
-    hl__osite_id site;   /* where it began */
-    size_t       pos;    /* the region log's length when it began */
-} region_mark;
+hl__oregions    hl__oreg;
+static uint32_t marks_cap;
+static uint32_t region_seq;   /* not reset by hl_init: tokens of an earlier run stay stale */
 
-static region_mark *marks;
-static uint32_t     marks_cap;
-static uint32_t     region_seq;   /* not reset by hl_init: tokens of an earlier run stay stale */
-
-/* Is the object logged as e still alive? It is if a slot still holds it with the logged
-** birth; a relocated object (generation limit) is followed to its new slot. */
-static bool logged_live(uint64_t e, uint32_t *where) {
-    uint32_t idx = (uint32_t)e, birth = (uint32_t)(e >> 32) & 0x7FFFFFFFu;
-    for (;;) {
-        if (idx == 0 || idx >= hl__orun.nslots) return false;
-        const hl__oslot *s = &hl__orun.slots[idx];
-        if (s->birth != birth) return false;
-        if (HL__OGEN(s->head) != HL__OGEN_FORWARDED) {
-            *where = idx;
-            return HL__OGEN(s->head) & 1;
-        }
-        uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
-        idx = (uint32_t)fwd;
-        birth = (uint32_t)(fwd >> 32);
-    }
+void hl__oregion_tags_grow(uint32_t old_cap, uint32_t cap) {
+    uint32_t *tags = realloc(hl__oreg.tags, (size_t)cap * sizeof *tags);
+    if (!tags) hl__out_of_memory((size_t)cap * sizeof *tags, "the region tags", NULL);
+    memset(tags + old_cap, 0, (size_t)(cap - old_cap) * sizeof *tags);
+    hl__oreg.tags = tags;
 }
 
-/* Make room in the region log: first forget the entries of dead objects (they cannot come
-** back to life), moving the marks with them; grow only if that frees less than half. */
-void hl__oregion_log_grow(void) {
-    hl__oalog *l = &hl__oregion_log;
-    if (l->cap) {
-        size_t kept = 0;
-        uint32_t mk = 0, nm = hl__oscope.regions, where;
-        for (size_t j = 0; j < l->len; j++) {
-            while (mk < nm && marks[mk].pos == j) marks[mk++].pos = kept;
-            if (logged_live(l->items[j], &where)) l->items[kept++] = l->items[j];
-        }
-        while (mk < nm) marks[mk++].pos = kept;
-        l->len = kept;
-        if (kept < l->cap / 2) return;
+/* The open region a serial belongs to: the innermost one whose start is at most it (starts
+** grow with depth; regions begun back to back share a start, and then the innermost owns). */
+hl__oregion_mark *hl__oregion_of_slow(uint32_t serial) {
+    uint32_t lo = 0, hi = hl__oscope.regions;   /* the answer is in [lo, hi) */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (hl__oreg.marks[mid].start <= serial)
+            lo = mid;
+        else
+            hi = mid;
     }
-    size_t cap = l->cap ? l->cap * 2 : 4096;
-    uint64_t *items = realloc(l->items, cap * sizeof *items);
-    if (!items) hl__out_of_memory(cap * sizeof *items, "the region log", NULL);
-    l->items = items;
-    l->cap = cap;
+    return &hl__oreg.marks[lo];
+}
+
+/* The tagged slots (live objects of open regions), for the renumbering and the report. */
+typedef struct tagged {
+    uint32_t serial, idx;
+} tagged;
+
+static int by_serial(const void *a, const void *b) {
+    uint32_t x = ((const tagged *)a)->serial, y = ((const tagged *)b)->serial;
+    return (x > y) - (x < y);
+}
+
+/* Every tagged slot with a serial from `from` on, in allocation order; NULL when memory is
+** short (then *n is still the count). */
+static tagged *collect(uint32_t from, size_t *n) {
+    size_t count = 0;
+    for (uint32_t i = 1; i < hl__orun.nslots; i++)
+        if ((hl__oreg.tags[i] & ~HL__OREG_RESIZED) >= from && hl__oreg.tags[i]) count++;
+    *n = count;
+    tagged *t = malloc((count ? count : 1) * sizeof *t);
+    if (!t) return NULL;
+    size_t k = 0;
+    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
+        uint32_t serial = hl__oreg.tags[i] & ~HL__OREG_RESIZED;
+        if (serial >= from && hl__oreg.tags[i]) t[k++] = (tagged){serial, i};
+    }
+    qsort(t, count, sizeof *t, by_serial);
+    return t;
+}
+
+/* Serials are about to run out: number the live tagged objects 1, 2, ... in their order, and
+** each region's start as the number of its first object. Returns the next serial. */
+uint32_t hl__oregion_renumber(void) {
+    size_t n;
+    tagged *t = collect(1, &n);
+    if (!t) hl__out_of_memory(n * sizeof *t, "the region tags", NULL);
+    size_t k = 0;
+    for (uint32_t d = 0; d < hl__oscope.regions; d++) {
+        while (k < n && t[k].serial < hl__oreg.marks[d].start) k++;
+        hl__oreg.marks[d].start = (uint32_t)k + 1;
+    }
+    for (k = 0; k < n; k++) {
+        uint32_t *tag = &hl__oreg.tags[t[k].idx];
+        *tag = (uint32_t)(k + 1) | (*tag & HL__OREG_RESIZED);
+    }
+    free(t);
+    hl__oreg.next = (uint32_t)n + 1;
+    return hl__oreg.next;
+}
+
+void hl__owned_region_skip(uint32_t left) {
+    if (left < HL__OREG_SERIAL_MAX && hl__oreg.next < HL__OREG_SERIAL_MAX - left) {
+        uint32_t skip = HL__OREG_SERIAL_MAX - left - hl__oreg.next;
+        /* Open regions with no object yet start at the next serial: they move with it. */
+        for (uint32_t d = 0; d < hl__oscope.regions; d++)
+            if (hl__oreg.marks[d].start == hl__oreg.next) hl__oreg.marks[d].start += skip;
+        hl__oreg.next += skip;
+    }
 }
 
 hl_region hl__region_begin(const hl_site *at) {
@@ -224,60 +255,38 @@ hl_region hl__region_begin(const hl_site *at) {
     uint32_t k = hl__oscope.regions;
     if (k == marks_cap) {
         uint32_t cap = marks_cap ? marks_cap * 2 : 16;
-        region_mark *m = realloc(marks, cap * sizeof *m);
+        hl__oregion_mark *m = realloc(hl__oreg.marks, cap * sizeof *m);
         if (!m || cap < marks_cap) hl__out_of_memory(cap * sizeof *m, "the region marks", at);
-        marks = m;
+        hl__oreg.marks = m;
         marks_cap = cap;
     }
+    if (HL__OLEVEL > 0 && !hl__oreg.tags) hl__oregion_tags_grow(0, hl__oslot_cap());
     if (++region_seq == 0) region_seq = 1;
-    marks[k] = (region_mark){region_seq, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE, hl__oregion_log.len};
+    if (k == 0) hl__oreg.next = 1;
+    hl__oreg.marks[k] = (hl__oregion_mark){region_seq, hl__oreg.next, 0, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE};
     hl__oscope.regions = k + 1;
     return (hl_region){(uint64_t)region_seq << 32 | k};
 }
 
-static int by_entry(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a & ~HL__OALOG_RESIZED, y = *(const uint64_t *)b & ~HL__OALOG_RESIZED;
-    return (x > y) - (x < y);
-}
-
-/* How many distinct objects the survivors are (an object allocated and then resized in the
-** region, or resized twice, is logged more than once). */
-static size_t distinct(uint64_t *survivors, size_t n) {
-    qsort(survivors, n, sizeof *survivors, by_entry);
-    size_t d = 0;
-    for (size_t j = 0; j < n; j++)
-        if (j == 0 || by_entry(&survivors[j], &survivors[j - 1]) != 0) d++;
-    return d;
-}
-
-HL__NORETURN static void report_survivors(const region_mark *m, size_t first, size_t count, const hl_site *at) {
-    hl__oalog *l = &hl__oregion_log;
-    uint32_t where = 0;
-    uint64_t e = l->items[first];
-    logged_live(e, &where);
-    /* Count distinct objects (best effort when memory is short: the entries). */
-    uint64_t *sv = malloc(count * sizeof *sv);
-    if (sv) {
-        size_t n = 0;
-        uint32_t w;
-        for (size_t j = m->pos; j < l->len; j++)
-            if (logged_live(l->items[j], &w)) sv[n++] = (uint64_t)hl__orun.slots[w].birth << 32 | w;
-        count = distinct(sv, n);
-        free(sv);
-    }
+/* "region ended with live objects": the first survivor in allocation order, and how many. */
+HL__NORETURN static void report_survivors(const hl__oregion_mark *m, uint64_t live, const hl_site *at) {
+    size_t n;
+    tagged *t = collect(m->start, &n);
     scope_begin("region ended with live objects", at);
-    if (HL__OLEVEL >= 2) {
-        const hl__oslot *s = &hl__orun.slots[where];
+    if (HL__OLEVEL >= 2 && t && n) {
+        const hl__oslot *s = &hl__orun.slots[t[0].idx];
         const hl_site *site = hl__osite_get(s->alloc);
         const char *name = hl__orun.types[HL__OTID(s->head)]->name;
         if (site)
             hl__note("`%s` allocated at %s:%d", name, site->file, site->line);
         else
             hl__note("`%s` allocated at an unknown location", name);
-        if (e & HL__OALOG_RESIZED) hl__note("it was resized inside the region, which allocates it anew");
+        if (hl__oreg.tags[t[0].idx] & HL__OREG_RESIZED)
+            hl__note("it was resized inside the region, which allocates it anew");
     }
-    hl__note("%zu object%s allocated in the region %s still live", count, count == 1 ? "" : "s",
-             count == 1 ? "is" : "are");
+    free(t);
+    hl__note("%llu object%s allocated in the region %s still live", (unsigned long long)live, live == 1 ? "" : "s",
+             live == 1 ? "is" : "are");
     const hl_site *began = HL__OLEVEL >= 2 ? hl__osite_get(m->site) : NULL;
     if (began) hl__note("the region began at %s:%d", began->file, began->line);
     hl__panic_end();
@@ -285,15 +294,11 @@ HL__NORETURN static void report_survivors(const region_mark *m, size_t first, si
 
 void hl__region_end(hl_region m, const hl_site *at) {
     uint32_t k = (uint32_t)m.bits, seq = (uint32_t)(m.bits >> 32);
-    if (!hl__orunning() || k >= hl__oscope.regions || marks[k].seq != seq) return;   /* ended already */
-    hl__oalog *l = &hl__oregion_log;
+    if (!hl__orunning() || k >= hl__oscope.regions || hl__oreg.marks[k].seq != seq) return;   /* ended already */
     if (HL__OLEVEL > 0) {
-        size_t live = 0, first = 0;
-        uint32_t where;
-        for (size_t j = marks[k].pos; j < l->len; j++)
-            if (logged_live(l->items[j], &where) && live++ == 0) first = j;
-        if (live) report_survivors(&marks[k], first, live, at);
+        uint64_t live = 0;   /* the region's and those of the regions begun inside it */
+        for (uint32_t d = k; d < hl__oscope.regions; d++) live += hl__oreg.marks[d].live;
+        if (live) report_survivors(&hl__oreg.marks[k], live, at);
     }
-    l->len = marks[k].pos;
     hl__oscope.regions = k;
 }

@@ -713,3 +713,57 @@ Test(region_ended_with_live_objects, a_relocated_survivor) {
     EXPECT(relocated_survivor, .kind = "region ended with live objects", .type = "bytes", .alloc = ALLOC, .begin = BEGIN,
            .text = "1 object allocated in the region is still live");
 }
+
+/* Allocation serials renumbered on the way (hl__owned_region_skip leaves a few before the
+** limit): region membership, the count and the first survivor's order survive it. */
+static void renumbered_correct_program(void) {
+    hl_init();
+    hl_region outer = hl_region_begin();
+    hl_ref a = node(1);
+    hl__owned_region_skip(3);
+    hl_region inner = hl_region_begin();
+    for (int round = 0; round < 3; round++) {
+        hl_ref keep[8];
+        for (int i = 0; i < 8; i++) keep[i] = node(i);
+        for (int i = 0; i < 8; i++) hl_drop(&keep[i]);
+    }
+    hl_region_end(inner);
+    hl_ref b = node(2);
+    hl_drop(&a);   /* the outer region's, allocated before the renumbering */
+    hl_drop(&b);
+    hl_region_end(outer);
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+static void renumbered_inner_survivor(void) {
+    hl_init();
+    hl_region outer = hl_region_begin();
+    hl_ref a = node(1);
+    hl__owned_region_skip(2);
+    HL_MARK(BEGIN); hl_region inner = hl_region_begin();
+    hl_ref t[6];
+    for (int i = 0; i < 6; i++) t[i] = node(i);
+    HL_MARK(ALLOC); hl_ref keep = hl_new(&Leaf_type);
+    for (int i = 0; i < 6; i++) hl_drop(&t[i]);
+    HL_MARK(USE); hl_region_end(inner);
+    (void)keep, (void)a, (void)outer;
+}
+static void renumbered_first_survivor(void) {
+    hl_init();
+    HL_MARK(BEGIN); hl_region m = hl_region_begin();
+    hl_ref early = node(0);
+    hl_drop(&early);
+    HL_MARK(ALLOC); hl_ref a = hl_new_bytes(3);
+    hl__owned_region_skip(1);
+    hl_ref kept[5];
+    for (int i = 0; i < 5; i++) kept[i] = node(i);
+    HL_MARK(USE); hl_region_end(m);
+    (void)a, (void)kept;
+}
+
+Test(region_ended_with_live_objects, serials_renumbered_near_their_limit) {
+    EXPECT_OK(renumbered_correct_program);
+    EXPECT(renumbered_inner_survivor, .kind = "region ended with live objects", .type = "Leaf", .alloc = ALLOC,
+           .begin = BEGIN, .text = "1 object allocated in the region is still live");
+    EXPECT(renumbered_first_survivor, .kind = "region ended with live objects", .type = "bytes", .alloc = ALLOC,
+           .begin = BEGIN, .text = "6 objects allocated in the region are still live");
+}

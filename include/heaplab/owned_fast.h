@@ -337,9 +337,9 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
 ** declaration of any handle from birth on; an earlier declaration's record is kept in a small
 ** graveyard when another one takes the slot.
 **
-** Regions: owned only keeps a log of the objects allocated (or resized) while a region is
-** open, checked at hl_region_end; the allocation paths pay one predictable branch when no
-** region is open. */
+** Regions: each open region counts its live objects (runtimes/owned.h), so hl_region_end
+** reads counters; allocation and drop paths pay one predictable branch when no region is
+** open. */
 #include <string.h>
 
 #define HL__OGEN_STACK      0x40000001u   /* the first live generation of a stack slot */
