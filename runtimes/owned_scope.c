@@ -171,10 +171,13 @@ hl__oregions    hl__oreg;
 static uint32_t marks_cap;
 static uint32_t region_seq;   /* not reset by hl_init: tokens of an earlier run stay stale */
 
+/* calloc, not realloc and memset: a large zeroed array comes as fresh pages that take no
+** memory until a slot with an index in them is tagged. */
 void hl__oregion_tags_grow(uint32_t old_cap, uint32_t cap) {
-    uint32_t *tags = realloc(hl__oreg.tags, (size_t)cap * sizeof *tags);
+    uint32_t *tags = calloc(cap, sizeof *tags);
     if (!tags) hl__out_of_memory((size_t)cap * sizeof *tags, "the region tags", NULL);
-    memset(tags + old_cap, 0, (size_t)(cap - old_cap) * sizeof *tags);
+    if (hl__oreg.tags) memcpy(tags, hl__oreg.tags, (size_t)old_cap * sizeof *tags);
+    free(hl__oreg.tags);
     hl__oreg.tags = tags;
 }
 
