@@ -147,6 +147,7 @@ typedef struct hl__oregion_mark {
 typedef struct hl__oregions {
     uint32_t         *tags;     /* by slot index, see above; NULL until a region begins */
     uint32_t          next;     /* the next serial */
+    hl__oregion_mark *top;      /* the innermost open region; NULL when none is open */
     hl__oregion_mark *marks;    /* the open regions, outermost first (hl__oscope.regions) */
 } hl__oregions;
 extern hl__oregions hl__oreg;
@@ -159,23 +160,26 @@ HL__SLOW hl__oregion_mark *hl__oregion_of_slow(uint32_t serial);
 /* Called by every allocation and resize of a heap object, with its slot: one predictable
 ** branch when no region is open. A resized buffer leaves the region it belonged to. */
 static inline void hl__oregion_note(uint32_t i, bool resized) {
-    if (HL__OLEVEL == 0 || HL__LIKELY(hl__oscope.regions == 0)) return;
+    hl__oregion_mark *top = hl__oreg.top;
+    if (HL__OLEVEL == 0 || HL__LIKELY(top == NULL)) return;
     uint32_t *tag = &hl__oreg.tags[i];
     if (resized && *tag) hl__oregion_of_slow(*tag & ~HL__OREG_RESIZED)->live--;
-    uint32_t serial = hl__oreg.next < HL__OREG_SERIAL_MAX ? hl__oreg.next : hl__oregion_renumber();
+    uint32_t serial = hl__oreg.next;
+    if (HL__UNLIKELY(serial >= HL__OREG_SERIAL_MAX)) serial = hl__oregion_renumber();
     hl__oreg.next = serial + 1;
     *tag = serial | (resized ? HL__OREG_RESIZED : 0);
-    hl__oreg.marks[hl__oscope.regions - 1].live++;
+    top->live++;
 }
 
 /* Called by every drop of a heap object, before its slot is vacated. */
 static inline void hl__oregion_forget(uint32_t i) {
-    if (HL__OLEVEL == 0 || HL__LIKELY(hl__oscope.regions == 0)) return;
-    uint32_t serial = hl__oreg.tags[i] & ~HL__OREG_RESIZED;
+    hl__oregion_mark *top = hl__oreg.top;
+    if (HL__OLEVEL == 0 || HL__LIKELY(top == NULL)) return;
+    uint32_t *tag = &hl__oreg.tags[i];
+    uint32_t serial = *tag & ~HL__OREG_RESIZED;
     if (serial == 0) return;   /* allocated before every open region */
-    hl__oregion_mark *top = &hl__oreg.marks[hl__oscope.regions - 1];
     (serial >= top->start ? top : hl__oregion_of_slow(serial))->live--;
-    hl__oreg.tags[i] = 0;
+    *tag = 0;
 }
 
 /* An object relocated from slot from to slot to (the generation limit) stays its region's. */

@@ -43,6 +43,7 @@ void hl__oscope_start(void) {
     hl__oscope.epoch = (hl__oscope.epoch + 2) | 1;   /* odd, and not the last run's */
     hl__oscope.free = 0;
     hl__oscope.regions = 0;
+    hl__oreg.top = NULL;
     memset(graves, 0, sizeof graves);
     graves_next = 0;
 }
@@ -56,6 +57,7 @@ void hl__oscope_stop(void) {
     }
     hl__oscope.free = 0;
     hl__oscope.regions = 0;
+    hl__oreg.top = NULL;
     hl__oscope.epoch |= 1;
     hl__oscope.epoch++;   /* even: not running */
 }
@@ -268,6 +270,7 @@ hl_region hl__region_begin(const hl_site *at) {
     if (k == 0) hl__oreg.next = 1;
     hl__oreg.marks[k] = (hl__oregion_mark){region_seq, hl__oreg.next, 0, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE};
     hl__oscope.regions = k + 1;
+    hl__oreg.top = &hl__oreg.marks[k];
     return (hl_region){(uint64_t)region_seq << 32 | k};
 }
 
@@ -304,4 +307,5 @@ void hl__region_end(hl_region m, const hl_site *at) {
         if (live) report_survivors(&hl__oreg.marks[k], live, at);
     }
     hl__oscope.regions = k;
+    hl__oreg.top = k ? &hl__oreg.marks[k - 1] : NULL;
 }
