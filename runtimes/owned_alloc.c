@@ -4,7 +4,7 @@
 ** Why its own allocator: the owned runtime already keeps a table entry per object, so it can
 ** skip what makes malloc general (per-block headers, coalescing, thread caches). Blocks up to
 ** HL_BLK_SMALL_MAX bytes come from per-size-class free lists (8-byte classes), refilled by
-** bump allocation from 256 KiB chunks; larger blocks go to calloc/realloc/free.
+** bump allocation from 256 KiB chunks; larger blocks go to malloc/realloc/free.
 **
 ** Invariants: a free small block's first word links to the next free block of its class;
 ** every small block of class c is exactly 8*c bytes; chunks are never returned to the system
@@ -61,9 +61,21 @@ static void *small_alloc(size_t cls) {
     return b;
 }
 
+/* A zeroed large block. Below 64 KiB from malloc, cleared here: glibc's calloc bypasses its
+** per-thread cache, which costs every such allocation a trip through _int_malloc (the manual
+** runtime does the same). From 64 KiB on, calloc gets fresh zero pages without touching them. */
+#define HL_BLK_CALLOC_FROM (64 * 1024)
+static void *large_alloc(size_t n) {
+    if (n >= HL_BLK_CALLOC_FROM) return calloc(1, n);
+    void *p = malloc(n);
+    if (!p) return NULL;
+    __asm__("" : "+r"(p));   /* or GCC fuses malloc + memset back into calloc */
+    return memset(p, 0, n);
+}
+
 void *hl__blk_alloc(size_t n) {
     if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) return small_alloc(hl__blk_class(n));
-    return calloc(1, n);
+    return large_alloc(n);
 }
 
 void hl__blk_free(void *p, size_t n) {
