@@ -41,10 +41,23 @@
 **   use after scope end       a handle to a stack object (HL_LOCAL) used after its block
 **   cannot move out of a stack object   moving, dropping or resizing a stack object
 **   region ended with live objects      hl_region_end while an object of the region lives
+** A diagnostic names both ends, as rustc does: the call that broke the rule ("-->"), and in
+** notes where the object was allocated and where it was moved or dropped, or, for a borrow
+** conflict, where the live borrow was taken ("borrowed (shared) at FILE:LINE", "first mutably
+** borrowed at FILE:LINE"). A drop at the end of an HL_OWNED variable's scope points at the
+** variable's declaration. owned-fast gives the kind and "-->" only.
+**
+** HEAPLAB_BACKTRACE=1 in the environment adds the call stack to every diagnostic of every
+** runtime ("stack backtrace:", then the program's frames from the failing call down to main:
+** function names, and file:line where the program was built with -g; binutils' addr2line
+** resolves them, and without it the raw frames are printed). HEAPLAB_BACKTRACE=full keeps the
+** runtime's own frames; unset, empty or 0 prints none.
 **
 ** What no runtime can see: a raw pointer kept after its borrow's block ends, `const` cast
 ** away, and indexing past the end through a raw borrowed pointer (use the checked
-** accessors). Rust's compiler rejects these; a C library cannot.
+** accessors). Rust's compiler rejects these; a C library cannot. Nor can it tell a
+** non-owning copy from the owner: `hl_ref c = a; hl_drop(&c);` drops the object (owned
+** reports the owner's later drop as a double drop, naming both drops).
 **
 ** Where docs/design.md is silent heaplab does what Rust does; those choices are marked "(Rust)".
 **
@@ -195,7 +208,11 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 /* HL_WRITE_BYTES(name, ref);    uint8_t *name                                              */
 /* HL_READ_REFS(name, ref);      const hl_ref *name                                         */
 /* HL_WRITE_REFS(name, ref);     hl_ref *name                                               */
-/* HL_OWNED hl_ref x = ...;      x is dropped when its block ends, unless moved out/dropped */
+/* HL_OWNED hl_ref x = ...;      x is dropped when its block ends, unless moved out/dropped.
+**                               A prefix of the declaration; at owned it expands to two
+**                               declarations (a hidden one that tells the drop where x was
+**                               declared, for diagnostics), so like the borrow macros it
+**                               cannot be a `for` initialiser                              */
 /*
 ** Writing `p->field = hl_move(&x)` through an HL_WRITE pointer stores an owned handle in
 ** the object; `hl_ref c = p->field` makes a non-owning copy, `hl_move(&p->field)` takes
@@ -354,7 +371,7 @@ typedef struct hl_vec {
 **                                 (v.extend_from_slice(&src[..n]))                         */
 /* hl_drop(&v.buf);                drop the vector and the handles it holds (drop(v))       */
 /* HL_OWNED_VEC hl_vec v = ...;    v's buffer is dropped when its block ends, unless moved
-**                                 out (a Vec local)                                         */
+**                                 out (a Vec local); two declarations at owned, as HL_OWNED */
 /*
 ** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements)
 ** with hl_resize, so a push may replace v.buf's handle: keep no copies of it. Push, pop,
@@ -544,10 +561,12 @@ void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 #define HL__LOCAL_BYTES_CONSTANT(n)                                                        \
     _Static_assert((n) + 1 > 0, "HL_LOCAL_BYTES: n must be a non-negative integer constant expression")
 
-/* HL_OWNED: drop at the end of the block. The cleanup function gets no location, so the
-** owned runtime reports such drops as happening "at the end of its scope". */
+/* HL_OWNED: drop at the end of the block. The cleanup function gets only the variable's
+** address; at owned (the level that remembers sites) HL__OWNED_SITE first declares a hidden
+** variable that makes the declaration's site known to it (heaplab/owned_fast.h), so that a
+** diagnostic names the declaration. Elsewhere HL__OWNED_SITE is empty. */
 void hl__drop_at_scope_end(hl_ref *r);
-#define HL_OWNED __attribute__((cleanup(hl__drop_at_scope_end)))
+#define HL_OWNED HL__OWNED_SITE __attribute__((cleanup(hl__drop_at_scope_end)))
 
 /* ---- slices and vectors: what the runtimes' fast-path headers need --------------------- */
 
@@ -604,6 +623,9 @@ HL__NORETURN HL__COLD void hl__vec_len_fail(size_t len, size_t cap, uint32_t obj
 #else
 #include "heaplab/direct_fast.h"
 #endif
+#ifndef HL__OWNED_SITE
+#define HL__OWNED_SITE   /* HL_OWNED is one declaration */
+#endif
 
 static inline hl_ref hl__take(hl_ref *place, const hl_site *at) {
     hl_ref v = hl__move(place, at);
@@ -657,7 +679,7 @@ static inline void hl__vec_drop_at_scope_end(hl_vec *v) {
     hl__drop_at_scope_end(&v->buf);
     v->len = 0;
 }
-#define HL_OWNED_VEC __attribute__((cleanup(hl__vec_drop_at_scope_end)))
+#define HL_OWNED_VEC HL__OWNED_SITE __attribute__((cleanup(hl__vec_drop_at_scope_end)))
 #define HL_VEC_WITH_CAPACITY(T, n) hl__vec_with_capacity(HL__KIND(T), sizeof(T), (n), HL__SITE)
 #define HL_VEC_PUSH(T, v, x)                                                               \
     do {                                                                                   \

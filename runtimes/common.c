@@ -137,6 +137,7 @@ void hl__note(const char *fmt, ...) {
 }
 
 void hl__panic_end(void) {
+    hl__backtrace();
     fflush(stderr);
     _Exit(HL_EXIT_PANIC);
 }
@@ -145,6 +146,7 @@ void hl__out_of_memory(size_t bytes, const char *what, const hl_site *at) {
     fflush(stdout);
     fprintf(stderr, "heaplab: error: out of memory allocating %zu bytes for %s\n", bytes, what);
     if (at) fprintf(stderr, "  --> %s:%d\n", at->file, at->line);
+    hl__backtrace();
     fflush(stderr);
     _Exit(HL_EXIT_PANIC);
 }

@@ -12,8 +12,12 @@
 #include <string.h>
 
 hl__oruntime hl__orun;
+#if HL__OLEVEL >= 2
+_Thread_local hl__odecl_stack hl__odecls;
+#endif
 
 static uint32_t      slot_cap;     /* slots allocated (>= nslots) */
+static uint32_t      bsite_cap;    /* entries of hl__orun.bsites allocated (>= slot_cap) */
 /* Vacant reusable slots, LIFO (the most recently vacated is warm in cache). A dropped typed
 ** object of small size class c keeps its block: its slot goes on free_slots[c] and the next
 ** allocation of that class takes slot and block together, one list pop instead of two.
@@ -46,10 +50,13 @@ static void *grow(void *p, uint32_t *cap, size_t elem, uint32_t need, const char
     return q;
 }
 
-/* The handle table with room for need slots, and the region tags beside it. */
+/* The handle table with room for need slots, and beside it the borrow sites and (once a
+** region has begun) the region tags. */
 static void table_grow(uint32_t need) {
     uint32_t old = slot_cap;
     hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, need, "the handle table");
+    if (HL__OLEVEL >= 2)
+        hl__orun.bsites = grow(hl__orun.bsites, &bsite_cap, sizeof *hl__orun.bsites, slot_cap, "the handle table");
     if (hl__oreg.tags && slot_cap != old) hl__oregion_tags_grow(old, slot_cap);
 }
 
@@ -322,8 +329,12 @@ hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site
         bool buffer = t == &hl__bytes_type || t == &hl__refs_type;
         bool same = buffer ? tid == (t == &hl__refs_type ? HL__TID_REFS : HL__TID_BYTES) : hl__orun.types[tid] == t;
         if (same) {
-            if (!buffer) ((hl_site *)at)->hint = (uint32_t)tid << 16;
+            /* The hint, and at owned the site's id, that the fast path uses from now on. */
+            if (!buffer || HL__OLEVEL >= 2) ((hl_site *)at)->hint = (uint32_t)tid << 16;
+            hl__osite_id site = HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE;
             uint16_t b = (uint16_t)s->head;
+            /* From 0 either borrow is taken below: remember its site (owned_fast.h, bsites). */
+            if (HL__OLEVEL >= 2 && b == 0) hl__orun.bsites[(uint32_t)r.bits] = site;
             if (op == HL__OP_READ && b < HL__OSHARED_LIMIT) {
                 s->head++;
                 return (hl__guard){s->obj, 0, (uint32_t)r.bits};
@@ -436,7 +447,16 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     *r = HL_NULL;
 }
 
-void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
+/* At owned the declaration's site is on top of the HL_OWNED stack (owned_fast.h); a NULL
+** site is the end of a scope without a known declaration. */
+void hl__drop_at_scope_end(hl_ref *r) {
+#if HL__OLEVEL >= 2
+    uint32_t d = hl__odecls.depth;
+    hl__drop(r, d >= 1 && d <= HL__ODECLS ? hl__odecls.site[d - 1] : NULL);
+#else
+    hl__drop(r, NULL);
+#endif
+}
 
 /* ---- resize ----------------------------------------------------------------------------- */
 

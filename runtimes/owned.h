@@ -50,7 +50,8 @@ void  hl__blk_release_all(void);                        /* hl_shutdown: return t
 
 /* Site ids with a fixed meaning. */
 #define HL__SITE_NONE 0        /* no location known */
-#define HL__SITE_SCOPE_END 1   /* "at the end of its scope" (HL_OWNED) */
+#define HL__SITE_SCOPE_END 1   /* "at the end of its scope": an HL_LOCAL object's block, or an
+                                  HL_OWNED variable whose declaration is not known */
 
 const hl_site *hl__osite_get(uint32_t id);
 bool hl__orunning(void);
@@ -80,6 +81,12 @@ static inline void hl__ograve_bury(uint32_t idx, const hl__oslot *dead) {
     g->dead = *dead;
     g->idx = idx;
 }
+
+/* A diagnostic's first lines: "heaplab: error: <kind>" and "-->" (at NULL: the end of an
+** HL_OWNED variable's scope, declaration unknown), with the note of a drop at the end of an
+** HL_OWNED variable's scope when at is its declaration. The caller adds notes and ends with
+** hl__panic_end. */
+void hl__obegin(const char *kind, const hl_site *at);
 
 /* The leak report printed by hl_shutdown: live objects grouped by allocation site. */
 void hl__oreport_leaks(size_t count, size_t bytes);

@@ -66,14 +66,40 @@ static const hl__oslot *grave_find(uint32_t idx, uint32_t gen) {
     return NULL;
 }
 
+/* Is the site an HL_OWNED declaration's (its variable's drop at the end of its scope)? */
+static bool is_decl(const hl_site *site) {
+#if HL__OLEVEL >= 2
+    return site && site->hint == HL__ODECL_HINT;
+#else
+    (void)site;
+    return false;
+#endif
+}
+
 /* Site notes exist only at the level that remembers sites (owned, not owned-fast). */
 static void note_site(const char *what, uint32_t id) {
     const hl_site *site = hl__osite_get(id);
     if (HL__OLEVEL < 2 || !site) return;
     if (id == HL__SITE_SCOPE_END)
         hl__note("%s at the end of its scope", what);
+    else if (is_decl(site))
+        hl__note("%s at the end of the scope of the `HL_OWNED` variable declared at %s:%d", what, site->file,
+                 site->line);
     else
         hl__note("%s at %s:%d", what, site->file, site->line);
+}
+
+/* The live borrow of slot idx that a conflicting call met (borrow: the slot's flag, < 0
+** exclusive), like rustc's "immutable borrow occurs here" / "first mutable borrow occurs
+** here": where it was taken (owned), else only what it is. again: the call was itself an
+** exclusive borrow, so an exclusive live one is the first of two. */
+static void note_borrow(uint32_t idx, int16_t borrow, bool again) {
+    const char *what = borrow > 0 ? "borrowed (shared)" : again ? "first mutably borrowed" : "mutably borrowed";
+    const hl_site *site = HL__OLEVEL >= 2 ? hl__osite_get(hl__orun.bsites[idx]) : NULL;
+    if (site && site->line)
+        hl__note("%s at %s:%d", what, site->file, site->line);
+    else
+        hl__note("it is %s", borrow > 0 ? "borrowed (shared)" : "mutably borrowed");
 }
 
 static void note_alloc_of(uint16_t tid, hl__osite_id alloc) {
@@ -93,13 +119,16 @@ HL__NORETURN static void fail(const char *kind, const hl_site *at) {
     hl__panic_end();
 }
 
-/* The "-->" line for a call without a location: drops at the end of an HL_OWNED scope. */
+/* The "-->" line for a call without a location: drops at the end of an HL_OWNED scope
+** whose declaration is not known (owned-fast, or nested deeper than owned keeps). */
 static const hl_site *where(const hl_site *at) {
     static const hl_site scope_end = {"(the end of an HL_OWNED variable's scope)", 0, 0, HL__NO_HINT};
     return at ? at : &scope_end;
 }
 
-static void begin(const char *kind, const hl_site *at) {
+/* The kind and "-->" lines. A drop at the end of an HL_OWNED variable's scope points at the
+** declaration (owned), with a note saying that the call is that drop. */
+void hl__obegin(const char *kind, const hl_site *at) {
     at = where(at);
     fflush(stdout);
     if (at->line)
@@ -108,7 +137,10 @@ static void begin(const char *kind, const hl_site *at) {
         hl__panic_begin(kind, NULL);
         fprintf(stderr, "  --> %s\n", at->file);
     }
+    if (is_decl(at)) hl__note("the drop is at the end of the scope of the `HL_OWNED` variable declared here");
 }
+
+static void begin(const char *kind, const hl_site *at) { hl__obegin(kind, at); }
 
 /* The handle does not refer to a live object: moved, dropped or never valid. */
 HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_site *at) {
@@ -183,18 +215,19 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     if (op == HL__OP_DROP && borrow != 0) {
         begin("drop while borrowed", at);
         note_alloc(t.idx);
-        hl__note("it is %s", borrow < 0 ? "mutably borrowed" : "borrowed");
+        note_borrow(t.idx, borrow, false);
         hl__panic_end();
     }
     if (exclusive && borrow != 0) {
         begin("already borrowed", at);
         note_alloc(t.idx);
-        hl__note("it is %s", borrow < 0 ? "already mutably borrowed" : "borrowed (shared) here");
+        note_borrow(t.idx, borrow, op == HL__OP_WRITE);
         hl__panic_end();
     }
     if (!exclusive && borrow < 0) {
         begin("already mutably borrowed", at);
         note_alloc(t.idx);
+        note_borrow(t.idx, borrow, false);
         hl__panic_end();
     }
     if (is_buffer && index >= hl__obuf_len(s->obj)) {

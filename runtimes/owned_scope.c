@@ -22,8 +22,6 @@ hl__oscope_state hl__oscope;
 /* Where an error found while ending a stack object's block is reported. Its id is the scope
 ** end's, so objects its owned fields drop are noted "dropped at the end of its scope". */
 static const hl_site block_end = {"(the end of an HL_LOCAL object's block)", 0, HL__SITE_SCOPE_END, HL__NO_HINT};
-/* The "-->" of a call without a location: the drop of an HL_OWNED variable (as owned_diag.c). */
-static const hl_site owned_end = {"(the end of an HL_OWNED variable's scope)", 0, 0, HL__NO_HINT};
 
 /* ---- stack slots --------------------------------------------------------------------------- */
 
@@ -92,15 +90,7 @@ void hl__olocal_record(uint32_t i, uint32_t tid, hl__osite_id site) {
     s->head = HL__OHEAD(gen, HL__OBORROW(s->head), tid);
 }
 
-static void scope_begin(const char *kind, const hl_site *at) {
-    if (!at) at = &owned_end;
-    if (at->line) {
-        hl__panic_begin(kind, at);
-    } else {
-        hl__panic_begin(kind, NULL);
-        fprintf(stderr, "  --> %s\n", at->file);
-    }
-}
+static void scope_begin(const char *kind, const hl_site *at) { hl__obegin(kind, at); }
 
 static void note_decl(uint32_t tid, uint32_t decl) {
     if (HL__OLEVEL < 2) return;

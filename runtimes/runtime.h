@@ -46,6 +46,10 @@ void hl__panic_begin(const char *kind, const hl_site *at);
 void hl__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 HL__NORETURN void hl__panic_end(void);
 
+/* When HEAPLAB_BACKTRACE is set (not empty, not 0): "stack backtrace:" and the program's
+** frames on stderr (shared_backtrace.c). hl__panic_end and hl__out_of_memory call it. */
+void hl__backtrace(void);
+
 
 /* The note of an HL_RANGE error: "range end index E out of range for slice of length N". */
 void hl__range_note(size_t len, size_t start, size_t n);

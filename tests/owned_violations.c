@@ -7,7 +7,8 @@
 **   heaplab: error: <kind>
 **     --> tests/owned_violations.c:<line of the offending call>
 **      = note: `<Type>` allocated at tests/owned_violations.c:<line>
-**      = note: moved at ... | dropped at ... | dropped at the end of its scope
+**      = note: moved at ... | dropped at ... | dropped at the end of the scope of the `HL_OWNED`
+**              variable declared at ...
 **
 ** Built for owned and for owned-fast: owned-fast reports the same kinds at the same "-->"
 ** lines but remembers no sites, so there the site notes must be absent (SITES below).
@@ -56,7 +57,7 @@ static void assert_no_site_notes(const char *name, const char *block) {
 }
 
 /* Marks: line numbers recorded by the child. */
-enum { NONE, USE, ALLOC, ALLOC2, MOVE, MOVE2, DROP, RESIZE, RET, SCOPE_END = 100 };
+enum { NONE, USE, ALLOC, ALLOC2, MOVE, MOVE2, DROP, RESIZE, RET, DECL, SCOPE_END = 100 };
 
 /* ---- the expected diagnostic ------------------------------------------------------------- */
 
@@ -65,7 +66,8 @@ typedef struct expect {
     const char *type;    /* type named in the allocation note; NULL: any name (buffers) */
     int         alloc;   /* mark of the allocation, NONE: no allocation note required */
     const char *event;   /* "moved" or "dropped", NULL: no event note required */
-    int         event_at;/* mark of the move/drop, or SCOPE_END: "at the end of its scope" */
+    int         event_at;/* mark of the move/drop, or SCOPE_END: at the end of the scope of the
+                            HL_OWNED variable declared at the DECL mark */
     const char *text;    /* a line of the block must contain this, or NULL */
 } expect;
 
@@ -116,10 +118,14 @@ static void expect_diag(const char *name, void (*fn)(void), expect e) {
         }
     }
     if (SITES && e.event) {
-        if (e.event_at == SCOPE_END)
-            cr_assert_not_null(hl_find_line(block, "   = note: %s at the end of its scope", e.event),
-                               "%s: expected note \"%s at the end of its scope\"; got:\n%s", name, e.event, block);
-        else {
+        if (e.event_at == SCOPE_END) {
+            int line = mark(name, DECL);
+            cr_assert_not_null(hl_find_line(block, "   = note: %s at the end of the scope of the `HL_OWNED` variable declared at %s:%d",
+                                            e.event, THIS_FILE, line),
+                               "%s: expected note \"%s at the end of the scope of the `HL_OWNED` variable declared at "
+                               "%s:%d\"; got:\n%s",
+                               name, e.event, THIS_FILE, line, block);
+        } else {
             int line = mark(name, e.event_at);
             cr_assert_not_null(hl_find_line(block, "   = note: %s at %s:%d", e.event, THIS_FILE, line),
                                "%s: expected note \"%s at %s:%d\"; got:\n%s", name, e.event, THIS_FILE, line, block);
@@ -440,7 +446,7 @@ static void uaf_after_owned_scope(void) {
     hl_init();
     hl_ref copy;
     {
-        HL_MARK(ALLOC); HL_OWNED hl_ref x = hl_new(&Node_type);
+        HL_MARK(ALLOC); HL_MARK(DECL); HL_OWNED hl_ref x = hl_new(&Node_type);
         copy = x;
     }
     HL_MARK(USE); HL_READ(Node, p, copy);
@@ -567,7 +573,7 @@ static void double_drop_owned_var(void) {
     hl_init();
     hl_ref copy;
     {
-        HL_MARK(ALLOC); HL_OWNED hl_ref x = hl_new(&Node_type);
+        HL_MARK(ALLOC); HL_MARK(DECL); HL_OWNED hl_ref x = hl_new(&Node_type);
         copy = x;
     }
     HL_MARK(USE); hl_drop(&copy);

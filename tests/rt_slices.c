@@ -303,6 +303,37 @@ Test(slices, an_index_out_of_range_is_reported) {
     expect_index_error("vec_index_past_len", vec_index_past_len, "the len is 1 but the index is 1");
 }
 
+/* HEAPLAB_BACKTRACE=1 adds the call stack to the diagnostic on every runtime: first the
+** program's function whose index failed (not the runtime's), then its caller. */
+__attribute__((noinline)) static uint32_t element_after_the_last(HL_SLICE(uint32_t) s) {
+    HL_MARK(0); return HL_AT(s, s.len);
+}
+__attribute__((noinline)) static void index_in_a_callee(void) {
+    setenv("HEAPLAB_BACKTRACE", "1", 1);
+    hl_init();
+    hl_ref b = hl_new_bytes(12);
+    HL_READ_SLICE(uint32_t, s, b);
+    HL_MARK(1); uint32_t v = element_after_the_last(s);
+    printf("%u\n", v);
+}
+
+Test(slices, an_index_error_with_HEAPLAB_BACKTRACE_shows_the_callers) {
+    if (!checks_indices()) cr_skip_test("owned-off checks no index");
+    hl_child c = hl_child_run(index_in_a_callee);
+    cr_assert(c.exited && c.code == 101, "expected exit status 101, got %s; stderr:\n%s", hl_child_status(&c), c.err);
+    cr_assert_not_null(hl_find_line(c.err, "  --> tests/rt_slices.c:%d", hl_marks[0]), "stderr:\n%s", c.err);
+    const char *bt = strstr(c.err, "\nstack backtrace:\n   0: element_after_the_last\n");
+    cr_assert_not_null(bt, "frame 0 must be the function that indexed:\n%s", c.err);
+    char at0[64], at1[64];
+    snprintf(at0, sizeof at0, "/tests/rt_slices.c:%d\n", hl_marks[0]);
+    snprintf(at1, sizeof at1, "/tests/rt_slices.c:%d\n", hl_marks[1]);
+    cr_assert_not_null(strstr(bt, at0), "frame 0's line:\n%s", c.err);
+    cr_assert_not_null(strstr(bt, "\n   1: index_in_a_callee\n"), "frame 1 must be its caller:\n%s", c.err);
+    cr_assert_not_null(strstr(bt, at1), "frame 1's line:\n%s", c.err);
+    cr_assert_null(strstr(bt, "hl__"), "the runtime's own frames are left out:\n%s", c.err);
+    hl_child_free(&c);
+}
+
 /* ==== vectors ============================================================================== */
 
 Test(vectors, push_pop_len_and_capacity) {

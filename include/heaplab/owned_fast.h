@@ -95,6 +95,16 @@ typedef struct hl__oruntime {
     hl__oslot      *slots;
     hl__oword       nslots;   /* slots [0, nslots) exist */
     const hl_type **types;    /* by type id; ids are kept for the life of the process */
+    /* Where the live borrows of slot i were taken, for the notes of a borrow conflict: the
+    ** site id of the borrow that took slot i's borrow flag from 0 (unborrowed). Only the level
+    ** that remembers sites (owned) keeps it; elsewhere it is NULL. Grown together with slots,
+    ** beside them rather than in them (the slot stays 24 bytes). Invariant: while slot i's
+    ** borrow flag is not 0, bsites[i] names a borrow that is still live. An exclusive borrow is
+    ** the only one; a shared borrow that found the flag at 0 is the first of its object's
+    ** shared borrows, and since borrows are released in LIFO order (they are lexical) it is the
+    ** last to go: it lives while any shared borrow of the object lives. Borrows that find the
+    ** flag already set, or counted past the saturation (HL__OGUARD_UNCOUNTED), write nothing. */
+    hl__osite_id   *bsites;
 } hl__oruntime;
 
 extern hl__oruntime hl__orun;
@@ -166,9 +176,11 @@ static inline size_t hl__obuf_len(const void *obj) { return ((const size_t *)obj
 /* The tid bits a borrow expects, as a head word holds them (tid << 16). Buffers have fixed
 ** ids. A typed object's id is cached in the borrow's site (hint), filled by the slow path the
 ** first time the site borrows successfully; until then it is HL__NO_HINT, the id no type
-** has, so the fast path declines and the slow path checks the type by descriptor. */
+** has, so the fast path declines and the slow path checks the type by descriptor. At the
+** level that remembers sites buffers use the hint too: the slow path's first visit is where a
+** borrow site gets its id (interned), which the fast path then stores in bsites as it is. */
 static inline uint32_t hl__owant(int code, const hl_site *at) {
-    return code == HL__OTYPED ? at->hint : (uint32_t)code << 16;
+    return code == HL__OTYPED || HL__OLEVEL >= 2 ? at->hint : (uint32_t)code << 16;
 }
 
 typedef struct hl__guard {
@@ -194,6 +206,7 @@ static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, int code, co
         /* gen matches, and (tid << 16 | borrow) - want < limit: the tid is the one wanted
         ** and the borrow is neither exclusive (0xFFFF) nor saturated. */
         if (HL__LIKELY(hl__ogen_is(h, r) && (uint32_t)h - hl__owant(code, at) < HL__OSHARED_LIMIT)) {
+            if (HL__OLEVEL >= 2 && (uint16_t)h == 0) hl__orun.bsites[i] = (hl__osite_id)at->id;   /* the first */
             s->head = h + 1;
             return (hl__guard){s->obj, 0, i};
         }
@@ -208,6 +221,7 @@ static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, int code, c
         hl__oword h = s->head;
         /* One compare: the generation, no borrow, the type wanted. */
         if (HL__LIKELY(h == hl__ohead_free(r, hl__owant(code, at)))) {
+            if (HL__OLEVEL >= 2) hl__orun.bsites[i] = (hl__osite_id)at->id;
             s->head = h | HL__OBORROW_BITS;
             return (hl__guard){s->obj, 0, i};
         }
@@ -240,6 +254,43 @@ static inline void hl__release_write(hl__guard *g) { hl__orun.slots[g->idx].head
 #define HL_WRITE_BYTES(name, ref) HL__WRITE_AS(uint8_t *, name, ref, &hl__bytes_type, HL__TID_BYTES)
 #define HL_READ_REFS(name, ref) HL__READ_AS(const hl_ref *, name, ref, &hl__refs_type, HL__TID_REFS)
 #define HL_WRITE_REFS(name, ref) HL__WRITE_AS(hl_ref *, name, ref, &hl__refs_type, HL__TID_REFS)
+
+/* ---- HL_OWNED's declaration site ---------------------------------------------------------
+** The cleanup of an HL_OWNED variable (hl__drop_at_scope_end) gets only the variable's
+** address. So that a diagnostic raised by that drop can name the declaration, the level that
+** remembers sites makes HL_OWNED (and HL_OWNED_VEC) two declarations: first a hidden variable
+** whose initialiser pushes the declaration's static site on a small per-thread stack and
+** whose cleanup pops it, then the variable itself. Cleanups run in reverse order of
+** declaration, so the variable's own cleanup runs while its declaration's site is on top.
+** The hidden variable keeps the depth it found, and popping restores it, so the stack
+** rights itself even after a jump that skipped cleanups (longjmp). Deeper than HL__ODECLS
+** nested declarations, the sites are not kept and such a drop names no declaration. The
+** site's hint (unused by a site that never borrows) marks it as a declaration, so the notes
+** say "at the end of the scope of the variable declared at" rather than "at". */
+#if HL__OLEVEL >= 2
+#define HL__ODECLS 64
+#define HL__ODECL_HINT 0xFFFF0001u   /* hl_site.hint of an HL_OWNED declaration's site */
+typedef struct hl__odecl_stack {
+    const hl_site *site[HL__ODECLS];
+    uint32_t       depth;
+} hl__odecl_stack;
+extern _Thread_local hl__odecl_stack hl__odecls;
+
+static inline uint32_t hl__odecl_push(const hl_site *decl) {
+    uint32_t d = hl__odecls.depth;
+    if (HL__LIKELY(d < HL__ODECLS)) hl__odecls.site[d] = decl;
+    hl__odecls.depth = d + 1;
+    return d;
+}
+static inline void hl__odecl_pop(const uint32_t *depth) { hl__odecls.depth = *depth; }
+
+#define HL__OWNED_SITE                                                                     \
+    __attribute__((cleanup(hl__odecl_pop), unused))                                        \
+    const uint32_t HL__CAT(hl__od, __COUNTER__) = hl__odecl_push(({                        \
+        static hl_site hl__dsite_ = {__FILE__, __LINE__, 0, HL__ODECL_HINT};               \
+        &hl__dsite_;                                                                       \
+    }));
+#endif
 
 /* ---- moves ------------------------------------------------------------------------------ */
 
