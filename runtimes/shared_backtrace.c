@@ -249,8 +249,10 @@ static bool is_runtime_file(const char *file) {
     return dlen == 7 && strncmp(dir, "include", 7) == 0 && strncmp(base, "heaplab.h:", 10) == 0;
 }
 
-/* With a file, the file says; without (no -g), the name (the runtime's names start with hl_). */
-static bool is_runtime(const entry *e) { return e->file ? is_runtime_file(e->file) : has_runtime_name(e->name); }
+/* The runtime's names start with hl_ (a prefix the API reserves); its static functions are
+** known by their file. The name is asked first: addr2line can give an inlined call the
+** calling file's name with the header's line number. */
+static bool is_runtime(const entry *e) { return has_runtime_name(e->name) || (e->file && is_runtime_file(e->file)); }
 
 /* How many leading entries are the runtime's own. A frame without a file or a runtime name
 ** (a static function of the runtime built without -g) still counts when a runtime frame
