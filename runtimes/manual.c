@@ -124,24 +124,31 @@ static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
     free(p - DIRECT_BUF_HDR);
 }
 
+/* Room on the worklist for n more handles; returns where they go. */
+static inline hl_ref *worklist_room(size_t n) {
+    while (HL__UNLIKELY(worklist.cap - worklist.len < n)) hl__worklist_grow(&worklist);
+    return worklist.items + worklist.len;
+}
+
 /* The shapes the walk does not take inline (refs buffers, many fields): pushes every owned
 ** handle but the last onto the worklist, frees the object and returns the last (0 if none). */
 static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
     char *p = addr(h);
-    uintptr_t last = 0;
     if (glues[h >> HL__TAG_SHIFT].shape == GLUE_REFS) {
         size_t n = buf_len(p);
-        if (n) {
-            hl__worklist_push_owned(&worklist, p, NULL, n - 1);
-            last = field(p, (n - 1) * sizeof(hl_ref));
-        }
+        const uintptr_t *e = (const uintptr_t *)p;
+        uintptr_t last = n ? e[n - 1] : 0;
+        hl_ref *top = worklist_room(n);
+        for (size_t k = 0; k + 1 < n; k++)
+            if (e[k]) (top++)->bits = e[k];
+        worklist.len = (size_t)(top - worklist.items);
         free_buf(h, sizeof(hl_ref), bytes);
         return last;
     }
     const hl_type *t = hl__mtypes[h >> HL__TAG_SHIFT];
-    size_t n = t->nrefs;
-    hl__worklist_push_owned(&worklist, p, t->refs, n - 1);   /* MANY: n > 2 */
-    last = field(p, t->refs[n - 1]);
+    size_t n = t->nrefs;   /* GLUE_MANY: n > 2, or offsets past 64 KiB */
+    uintptr_t last = field(p, t->refs[n - 1]);
+    hl__worklist_push_owned(&worklist, p, t->refs, n - 1);
     free_typed(h, bytes);
     return last;
 }
@@ -188,13 +195,8 @@ static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uint
                                                             bool bytes) {
     uintptr_t stack[DROP_STACK];
     size_t n = 0;
+    if (later) stack[n++] = later;
     for (;;) {
-        if (later) {
-            if (HL__LIKELY(n < DROP_STACK))
-                stack[n++] = later;
-            else
-                hl__worklist_push(&worklist, (hl_ref){later});
-        }
         if (!next) {
             if (n)
                 next = stack[--n];
@@ -204,14 +206,20 @@ static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uint
                 return;
         }
         next = free_one(next, &later, bytes);
+        if (later) {
+            if (HL__LIKELY(n < DROP_STACK))
+                stack[n++] = later;
+            else
+                hl__worklist_push(&worklist, (hl_ref){later});
+        }
     }
 }
 
 static void drop_rest_objects(uintptr_t next, uintptr_t later, size_t base) { drop_rest(next, later, base, false); }
 static HL__COLD void drop_rest_bytes(uintptr_t next, size_t base) { drop_rest(next, 0, base, true); }
 
-/* The object itself is freed here, so that dropping one that owns nothing (the common case)
-** costs no walk. */
+/* The object itself is freed here, so that dropping one that owns nothing (the common case:
+** a buffer, a node whose fields were moved out) costs no walk. */
 void hl__drop(hl_ref *r, const hl_site *at) {
     (void)at;
     uintptr_t h = r->bits, later;
@@ -223,13 +231,20 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         if (hl__count.allocations == 0) return;
         direct_stopped = false;
     }
-    size_t base = worklist.len;
     if (HL__UNLIKELY(hl__count_bytes)) {
-        drop_rest_bytes(h, base);
+        drop_rest_bytes(h, worklist.len);
+        return;
+    }
+    if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
+        free_buf(h, 1, false);
+        return;
+    }
+    if (HL__UNLIKELY(glues[h >> HL__TAG_SHIFT].shape >= GLUE_REFS)) {
+        drop_rest_objects(h, 0, worklist.len);   /* the shapes that use the worklist */
         return;
     }
     uintptr_t next = free_one(h, &later, false);
-    if (next || later || worklist.len > base) drop_rest_objects(next, later, base);
+    if (next || later) drop_rest_objects(next, later, worklist.len);
 }
 
 const char *hl_runtime_name(void) { return "manual"; }
