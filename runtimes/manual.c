@@ -101,8 +101,9 @@ static bool direct_stopped;
 ** for statistics (HEAPLAB_STATS), counting bytes too, so that the common case tests no flag
 ** per object. */
 #define DROP_STACK 64
-/* Owned handles below this are bytes buffers (tag HL__MTID_BYTES), which own nothing, or null. */
-#define DROP_FIRST_TYPED ((uintptr_t)(HL__MTID_BYTES + 1) << HL__TAG_SHIFT)
+/* Handles from this one up may own something (refs buffers, typed objects); those below are
+** null or bytes buffers (tag HL__MTID_BYTES), which own nothing. */
+#define DROP_MAY_OWN ((uintptr_t)(HL__MTID_BYTES + 1) << HL__TAG_SHIFT)
 
 static hl__worklist worklist;
 
@@ -156,9 +157,9 @@ static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
 /* Free the object h. Returns the owned handle to drop next (0 if none) and sets *later to one
 ** that must wait its turn (0 if none); the shapes with more (refs buffers, many fields) leave
 ** the rest on the worklist. A bytes buffer owns nothing, so a first or only field that holds
-** one is freed on the spot: a list whose nodes own a buffer then never waits on the stack, and
-** an object owning a buffer is freed without a walk. The shapes
-** are tested in the order of how often programs free them. */
+** one is freed on the spot: the stack does not grow along a list whose nodes own a buffer, and
+** an object owning one buffer is freed without a walk. The shapes are tested in the order of
+** how often programs free them. */
 static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uintptr_t *later, bool bytes) {
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     char *p = addr(h);
@@ -166,7 +167,7 @@ static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uin
     if (HL__LIKELY(g.shape == GLUE_TWO)) {
         uintptr_t first = field(p, g.first), last = field(p, g.last);
         free_typed(h, bytes);
-        if (first >= DROP_FIRST_TYPED)
+        if (first >= DROP_MAY_OWN)
             *later = first;
         else if (first)
             free_buf(first, 1, bytes);
@@ -179,7 +180,7 @@ static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uin
     if (g.shape == GLUE_ONE) {
         uintptr_t last = field(p, g.last);
         free_typed(h, bytes);
-        if (last >= DROP_FIRST_TYPED) return last;
+        if (last >= DROP_MAY_OWN) return last;
         if (last) free_buf(last, 1, bytes);
         return 0;
     }
