@@ -13,7 +13,8 @@
 ** drop glue), so gc allocates typed objects without the descriptor word: a 16-byte node
 ** stays a 16-byte block, the honest best for the collector.
 **
-** Everything else (layout, drop glue, resize, statistics) is written once, here.
+** Everything else (layout, resize, vectors, statistics) is written once, here; manual.c adds
+** the drop glue.
 */
 #ifndef HL_DIRECT_H
 #define HL_DIRECT_H
@@ -27,133 +28,73 @@
 ** non-owning handle copies, which gc must see to keep their targets alive. */
 
 /* A buffer's header is its length. Its kind (bytes or refs) travels in a tagged handle
-** (manual, HL__TAG_SHIFT); on gc the collector knows it: bytes are its pointer-free kind. */
+** (manual, HL__TAG_SHIFT); on gc the collector knows it: bytes are its pointer-free kind.
+** The helpers below take the kind as heaplab.h's integer code (HL__KIND: 1 refs, 0 bytes),
+** which a compiler folds where the descriptors' addresses it could not. */
 #define DIRECT_BUF_HDR sizeof(size_t)
+#define DIRECT_ES(kind) ((kind) ? sizeof(hl_ref) : (size_t)1)
 #ifdef HL__TAG_SHIFT
-static inline hl_ref direct_buf_handle(size_t *blk, const hl_type *kind) {
-    return hl__tagged(blk + 1, kind == &hl__bytes_type ? HL__MTID_BYTES : HL__MTID_REFS);
+static inline hl_ref direct_buf_handle(size_t *blk, int kind) {
+    return hl__tagged(blk + 1, kind ? HL__MTID_REFS : HL__MTID_BYTES);
 }
-static inline const hl_type *direct_buf_kind(hl_ref r) { return hl__type_of(r); }
+static inline int direct_buf_kind(hl_ref r) { return r.bits >> HL__TAG_SHIFT == HL__MTID_REFS; }
 #else
-static inline hl_ref direct_buf_handle(size_t *blk, const hl_type *kind) {
+static inline hl_ref direct_buf_handle(size_t *blk, int kind) {
     (void)kind;
     return (hl_ref){(uintptr_t)(blk + 1)};
 }
-static inline const hl_type *direct_buf_kind(hl_ref r) {
-    return direct_alloc_kind((const char *)hl__ptr(r) - DIRECT_BUF_HDR) == DIRECT_KIND_POINTER_FREE ? &hl__bytes_type
-                                                                                                 : &hl__refs_type;
+static inline int direct_buf_kind(hl_ref r) {
+    return direct_alloc_kind((const char *)hl__ptr(r) - DIRECT_BUF_HDR) != DIRECT_KIND_POINTER_FREE;
 }
 #endif
 
-#if DIRECT_DROP_FREES
-static hl__worklist direct_worklist;
-#endif
+/* Out of memory for a buffer of n elements of kind (its size saturated when it overflows). */
+static HL__COLD HL__NORETURN void direct_buf_oom(int kind, size_t n, const hl_site *at) {
+    size_t bytes;
+    if (__builtin_mul_overflow(n, DIRECT_ES(kind), &bytes)) bytes = SIZE_MAX;
+    hl__out_of_memory(bytes, HL__KIND_TYPE(kind)->name, at);
+}
 
-static hl_ref direct_buf_new(const hl_type *kind, size_t n, const hl_site *at) {
-    size_t bytes = hl__size(n, hl__elem_size(kind), 0, kind->name, at);
-    size_t *blk = direct_alloc(hl__size(1, bytes, DIRECT_BUF_HDR, kind->name, at), kind == &hl__bytes_type);
-    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+/* Inlined into one function per kind, so that the element size and the tag are constants and
+** the failure paths are out of the way. */
+static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, size_t n, const hl_site *at) {
+    size_t es = DIRECT_ES(kind);
+    if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
+    size_t *blk = direct_alloc(n * es + DIRECT_BUF_HDR, !kind);
+    if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
     blk[0] = n;
-    hl__count_alloc(bytes);
+    hl__count_alloc(n * es);
     return direct_buf_handle(blk, kind);
 }
 
-hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(&hl__bytes_type, n, at); }
-hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(&hl__refs_type, n, at); }
+hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, at); }
+hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(1, n, at); }
 
-/* ---- drop glue ---------------------------------------------------------------------------
-** A type-specific free walks the tree recursively; so does this, while the recursion is
-** shallow (DIRECT_DROP_DEPTH frames), and hands deeper subtrees to the worklist, so that a
-** list of millions costs heap, not stack. Owned fields drop in declaration order, elements
-** first to last. gc never frees, so it has no drop glue. */
-#if DIRECT_DROP_FREES
-#define DIRECT_DROP_DEPTH 256
-
-static void direct_drop_one(hl_ref r, unsigned depth);
-
-static inline void direct_drop_child(hl_ref c, unsigned depth) {
-    if (hl_is_null(c)) return;
-    if (HL__LIKELY(depth < DIRECT_DROP_DEPTH))
-        direct_drop_one(c, depth + 1);
-    else
-        hl__worklist_push(&direct_worklist, c);
-}
-
-/* Free r and what it owns. The last owned field is dropped by iterating, not recursing (its
-** handle is read before the object is freed): a list costs no stack, and a tree's right
-** spine none. The other fields and a refs buffer's elements recurse. Objects with at most
-** two owned fields, the common shapes, take a path with no loop. */
-static void direct_drop_one(hl_ref r, unsigned depth) {
-    for (;;) {
-        char *p = hl__ptr(r);
-        const hl_type *t = hl__type_of(r);
-        if (t == &hl__bytes_type) {
-            hl__count_free(hl__buf_len(r));
-            direct_free(p - DIRECT_BUF_HDR);
-            return;
-        }
-        if (t == &hl__refs_type) {
-            size_t n = hl__buf_len(r);
-            for (size_t k = 0; k < n; k++) direct_drop_child(((const hl_ref *)p)[k], depth);
-            hl__count_free(n * sizeof(hl_ref));
-            direct_free(p - DIRECT_BUF_HDR);
-            return;
-        }
-        size_t n = t->nrefs;
-        const size_t *off = t->refs;
-        hl_ref last;
-        if (HL__LIKELY(n <= 2)) {
-            /* A leaf, a list node or a tree node: both fields are read and the object freed
-            ** before descending, so nothing but the second child is live across the call
-            ** (free order is not observable on manual). */
-            hl_ref first = n ? *(const hl_ref *)(p + off[0]) : HL_NULL;
-            last = n == 2 ? *(const hl_ref *)(p + off[1]) : first;
-            hl__count_free(t->size);
-            direct_free(p);
-            if (n == 2) direct_drop_child(first, depth);
-        } else {
-            for (size_t k = 0; k + 1 < n; k++) direct_drop_child(*(const hl_ref *)(p + off[k]), depth);
-            last = *(const hl_ref *)(p + off[n - 1]);
-            hl__count_free(t->size);
-            direct_free(p);
-        }
-        if (hl_is_null(last)) return;
-        r = last;
-    }
-}
-
-void hl__drop(hl_ref *r, const hl_site *at) {
-    (void)at;
-    hl_ref v = *r;
-    *r = HL_NULL;
-    if (hl_is_null(v)) return;
-    if (HL__UNLIKELY(direct_stopped)) {
-        /* After hl_shutdown drops do nothing, until the runtime starts again: through hl_init,
-        ** or implicitly, through an allocation (the counters restart at shutdown). */
-        if (hl__count.allocations == 0) return;
-        direct_stopped = false;
-    }
-    size_t base = direct_worklist.len;
-    direct_drop_one(v, 0);
-    while (direct_worklist.len > base) direct_drop_one(direct_worklist.items[--direct_worklist.len], 0);
-}
-#endif
+/* hl_drop on manual, the one runtime whose drop frees, is its drop glue (manual.c): it knows
+** the type ids that manual's handles carry. gc and region define hl_drop inline, as forgetting. */
 
 void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 
-void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
-    const hl_type *kind = direct_buf_kind(*r);
-    size_t es = hl__elem_size(kind), old = hl__buf_len(*r);
-    if (DIRECT_DROP_FREES && kind == &hl__refs_type)
+/* Resize *r, a buffer of kind, to n elements (inlined per kind, as direct_buf_new). */
+static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_t n, int kind, const hl_site *at) {
+    size_t es = DIRECT_ES(kind), old = hl__buf_len(*r);
+    if (DIRECT_DROP_FREES && kind)
         for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);
+    if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
     char *blk = (char *)hl__ptr(*r) - DIRECT_BUF_HDR;
-    size_t bytes = hl__size(n, es, 0, kind->name, at);
-    blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, bytes + DIRECT_BUF_HDR, kind == &hl__bytes_type);
-    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+    blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, n * es + DIRECT_BUF_HDR, !kind);
+    if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
     if (n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
     *(size_t *)blk = n;
-    hl__count_resize(old * es, bytes);
+    hl__count_resize(old * es, n * es);
     *r = direct_buf_handle((size_t *)blk, kind);
+}
+
+void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
+    if (direct_buf_kind(*r))
+        direct_resize(r, n, 1, at);
+    else
+        direct_resize(r, n, 0, at);
 }
 
 /* ---- slices, vectors and helpers ----------------------------------------------------------- */
@@ -167,23 +108,30 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
     return want > need ? want : need;
 }
 
-void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
+/* A vector's growth, inlined per kind: the vector's kind is known, so its buffer's need not be
+** looked up (on gc that asks the collector). */
+static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, int kind, size_t es, size_t n,
+                                                                   const hl_site *at) {
     size_t units = hl__dunits(kind, es), len = v->len;
     size_t cap = v->buf.bits ? hl__buf_len(v->buf) / units : 0;
     if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
-    size_t ncap = direct_vec_grown(cap, len, n, es, at);
-    size_t nunits = hl__size(ncap, units, 0, HL__KIND_TYPE(kind)->name, at);
+    size_t nunits = hl__size(direct_vec_grown(cap, len, n, es, at), units, 0, HL__KIND_TYPE(kind)->name, at);
     if (v->buf.bits)
-        hl__resize(&v->buf, nunits, at);
+        direct_resize(&v->buf, nunits, kind, at);
     else
-        v->buf = direct_buf_new(HL__KIND_TYPE(kind), nunits, at);
+        v->buf = direct_buf_new(kind, nunits, at);
     v->len = len + n;
     return (char *)hl__ptr(v->buf) + len * es;
 }
 
+void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
+    return kind ? direct_vec_grow(v, 1, es, n, at) : direct_vec_grow(v, 0, es, n, at);
+}
+
 hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
     if (n == 0) return (hl_vec){HL_NULL, 0};
-    return (hl_vec){direct_buf_new(HL__KIND_TYPE(kind), hl__size(n, hl__dunits(kind, es), 0, HL__KIND_TYPE(kind)->name, at), at), 0};
+    size_t units = hl__size(n, hl__dunits(kind, es), 0, HL__KIND_TYPE(kind)->name, at);
+    return (hl_vec){kind ? hl__new_refs(units, at) : hl__new_bytes(units, at), 0};
 }
 
 void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {

@@ -32,10 +32,37 @@ static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_f
 
 static inline void direct_free(void *p) { free(p); }
 
-/* ---- type ids (the tag of a handle) ----------------------------------------------------- */
+/* ---- type ids and their drop glue ----------------------------------------------------------
+** A handle's tag is its type id (heaplab/direct_fast.h). Each id also has a glue entry that
+** says how hl_drop frees an object of that type: its shape, and the byte offsets of up to two
+** owned fields. It is computed once, when the id is registered, so that freeing an object
+** reads one 8-byte entry, indexed by the tag, instead of the descriptor's nrefs and refs[]. */
+enum {
+    GLUE_TWO = 1,   /* a typed object with two owned fields (a tree node, a keyed list node) */
+    GLUE_ONE,       /* ... with one (a list node, an object owning a buffer) */
+    GLUE_LEAF,      /* ... with none */
+    GLUE_BYTES,     /* a bytes buffer */
+    GLUE_REFS,      /* a refs buffer: its elements, then itself */
+    GLUE_MANY,      /* a typed object with more owned fields, or offsets past 64 KiB */
+};
+typedef struct direct_glue {
+    uint16_t shape;
+    uint16_t first, last;   /* GLUE_TWO: both owned fields' offsets; GLUE_ONE: last only */
+    uint16_t unused;
+} direct_glue;
 
 const hl_type *hl__mtypes[HL__MTYPES] = {NULL, &hl__bytes_type, &hl__refs_type};
+static direct_glue glues[HL__MTYPES] = {[HL__MTID_BYTES] = {GLUE_BYTES, 0, 0, 0}, [HL__MTID_REFS] = {GLUE_REFS, 0, 0, 0}};
 static uint32_t nmtypes = HL__MTID_REFS + 1;
+
+static direct_glue glue_of(const hl_type *t) {
+    size_t n = t->nrefs;
+    bool small = n == 0 || (t->refs[0] <= UINT16_MAX && t->refs[n - 1] <= UINT16_MAX);
+    if (n == 0) return (direct_glue){GLUE_LEAF, 0, 0, 0};
+    if (n == 1 && small) return (direct_glue){GLUE_ONE, 0, (uint16_t)t->refs[0], 0};
+    if (n == 2 && small) return (direct_glue){GLUE_TWO, (uint16_t)t->refs[0], (uint16_t)t->refs[1], 0};
+    return (direct_glue){GLUE_MANY, 0, 0, 0};
+}
 
 /* The id of t, registered on first use, and cached in the hl_new call site. Ids live as long
 ** as the process: a descriptor keeps its id across hl_init/hl_shutdown. */
@@ -48,6 +75,7 @@ uint32_t hl__mtype_register(const hl_type *t, hl_site *at) {
             hl__note("the manual runtime supports %u distinct hl_type descriptors", HL__MTYPES - 3);
             hl__panic_end();
         }
+        glues[id] = glue_of(t);
         hl__mtypes[nmtypes++] = t;
     }
     at->id = id;
@@ -60,6 +88,165 @@ static bool direct_stopped;
 
 #define DIRECT_DROP_FREES 1
 #include "direct.h"
+
+/* ---- hl_drop ----------------------------------------------------------------------------
+** A type-specific free walks a tree recursively. This walks it with an explicit stack instead:
+** a few dozen handles in the drop's own frame (no call, no prologue per node), spilling to the
+** process-wide worklist, so that a tree or a list of millions costs heap, not stack. An
+** object's owned handles are read and the object freed before its children are: the last
+** one is dropped next, the others wait on the stack (free order is not observable on manual).
+** Handles are used as their bits here: the tag selects the glue, the rest is the address.
+**
+** The walk is compiled twice: for timed runs, counting only frees, and for runs that asked
+** for statistics (HEAPLAB_STATS), counting bytes too, so that the common case tests no flag
+** per object. */
+#define DROP_STACK 64
+/* Handles from this one up may own something (refs buffers, typed objects); those below are
+** null or bytes buffers (tag HL__MTID_BYTES), which own nothing. */
+#define DROP_MAY_OWN ((uintptr_t)(HL__MTID_BYTES + 1) << HL__TAG_SHIFT)
+
+static hl__worklist worklist;
+
+static inline uintptr_t field(const char *p, size_t off) { return *(const uintptr_t *)(p + off); }
+static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
+static inline size_t buf_len(const char *p) { return ((const size_t *)p)[-1]; }
+
+/* Free the typed object h; bytes: keep the byte statistics (a constant in each walk). */
+static inline void free_typed(uintptr_t h, bool bytes) {
+    hl__count.frees++;
+    if (bytes) hl__count.live_bytes -= hl__mtypes[h >> HL__TAG_SHIFT]->size;
+    free(addr(h));
+}
+
+static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
+    char *p = addr(h);
+    hl__count.frees++;
+    if (bytes) hl__count.live_bytes -= buf_len(p) * elem;
+    free(p - DIRECT_BUF_HDR);
+}
+
+/* Room on the worklist for n more handles; returns where they go. */
+static inline hl_ref *worklist_room(size_t n) {
+    while (HL__UNLIKELY(worklist.cap - worklist.len < n)) hl__worklist_grow(&worklist);
+    return worklist.items + worklist.len;
+}
+
+/* The shapes the walk does not take inline (refs buffers, many fields): pushes every owned
+** handle but the last onto the worklist, frees the object and returns the last (0 if none). */
+static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
+    char *p = addr(h);
+    if (glues[h >> HL__TAG_SHIFT].shape == GLUE_REFS) {
+        size_t n = buf_len(p);
+        const uintptr_t *e = (const uintptr_t *)p;
+        uintptr_t last = n ? e[n - 1] : 0;
+        hl_ref *top = worklist_room(n);
+        for (size_t k = 0; k + 1 < n; k++)
+            if (e[k]) (top++)->bits = e[k];
+        worklist.len = (size_t)(top - worklist.items);
+        free_buf(h, sizeof(hl_ref), bytes);
+        return last;
+    }
+    const hl_type *t = hl__mtypes[h >> HL__TAG_SHIFT];
+    size_t n = t->nrefs;   /* GLUE_MANY: n > 2, or offsets past 64 KiB */
+    uintptr_t last = field(p, t->refs[n - 1]);
+    hl__worklist_push_owned(&worklist, p, t->refs, n - 1);
+    free_typed(h, bytes);
+    return last;
+}
+
+/* Free the object h. Returns the owned handle to drop next (0 if none) and sets *later to one
+** that must wait its turn (0 if none); the shapes with more (refs buffers, many fields) leave
+** the rest on the worklist. A bytes buffer owns nothing, so a first or only field that holds
+** one is freed on the spot: the stack does not grow along a list whose nodes own a buffer, and
+** an object owning one buffer is freed without a walk. The shapes are tested in the order of
+** how often programs free them. */
+static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uintptr_t *later, bool bytes) {
+    direct_glue g = glues[h >> HL__TAG_SHIFT];
+    char *p = addr(h);
+    *later = 0;
+    if (HL__LIKELY(g.shape == GLUE_TWO)) {
+        uintptr_t first = field(p, g.first), last = field(p, g.last);
+        free_typed(h, bytes);
+        if (first >= DROP_MAY_OWN)
+            *later = first;
+        else if (first)
+            free_buf(first, 1, bytes);
+        return last;
+    }
+    if (g.shape == GLUE_BYTES) {
+        free_buf(h, 1, bytes);
+        return 0;
+    }
+    if (g.shape == GLUE_ONE) {
+        uintptr_t last = field(p, g.last);
+        free_typed(h, bytes);
+        if (last >= DROP_MAY_OWN) return last;
+        if (last) free_buf(last, 1, bytes);
+        return 0;
+    }
+    if (g.shape == GLUE_LEAF) {
+        free_typed(h, bytes);
+        return 0;
+    }
+    return drop_general(h, bytes);
+}
+
+/* Drop next, later and everything they own, and the worklist's entries above base. */
+static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uintptr_t later, size_t base,
+                                                            bool bytes) {
+    uintptr_t stack[DROP_STACK];
+    size_t n = 0;
+    if (later) stack[n++] = later;
+    for (;;) {
+        if (!next) {
+            if (n)
+                next = stack[--n];
+            else if (worklist.len > base)
+                next = worklist.items[--worklist.len].bits;
+            else
+                return;
+        }
+        next = free_one(next, &later, bytes);
+        if (later) {
+            if (HL__LIKELY(n < DROP_STACK))
+                stack[n++] = later;
+            else
+                hl__worklist_push(&worklist, (hl_ref){later});
+        }
+    }
+}
+
+static void drop_rest_objects(uintptr_t next, uintptr_t later, size_t base) { drop_rest(next, later, base, false); }
+static HL__COLD void drop_rest_bytes(uintptr_t next, size_t base) { drop_rest(next, 0, base, true); }
+
+/* The object itself is freed here, so that dropping one that owns nothing (the common case:
+** a buffer, a node whose fields were moved out) costs no walk. */
+void hl__drop(hl_ref *r, const hl_site *at) {
+    (void)at;
+    uintptr_t h = r->bits, later;
+    *r = HL_NULL;
+    if (!h) return;
+    if (HL__UNLIKELY(direct_stopped)) {
+        /* After hl_shutdown drops do nothing, until the runtime starts again: through hl_init,
+        ** or implicitly, through an allocation (the counters restart at shutdown). */
+        if (hl__count.allocations == 0) return;
+        direct_stopped = false;
+    }
+    if (HL__UNLIKELY(hl__count_bytes)) {
+        drop_rest_bytes(h, worklist.len);
+        return;
+    }
+    if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
+        free_buf(h, 1, false);
+        return;
+    }
+    if (HL__UNLIKELY(glues[h >> HL__TAG_SHIFT].shape >= GLUE_REFS)) {
+        drop_rest_objects(h, 0, worklist.len);   /* the shapes that use the worklist */
+        return;
+    }
+    uintptr_t next = free_one(h, &later, false);
+    if (next || later) drop_rest_objects(next, later, worklist.len);
+}
 
 const char *hl_runtime_name(void) { return "manual"; }
 

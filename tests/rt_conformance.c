@@ -49,6 +49,19 @@ typedef struct Tri {    /* several owned fields between plain ones, plus a non-o
 } Tri;
 HL_TYPE(Tri, a, b, c);
 
+typedef struct Pair {   /* two owned fields with a plain one between them */
+    hl_ref  first;
+    int64_t x;
+    hl_ref  second;
+} Pair;
+HL_TYPE(Pair, first, second);
+
+typedef struct Far {    /* an owned field more than 64 KiB into the object */
+    uint8_t pad[70000];
+    hl_ref  next;
+} Far;
+HL_TYPE(Far, next);
+
 /* ---- helpers ------------------------------------------------------------------------------ */
 
 static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 0; }
@@ -834,6 +847,67 @@ Test(conformance, dropping_a_long_chain_through_buffers_and_fields) {
     if (sees_frees()) cr_assert_eq(live(), 0);
     finish();
 }
+
+/* Every shape manual's drop glue distinguishes (no owned field, one, two with the first a
+** buffer or an object, more, offsets past 64 KiB, refs buffers), chained deep enough to spill
+** its walk onto the worklist, dropped with and without byte statistics. */
+static hl_ref pair_new(hl_ref *first, hl_ref *second) {
+    hl_ref p = hl_new(&Pair_type);
+    HL_WRITE(Pair, w, p);
+    w->first = hl_move(first);
+    w->second = hl_move(second);
+    return p;
+}
+
+static hl_ref every_shape(void) {
+    const size_t N = 20000;
+    hl_ref chain = HL_NULL;
+    for (size_t i = 0; i < N; i++) {
+        /* a Pair waiting on the walk's stack (first) while the chain goes on (second), whose
+        ** first owns a Pair of buffers, a Leaf and a refs buffer with a Tri */
+        hl_ref b1 = hl_new_bytes(i % 5), b2 = hl_new_bytes(3), leaf = hl_new(&Leaf_type);
+        hl_ref bufs = pair_new(&b1, &b2), inner = pair_new(&bufs, &leaf);
+        hl_ref refs = hl_new_refs(2), tri = hl_new(&Tri_type), tail = list_new(2, 0);
+        {
+            HL_WRITE(Tri, w, tri);
+            w->c = hl_move(&tail);
+        }
+        *hl_slot(refs, 1) = hl_move(&tri);
+        hl_ref side = pair_new(&inner, &refs);
+        chain = pair_new(&side, &chain);
+    }
+    hl_ref far = hl_new(&Far_type), key = hl_new_bytes(7);
+    {
+        HL_WRITE(Far, w, far);
+        w->next = pair_new(&key, &chain);   /* a keyed list node: a buffer first */
+    }
+    return far;
+}
+
+static void drop_every_shape(bool bytes) {
+    hl_shutdown();
+    if (bytes)
+        cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
+    else
+        cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
+    hl_init();
+    hl_ref all = every_shape();
+    uint64_t made = hl_get_stats().allocations;
+    cr_assert_eq(made, 20000 * 11 + 3);
+    hl_drop(&all);
+    cr_assert(hl_is_null(all));
+    if (sees_frees()) {
+        cr_assert_eq(frees(), made, "freed %llu of %llu", (unsigned long long)frees(), (unsigned long long)made);
+        cr_assert_eq(live(), 0);
+    }
+#ifdef HL_RUNTIME_MANUAL
+    cr_assert_eq(hl__count.live_bytes, 0, "every byte counted in is counted out");
+#endif
+    finish();
+}
+
+Test(conformance, drop_glue_frees_every_shape) { drop_every_shape(false); }
+Test(conformance, drop_glue_frees_every_shape_counting_bytes) { drop_every_shape(true); }
 
 /* ---- statistics ------------------------------------------------------------------------------- */
 

@@ -52,8 +52,6 @@ static inline hl_ref hl__tagged(void *payload, uint32_t id) {
 }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
-    uint32_t id = at->id;
-    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);   /* [0] is NULL */
     /* malloc and clear (the size is a constant: a few stores), not calloc: glibc's calloc
     ** bypasses its per-thread cache. */
     void *obj = malloc(t->size ? t->size : 1);   /* a distinct object even when empty */
@@ -61,6 +59,9 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     HL__OPAQUE(obj);   /* or GCC fuses malloc + memset back into calloc */
     memset(obj, 0, t->size);
     hl__count_alloc(t->size);
+    /* The site's id is read after malloc, so that it is not kept in a register across the call. */
+    uint32_t id = at->id;
+    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);   /* [0] is NULL */
     return hl__tagged(obj, id);
 }
 
