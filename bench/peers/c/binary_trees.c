@@ -55,9 +55,9 @@ int main(int argc, char **argv) {
 
     Node *stretch = tree_new(max_depth + 1);
     uint64_t c = tree_check(stretch);
+    tree_free(stretch);
     printf("stretch tree of depth %d\t check: %llu\n", max_depth + 1, (unsigned long long)c);
     sum = hlp_mix(sum, c);
-    tree_free(stretch);
 
     Node *long_lived = tree_new(max_depth);
     for (int d = 4; d <= max_depth; d += 2) {
