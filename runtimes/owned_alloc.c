@@ -69,8 +69,9 @@ static void *large_alloc(size_t n) {
     if (n >= HL_BLK_CALLOC_FROM) return calloc(1, n);
     void *p = malloc(n);
     if (!p) return NULL;
-    __asm__("" : "+r"(p));   /* or GCC fuses malloc + memset back into calloc */
-    return memset(p, 0, n);
+    __asm__("" : : "r"(p) : "memory");   /* or GCC fuses malloc + memset back into calloc */
+    memset(p, 0, n);
+    return p;
 }
 
 void *hl__blk_alloc(size_t n) {

@@ -66,12 +66,8 @@ static void add(text *t, const char *fmt, ...) {
 
 /* Run fn; it must exit with status 101 and print exactly one error block, equal to want. */
 static hl_child expect_block(const char *name, void (*fn)(void), const char *kind, void (*build)(const char *, text *)) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 101, "%s: expected exit status 101, got %s; stderr:\n%s", name,
-              hl_child_status(&c), c.err);
-    cr_assert_eq(hl_count_errors(c.err), 1, "%s: expected one error block; stderr:\n%s", name, c.err);
-    char *block = hl_diag_block(c.err, kind);
-    cr_assert_not_null(block, "%s: no \"heaplab: error: %s\" line; stderr:\n%s", name, kind, c.err);
+    hl_child c;
+    char *block = hl_expect_one_error(name, fn, kind, &c);
     text want = {.len = 0};
     add(&want, "heaplab: error: %s", kind);
     build(name, &want);
@@ -356,11 +352,8 @@ Test(owned_scope_end, a_double_drop_names_the_declaration_and_the_earlier_drop) 
 
 /* The allocation is in node() (its line is not marked): check the lines that name the sites. */
 Test(owned_scope_end, the_declaration_among_other_owned_variables) {
-    hl_child c = hl_child_run(double_drop_at_scope_end_among_others);
-    cr_assert(c.exited && c.code == 101, "expected exit status 101, got %s; stderr:\n%s", hl_child_status(&c), c.err);
-    cr_assert_eq(hl_count_errors(c.err), 1, "expected one error block; stderr:\n%s", c.err);
-    char *block = hl_diag_block(c.err, "double drop");
-    cr_assert_not_null(block, "no double drop in:\n%s", c.err);
+    hl_child c;
+    char *block = hl_expect_one_error("double_drop_at_scope_end_among_others", double_drop_at_scope_end_among_others, "double drop", &c);
     if (SITES) {
         cr_assert_not_null(hl_find_line(block, "  --> %s:%d", THIS_FILE, hl_marks[DECL]), "got:\n%s", block);
         cr_assert_not_null(hl_find_line(block, "   = note: dropped at %s:%d", THIS_FILE, hl_marks[DROP]), "got:\n%s",
@@ -401,10 +394,8 @@ static void double_drop_deeper_than_kept(void) {
 
 Test(owned_scope_end, deeper_than_the_declaration_stack) {
     EXPECT_BLOCK(double_drop_after_deep_nesting, "double drop", double_drop_declared_here);
-    hl_child c = hl_child_run(double_drop_deeper_than_kept);
-    cr_assert(c.exited && c.code == 101, "expected exit status 101, got %s; stderr:\n%s", hl_child_status(&c), c.err);
-    char *block = hl_diag_block(c.err, "double drop");
-    cr_assert_not_null(block, "no double drop in:\n%s", c.err);
+    hl_child c;
+    char *block = hl_expect_one_error("double_drop_deeper_than_kept", double_drop_deeper_than_kept, "double drop", &c);
     cr_assert_not_null(hl_find_line(block, "  --> (the end of an HL_OWNED variable's scope)"),
                        "a declaration the stack did not keep is not named:\n%s", block);
     free(block);

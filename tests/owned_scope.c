@@ -81,12 +81,8 @@ static int mark(const char *name, int k) {
 }
 
 static void expect_diag(const char *name, void (*fn)(void), expect e) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 101, "%s: expected exit status 101, got %s; stderr:\n%s", name,
-              hl_child_status(&c), c.err);
-    cr_assert_eq(hl_count_errors(c.err), 1, "%s: expected one error block; stderr:\n%s", name, c.err);
-    char *block = hl_diag_block(c.err, e.kind);
-    cr_assert_not_null(block, "%s: no \"heaplab: error: %s\" line; stderr:\n%s", name, e.kind, c.err);
+    hl_child c;
+    char *block = hl_expect_one_error(name, fn, e.kind, &c);
 
     char want[256];
     if (e.where)
@@ -126,15 +122,6 @@ static void expect_diag(const char *name, void (*fn)(void), expect e) {
 
 #define EXPECT(fn, ...) expect_diag(#fn, fn, (expect){__VA_ARGS__})
 
-static void expect_ok(const char *name, void (*fn)(void)) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 0, "%s: expected a normal exit, got %s; stderr:\n%s", name, hl_child_status(&c),
-              c.err);
-    cr_assert_eq(hl_count_errors(c.err), 0, "%s: unexpected diagnostic:\n%s", name, c.err);
-    cr_assert_null(strstr(c.err, "leaked"), "%s: unexpected leak report:\n%s", name, c.err);
-    hl_child_free(&c);
-}
-#define EXPECT_OK(fn) expect_ok(#fn, fn)
 
 static hl_ref node(int64_t v) {
     hl_ref n = hl_new(&Node_type);
@@ -477,7 +464,7 @@ static void deep_drop_through_a_stack_field(void) {
     CHILD_CHECK(hl_shutdown() == 0);
 }
 
-Test(block_end, a_deep_drop_through_a_stack_objects_field) { EXPECT_OK(deep_drop_through_a_stack_field); }
+Test(block_end, a_deep_drop_through_a_stack_objects_field) { EXPECT_OK_NO_LEAKS(deep_drop_through_a_stack_field); }
 
 /* Everything a program may do with stack objects. */
 static void stack_objects_used_correctly(void) {
@@ -509,7 +496,7 @@ static void stack_objects_used_correctly(void) {
     }
 }
 
-Test(block_end, legal_uses_are_not_reported) { EXPECT_OK(stack_objects_used_correctly); }
+Test(block_end, legal_uses_are_not_reported) { EXPECT_OK_NO_LEAKS(stack_objects_used_correctly); }
 
 /* A stack slot at the generation limit retires when its block ends: the next declaration
 ** takes another slot, and an old handle to the retired one is still a use after scope end. */
@@ -696,7 +683,7 @@ static void regions_used_correctly(void) {
     CHILD_CHECK(hl_shutdown() == 0);
 }
 
-Test(region_ended_with_live_objects, legal_uses_are_not_reported) { EXPECT_OK(regions_used_correctly); }
+Test(region_ended_with_live_objects, legal_uses_are_not_reported) { EXPECT_OK_NO_LEAKS(regions_used_correctly); }
 
 /* A relocated object (its slot at the generation limit) is still found alive: a buffer from
 ** before the region, resized inside it with its slot's last generation, then moved (which
@@ -764,7 +751,7 @@ static void renumbered_first_survivor(void) {
 }
 
 Test(region_ended_with_live_objects, serials_renumbered_near_their_limit) {
-    EXPECT_OK(renumbered_correct_program);
+    EXPECT_OK_NO_LEAKS(renumbered_correct_program);
     EXPECT(renumbered_inner_survivor, .kind = "region ended with live objects", .type = "Leaf", .alloc = ALLOC,
            .begin = BEGIN, .text = "1 object allocated in the region is still live");
     EXPECT(renumbered_first_survivor, .kind = "region ended with live objects", .type = "bytes", .alloc = ALLOC,

@@ -41,12 +41,8 @@ enum { USE, ALLOC };
 ** `text` (if any) must appear in the block; at owned, the block must name the allocation
 ** at mark ALLOC (when alloc is set), and at owned-fast no site at all. */
 static void expect_diag(const char *name, void (*fn)(void), const char *kind, const char *text, bool alloc) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 101, "%s: expected exit status 101, got %s; stderr:\n%s", name,
-              hl_child_status(&c), c.err);
-    cr_assert_eq(hl_count_errors(c.err), 1, "%s: expected one error block; stderr:\n%s", name, c.err);
-    char *block = hl_diag_block(c.err, kind);
-    cr_assert_not_null(block, "%s: no \"heaplab: error: %s\" line; stderr:\n%s", name, kind, c.err);
+    hl_child c;
+    char *block = hl_expect_one_error(name, fn, kind, &c);
     cr_assert_gt(hl_marks[USE], 0, "%s: the child never reached its USE mark", name);
     char want[256];
     snprintf(want, sizeof want, "  --> %s:%d", THIS_FILE, hl_marks[USE]);
@@ -65,14 +61,6 @@ static void expect_diag(const char *name, void (*fn)(void), const char *kind, co
 }
 #define EXPECT(fn, kind, text, alloc) expect_diag(#fn, fn, kind, text, alloc)
 
-static void expect_ok(const char *name, void (*fn)(void)) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 0, "%s: expected a normal exit, got %s; stderr:\n%s", name, hl_child_status(&c),
-              c.err);
-    cr_assert_eq(hl_count_errors(c.err), 0, "%s: unexpected diagnostic:\n%s", name, c.err);
-    hl_child_free(&c);
-}
-#define EXPECT_OK(fn) expect_ok(#fn, fn)
 
 /* ==== taking a slice is a borrow ============================================================ */
 

@@ -90,12 +90,8 @@ static bool has_note_ending(const char *block, const char *suffix) {
 }
 
 static void expect_diag(const char *name, void (*fn)(void), expect e) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 101, "%s: expected exit status 101, got %s; stderr:\n%s", name,
-              hl_child_status(&c), c.err);
-    cr_assert_eq(hl_count_errors(c.err), 1, "%s: expected one error block; stderr:\n%s", name, c.err);
-    char *block = hl_diag_block(c.err, e.kind);
-    cr_assert_not_null(block, "%s: no \"heaplab: error: %s\" line; stderr:\n%s", name, e.kind, c.err);
+    hl_child c;
+    char *block = hl_expect_one_error(name, fn, e.kind, &c);
 
     /* the "-->" line follows the kind line directly */
     char want[256];
@@ -139,14 +135,6 @@ static void expect_diag(const char *name, void (*fn)(void), expect e) {
 #define EXPECT(fn, ...) expect_diag(#fn, fn, (expect){__VA_ARGS__})
 
 /* A legal sequence: the child must end normally, with no diagnostic. */
-static void expect_ok(const char *name, void (*fn)(void)) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 0, "%s: expected a normal exit, got %s; stderr:\n%s", name, hl_child_status(&c),
-              c.err);
-    cr_assert_eq(hl_count_errors(c.err), 0, "%s: unexpected diagnostic:\n%s", name, c.err);
-    hl_child_free(&c);
-}
-#define EXPECT_OK(fn) expect_ok(#fn, fn)
 
 static hl_ref node(int64_t v) {
     hl_ref n = hl_new(&Node_type);
