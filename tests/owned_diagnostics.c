@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include "heaplab.h"
 #include "hl_test.h"
+#include "hl_types.h"
 
 #include <criterion/criterion.h>
 
@@ -29,12 +30,6 @@
 
 #define THIS_FILE "tests/owned_diagnostics.c"
 #define SITES (HL__OLEVEL >= 2)
-
-typedef struct Node {
-    int64_t val;
-    hl_ref  next;
-} Node;
-HL_TYPE(Node, next);
 
 /* Marks: line numbers recorded by the child. */
 enum { USE, ALLOC, BORROW, DECL, DROP, CALL };

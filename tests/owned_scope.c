@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include "heaplab.h"
 #include "hl_test.h"
+#include "hl_types.h"
 #include "owned.h"   /* the slot table: for the stack slot generation limit */
 
 #include <criterion/criterion.h>
@@ -36,22 +37,6 @@
 
 #define THIS_FILE "tests/owned_scope.c"
 #define SITES (HL__OLEVEL >= 2)
-
-typedef struct Node {
-    int64_t val;
-    hl_ref  next;
-} Node;
-HL_TYPE(Node, next);
-
-typedef struct Leaf {
-    int64_t v;
-} Leaf;
-HL_TYPE(Leaf);
-
-typedef struct Pair {
-    hl_ref first, second;
-} Pair;
-HL_TYPE(Pair, first, second);
 
 typedef struct Holder {
     hl_ref link;   /* not owned */

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include "heaplab.h"
 #include "hl_test.h"
+#include "hl_types.h"
 #include "owned.h"   /* hl__owned_age_slot: the slot-ageing test hook */
 
 #include <criterion/criterion.h>
@@ -30,22 +31,6 @@
 #include <unistd.h>
 
 #define THIS_FILE "tests/owned_violations.c"
-
-typedef struct Node {
-    int64_t val;
-    hl_ref  next;
-} Node;
-HL_TYPE(Node, next);
-
-typedef struct Leaf {
-    int64_t v;
-} Leaf;
-HL_TYPE(Leaf);
-
-typedef struct Pair {
-    hl_ref first, second;
-} Pair;
-HL_TYPE(Pair, first, second);
 
 /* Whether this build's diagnostics carry site notes (owned) or not (owned-fast). */
 #define SITES (HL__OLEVEL >= 2)

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "heaplab.h"
 #include "hl_test.h"
+#include "hl_types.h"
 
 #include <criterion/criterion.h>
 
@@ -21,12 +22,6 @@
 #include <string.h>
 
 /* ---- types -------------------------------------------------------------------------------- */
-
-typedef struct Node {   /* a singly linked list */
-    int64_t val;
-    hl_ref  next;
-} Node;
-HL_TYPE(Node, next);
 
 typedef struct Tri {    /* owned fields between plain ones, and a non-owning copy */
     hl_ref  a;
