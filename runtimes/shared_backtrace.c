@@ -54,10 +54,21 @@ typedef struct entry {
     const char *file;
 } entry;
 
+/* The large buffers are allocated on first use, not static: a collector that scans the
+** program's static data as roots (Boehm, on the gc runtime) would otherwise scan them at every
+** collection of every program, backtrace or not. */
 static void   *pcs[MAX_FRAMES];
-static entry   entries[MAX_ENTRIES];
-static char    out[OUT_CAP];
+static entry  *entries;   /* [MAX_ENTRIES] */
+static entry  *tmp;       /* [MAX_ENTRIES]: per object, before ordering */
+static char   *out;       /* [OUT_CAP] */
 static size_t  out_len;
+
+static bool buffers_ready(void) {
+    if (!out) out = malloc(OUT_CAP);
+    if (!entries) entries = malloc(MAX_ENTRIES * sizeof *entries);
+    if (!tmp) tmp = malloc(MAX_ENTRIES * sizeof *tmp);
+    return out && entries && tmp;
+}
 
 /* ---- where an address was loaded from ------------------------------------------------------ */
 
@@ -297,6 +308,11 @@ void hl__backtrace(void) {
     fflush(stderr);
     int n = backtrace(pcs, MAX_FRAMES);
     if (n <= 1) return;
+    if (!buffers_ready()) {   /* out of memory: the raw frames */
+        print_fallback(n, 1);
+        fflush(stderr);
+        return;
+    }
 
     /* Group the frames by object; resolve the executable's first, and the others only when
     ** a frame of theirs comes before main. */
@@ -314,7 +330,6 @@ void hl__backtrace(void) {
         }
         obj_of[i] = o;
     }
-    static entry tmp[MAX_ENTRIES];
     int ntmp = 0;
     bool resolved[MAX_OBJECTS] = {false};
     out_len = 0;

@@ -61,9 +61,16 @@ void hl__signals_install(void) {
     struct rlimit rl;
     stack_limit = getrlimit(RLIMIT_STACK, &rl) == 0 ? (size_t)rl.rlim_cur : 0;
 
-    static char altstack[64 * 1024];
-    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
-    if (sigaltstack(&ss, NULL) != 0) return;
+    /* From the heap, not static data: Boehm scans static data at every collection. Never
+    ** freed: the handler may run until the process ends. */
+    enum { ALTSTACK_SIZE = 64 * 1024 };
+    void *altstack = malloc(ALTSTACK_SIZE);
+    if (!altstack) return;
+    stack_t ss = {.ss_sp = altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0) {
+        free(altstack);
+        return;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;

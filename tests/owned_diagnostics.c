@@ -17,6 +17,7 @@
 */
 #define _GNU_SOURCE
 #include "heaplab.h"
+#include "hl_expect.h"
 #include "hl_test.h"
 #include "hl_types.h"
 

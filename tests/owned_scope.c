@@ -24,6 +24,7 @@
 */
 #define _GNU_SOURCE
 #include "heaplab.h"
+#include "hl_expect.h"
 #include "hl_test.h"
 #include "hl_types.h"
 #include "owned.h"   /* the slot table: for the stack slot generation limit */

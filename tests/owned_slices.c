@@ -10,6 +10,7 @@
 */
 #define _GNU_SOURCE
 #include "heaplab.h"
+#include "hl_expect.h"
 #include "hl_test.h"
 
 #include <criterion/criterion.h>

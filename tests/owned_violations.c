@@ -19,6 +19,7 @@
 */
 #define _GNU_SOURCE
 #include "heaplab.h"
+#include "hl_expect.h"
 #include "hl_test.h"
 #include "hl_types.h"
 #include "owned.h"   /* hl__owned_age_slot: the slot-ageing test hook */

@@ -4,8 +4,6 @@
 #define _GNU_SOURCE
 #include "hl_test.h"
 
-#include <criterion/criterion.h>
-
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -267,23 +265,4 @@ bool hl_json_string(const char *json, const char *key, char *buf, size_t cap) {
     memcpy(buf, v + 1, (size_t)(e - v - 1));
     buf[e - v - 1] = '\0';
     return true;
-}
-
-char *hl_expect_one_error(const char *name, void (*fn)(void), const char *kind, hl_child *c) {
-    *c = hl_child_run(fn);
-    cr_assert(c->exited && c->code == 101, "%s: expected exit status 101, got %s; stderr:\n%s", name,
-              hl_child_status(c), c->err);
-    cr_assert_eq(hl_count_errors(c->err), 1, "%s: expected one error block; stderr:\n%s", name, c->err);
-    char *block = hl_diag_block(c->err, kind);
-    cr_assert_not_null(block, "%s: no \"heaplab: error: %s\" line; stderr:\n%s", name, kind, c->err);
-    return block;
-}
-
-void hl_expect_clean_exit(const char *name, void (*fn)(void), bool leaks_ok) {
-    hl_child c = hl_child_run(fn);
-    cr_assert(c.exited && c.code == 0, "%s: expected a normal exit, got %s; stderr:\n%s", name, hl_child_status(&c),
-              c.err);
-    cr_assert_eq(hl_count_errors(c.err), 0, "%s: unexpected diagnostic:\n%s", name, c.err);
-    if (!leaks_ok) cr_assert_null(strstr(c.err, "leaked"), "%s: unexpected leak report:\n%s", name, c.err);
-    hl_child_free(&c);
 }

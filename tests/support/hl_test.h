@@ -79,17 +79,6 @@ char *hl_diag_block(const char *text, const char *kind);
 /* Number of lines in text that start with "heaplab: error: ". */
 int hl_count_errors(const char *text);
 
-/* In a Criterion test: run fn in a child that must stop with exit status 101 (a panic) after
-** printing exactly one error block, of the given kind. Returns that block (free it) and the
-** child in *c (hl_child_free it); a failed expectation fails the test, prefixed with name. */
-char *hl_expect_one_error(const char *name, void (*fn)(void), const char *kind, hl_child *c);
-
-/* In a Criterion test: run fn in a child that must exit normally (status 0) without an error
-** block, and, unless leaks_ok, without a leak report. */
-void hl_expect_clean_exit(const char *name, void (*fn)(void), bool leaks_ok);
-#define EXPECT_OK(fn) hl_expect_clean_exit(#fn, fn, true)
-#define EXPECT_OK_NO_LEAKS(fn) hl_expect_clean_exit(#fn, fn, false)
-
 /* Read a whole file into a malloc'd NUL-terminated string (NULL when unreadable). */
 char *hl_read_file(const char *path);
 
