@@ -1,6 +1,6 @@
 /*
 ** tests/bench_provenance.c: the provenance of a results file: every field filled, the commit
-** inside and outside a git checkout, missing tools giving "unknown", the command line quoted so
+** inside and outside a git checkout (dirty only for a changed source, not for results/), missing tools giving "unknown", the command line quoted so
 ** that a shell gives back the same words, and the JSON object read back unchanged.
 */
 #define _GNU_SOURCE
@@ -69,6 +69,34 @@ Test(provenance, commit_inside_git) {
     hlb_provenance_free(&p);
 }
 
+/* Run a shell command (in the test's own temporary repository); it must succeed. */
+static void sh(const char *fmt, const char *dir) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, fmt, dir);
+    cr_assert_eq(system(cmd), 0, "failed: %s", cmd);
+}
+
+/* A change to a tracked source makes the commit "-dirty"; a change under results/, where make
+** bench writes its tables between its commands, does not. */
+Test(provenance, dirty_only_for_sources) {
+    char *dir = make_tmpdir();
+    sh("cd %s && git init -q && mkdir results && echo a > src.c && echo r > results/t.md && "
+       "git add . && git -c user.email=t@t -c user.name=t commit -qm init", dir);
+    hlb_provenance p;
+    sh("echo changed > %s/results/t.md", dir);
+    hlb_provenance_collect(&p, dir, ARGC_DEMO, argv_demo);
+    cr_assert_null(strstr(p.heaplab_commit, "dirty"), "results/ only: '%s'", p.heaplab_commit);
+    cr_assert_geq(strlen(p.heaplab_commit), 7, "'%s'", p.heaplab_commit);
+    hlb_provenance_free(&p);
+    sh("echo changed > %s/src.c", dir);
+    hlb_provenance_collect(&p, dir, ARGC_DEMO, argv_demo);
+    size_t n = strlen(p.heaplab_commit);
+    cr_assert(n > 6 && strcmp(p.heaplab_commit + n - 6, "-dirty") == 0, "a source changed: '%s'", p.heaplab_commit);
+    hlb_provenance_free(&p);
+    sh("rm -rf %s", dir);
+    free(dir);
+}
+
 Test(provenance, commit_outside_git_is_unknown) {
     char *dir = make_tmpdir();
     hlb_provenance p;
@@ -111,7 +139,7 @@ static void fake_tool(const char *dir, const char *name, const char *script) {
 Test(provenance, tool_output_taken_only_on_success) {
     /* A tool's first line is taken when it exits 0; a failing tool's output is not. */
     char *dir = make_tmpdir();
-    fake_tool(dir, "git", "echo v1.2-3-gabcdef0-dirty; echo second line");
+    fake_tool(dir, "git", "case \"$3\" in describe) echo v1.2-3-gabcdef0; echo second line;; status) echo ' M x.c';; esac");
     fake_tool(dir, "cc", "echo 'cc (Fake) 9.9'; exit 1");
     fake_tool(dir, "pkg-config", "echo 7.6.5; echo 'noise' >&2");
     setenv("PATH", dir, 1);

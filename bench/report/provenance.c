@@ -159,15 +159,26 @@ char *hlb_shell_join(int argc, char *const *argv) {
     return out;
 }
 
+/* The commit the sources are at, with "-dirty" when a tracked file differs from it. results/
+** does not count: `make bench` writes its tables there between the commands of one run, and a
+** later command must not take the earlier one's output for a change to the code measured. */
+static void commit_of(const char *root, char *out, size_t len) {
+    char *describe[] = {"git", "-C", (char *)root, "describe", "--always", NULL};
+    if (first_line_of(describe, out, len) != 0) return;
+    char *status[] = {"git", "-C", (char *)root, "status", "--porcelain", "--untracked-files=no",
+                      "--", ".", ":(exclude)results", NULL};
+    char changed[512];
+    if (first_line_of(status, changed, sizeof changed) != 0) return;   /* nothing changed */
+    size_t used = strlen(out);
+    if (used + sizeof "-dirty" <= len) memcpy(out + used, "-dirty", sizeof "-dirty");
+}
+
 void hlb_provenance_collect(hlb_provenance *p, const char *source_root, int argc, char *const *argv) {
     memset(p, 0, sizeof *p);
     iso_now(p->start, sizeof p->start);
 
     set(p->heaplab_commit, sizeof p->heaplab_commit, NULL);
-    if (source_root && *source_root) {
-        char *git[] = {"git", "-C", (char *)source_root, "describe", "--always", "--dirty", NULL};
-        first_line_of(git, p->heaplab_commit, sizeof p->heaplab_commit);
-    }
+    if (source_root && *source_root) commit_of(source_root, p->heaplab_commit, sizeof p->heaplab_commit);
 
     char *cc[] = {"cc", "--version", NULL};
     if (first_line_of(cc, p->compiler, sizeof p->compiler) != 0)
