@@ -15,6 +15,8 @@
 #                                   of it (that level records no allocation or move sites); on
 #                                   the other runtimes the misuse is undefined behaviour, so that
 #                                   variant is only compiled (and counts as passed if it does).
+# A fourth block, safety, is the safety matrix: it must be what `build/heaplab safety` finds on
+# this machine, in the columns both have (a column needs its tool: ASan, Valgrind).
 # Prints "readme: N passed, N failed" and fails if any check failed.
 set -u
 if [ $# -eq 0 ]; then
@@ -108,5 +110,34 @@ $expect"
         fi
     fi
 done
+# The rows of a Markdown table on stdin, cut to the columns named in $1 ("a|b|...|"), each
+# row as "cell|cell|...|"; the separator row is skipped.
+cut_to() {
+    awk -F'|' -v cols="$1" '
+        BEGIN { n = split(cols, c, "|") }
+        !/^\|/ { next }
+        /^\| *---/ { next }
+        !seen++ { for (i = 2; i < NF; i++) { h = $i; gsub(/^ +| +$/, "", h); at[h] = i } }
+        { line = ""; for (j = 1; j < n; j++) { v = $(at[c[j]]); gsub(/^ +| +$/, "", v); line = line v "|" } print line }'
+}
+want_safety=$(block safety)
+if [ -z "$want_safety" ]; then
+    failed "README.md has no block marked '<!-- check-readme: safety -->'"
+elif ! got_safety=$(build/heaplab safety 2>/dev/null) || [ -z "$got_safety" ]; then
+    failed "safety: build/heaplab safety failed (run make first)"
+else
+    header() { printf '%s\n' "$1" | grep -m1 '^| fault |' | tr -d ' ' | cut -d'|' -f2- ; }
+    common=
+    for col in $(header "$want_safety" | tr '|' ' '); do
+        case "|$(header "$got_safety")" in *"|$col|"*) common="$common$col|" ;; esac
+    done
+    if diff <(printf '%s\n' "$want_safety" | cut_to "$common") <(printf '%s\n' "$got_safety" | cut_to "$common") >"$tmp/safety.diff"; then
+        pass=$((pass + 1))
+    else
+        failed "safety: the README's matrix differs from build/heaplab safety (README <, measured >):
+$(cat "$tmp/safety.diff")"
+    fi
+fi
+
 echo "readme: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
