@@ -11,24 +11,18 @@
 ** price of forcing LIFO lifetimes on a program: objects allocated outside any region, or whose
 ** region lives long, are never reclaimed before hl_shutdown.
 **
-** Memory: chunks of REGION_CHUNK bytes (mapped from the system, see chunk_new), the newest
-** first on `used`; a block larger than REGION_BIG gets a chunk of its own (on `bigs`), so that
-** a large buffer does not waste a chunk's tail. A mark remembers the current chunk, the bump position and the newest big
+** Memory: chunks of REGION_CHUNK bytes, the newest first on `used`; a block larger than
+** REGION_BIG gets a chunk of its own (on `bigs`), so that a large buffer does not waste a
+** chunk's tail. A mark remembers the current chunk, the bump position and the newest big
 ** chunk; ending its region puts the chunks taken since on `spare` for reuse (big ones are
 ** freed) and moves the bump back. Blocks are zeroed when handed out, since chunks are reused.
 */
-#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "runtime.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-/* A chunk is one 2 MiB huge page where the kernel offers transparent huge pages for the
-** asking (MADV_HUGEPAGE): a bump allocator fills its chunks front to back, so the memory of
-** a chunk is all used, and one fault then maps 2 MiB instead of 4 KiB. A program that keeps
-** gigabytes in regions would otherwise spend most of its time in the kernel's page faults. */
-#define REGION_CHUNK ((size_t)2 << 20)
+#define REGION_CHUNK ((size_t)1 << 20)
 #define REGION_BIG   (REGION_CHUNK / 4)
 
 typedef struct chunk {
@@ -39,26 +33,6 @@ typedef struct chunk {
 hl__rbump hl__rbump_now;
 static chunk *used, *spare, *bigs;
 static bool   running;
-
-/* ---- chunks ------------------------------------------------------------------------------ */
-
-/* A REGION_CHUNK-aligned chunk from the system (mapped anew: zero until first touched). */
-static chunk *chunk_new(void) {
-    size_t len = 2 * REGION_CHUNK;   /* room to align inside */
-    char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return NULL;
-    char *a = (char *)(((uintptr_t)m + REGION_CHUNK - 1) & ~(uintptr_t)(REGION_CHUNK - 1));
-    if (a > m) munmap(m, (size_t)(a - m));
-    if (a + REGION_CHUNK < m + len) munmap(a + REGION_CHUNK, (size_t)(m + len - (a + REGION_CHUNK)));
-#ifdef MADV_HUGEPAGE
-    madvise(a, REGION_CHUNK, MADV_HUGEPAGE);   /* a hint: without it, 4 KiB pages */
-#endif
-    chunk *c = (chunk *)a;
-    c->size = REGION_CHUNK;
-    return c;
-}
-
-static void chunk_free(chunk *c) { munmap(c, REGION_CHUNK); }
 
 /* ---- allocation ------------------------------------------------------------------------ */
 
@@ -77,8 +51,9 @@ void *hl__region_alloc_slow(size_t n) {
     if (c) {
         spare = c->next;
     } else {
-        c = chunk_new();
+        c = malloc(REGION_CHUNK);
         if (!c) return NULL;
+        c->size = REGION_CHUNK;
     }
     c->next = used;
     used = c;
@@ -180,24 +155,22 @@ void hl_init(void) {
     hl__start();
 }
 
-static void release(chunk **list, void (*release_one)(chunk *)) {
+static void release(chunk **list) {
     while (*list) {
         chunk *c = *list;
         *list = c->next;
-        release_one(c);
+        free(c);
     }
 }
-
-static void big_free(chunk *c) { free(c); }
 
 /* Drops free nothing here, so the runtime cannot tell leaks from objects its regions would
 ** have released: it returns 0, like gc. Every chunk goes back to the system. */
 size_t hl_shutdown(void) {
     if (!running) return 0;
     hl__stop();
-    release(&used, chunk_free);
-    release(&spare, chunk_free);
-    release(&bigs, big_free);
+    release(&used);
+    release(&spare);
+    release(&bigs);
     hl__rbump_now.next = hl__rbump_now.end = 0;
     nmarks = 0;
     running = false;
