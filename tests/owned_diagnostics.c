@@ -78,13 +78,6 @@ static hl_child expect_block(const char *name, void (*fn)(void), const char *kin
         hl_child_free(&c_);                                                                \
     } while (0)
 
-static hl_ref node(int64_t v) {
-    hl_ref n = hl_new(&Node_type);
-    HL_WRITE(Node, p, n);
-    p->val = v;
-    return n;
-}
-
 /* ==== borrow conflicts name the live borrow ================================================= */
 
 static void shared_then_exclusive(void) {

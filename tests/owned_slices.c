@@ -62,7 +62,6 @@ static void expect_diag(const char *name, void (*fn)(void), const char *kind, co
 }
 #define EXPECT(fn, kind, text, alloc) expect_diag(#fn, fn, kind, text, alloc)
 
-
 /* ==== taking a slice is a borrow ============================================================ */
 
 static void slice_of_null(void) {

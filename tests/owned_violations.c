@@ -120,15 +120,7 @@ static void expect_diag(const char *name, void (*fn)(void), expect e) {
 
 #define EXPECT(fn, ...) expect_diag(#fn, fn, (expect){__VA_ARGS__})
 
-/* A legal sequence: the child must end normally, with no diagnostic. */
-
-static hl_ref node(int64_t v) {
-    hl_ref n = hl_new(&Node_type);
-    HL_WRITE(Node, p, n);
-    p->val = v;
-    return n;
-}
-
+/* The value a node holds; a borrow in the suite's own code, so that the suite can mark it. */
 static int64_t val(hl_ref n) {
     HL_READ(Node, p, n);
     return p->val;
