@@ -197,20 +197,20 @@ static int by_serial(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Every tagged slot with a serial from `from` on, in allocation order; NULL when memory is
-** short (then *n is still the count). */
+/* Slot i's allocation serial: 0 when it holds no object of an open region. */
+static uint32_t serial_of(uint32_t i) { return hl__oreg.tags[i] & ~HL__OREG_RESIZED; }
+
+/* Every tagged slot with a serial from `from` (at least 1) on, in allocation order; NULL when
+** memory is short (then *n is still the count). */
 static tagged *collect(uint32_t from, size_t *n) {
     size_t count = 0;
-    for (uint32_t i = 1; i < hl__orun.nslots; i++)
-        if ((hl__oreg.tags[i] & ~HL__OREG_RESIZED) >= from && hl__oreg.tags[i]) count++;
+    for (uint32_t i = 1; i < hl__orun.nslots; i++) count += serial_of(i) >= from;
     *n = count;
     tagged *t = malloc((count ? count : 1) * sizeof *t);
     if (!t) return NULL;
     size_t k = 0;
-    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
-        uint32_t serial = hl__oreg.tags[i] & ~HL__OREG_RESIZED;
-        if (serial >= from && hl__oreg.tags[i]) t[k++] = (tagged){serial, i};
-    }
+    for (uint32_t i = 1; i < hl__orun.nslots; i++)
+        if (serial_of(i) >= from) t[k++] = (tagged){serial_of(i), i};
     qsort(t, count, sizeof *t, by_serial);
     return t;
 }
