@@ -12,17 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Zeroed blocks. Small ones come from malloc and are cleared here: glibc's calloc bypasses its
-** per-thread cache, which costs every small allocation a trip through _int_malloc. Large ones
-** from calloc, which gets fresh zero pages from the kernel without touching them. */
-#define MANUAL_CALLOC_FROM (64 * 1024)
 static inline void *direct_alloc(size_t n, bool pointer_free) {
     (void)pointer_free;
-    if (n >= MANUAL_CALLOC_FROM) return calloc(1, n);
-    void *p = malloc(n);
-    if (!p) return NULL;
-    HL__OPAQUE(p);   /* or GCC fuses malloc + memset back into calloc */
-    return memset(p, 0, n);
+    return hl__zalloc(n);
 }
 
 static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free) {

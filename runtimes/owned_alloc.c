@@ -61,22 +61,9 @@ static void *small_alloc(size_t cls) {
     return b;
 }
 
-/* A zeroed large block. Below 64 KiB from malloc, cleared here: glibc's calloc bypasses its
-** per-thread cache, which costs every such allocation a trip through _int_malloc (the manual
-** runtime does the same). From 64 KiB on, calloc gets fresh zero pages without touching them. */
-#define HL_BLK_CALLOC_FROM (64 * 1024)
-static void *large_alloc(size_t n) {
-    if (n >= HL_BLK_CALLOC_FROM) return calloc(1, n);
-    void *p = malloc(n);
-    if (!p) return NULL;
-    __asm__("" : : "r"(p) : "memory");   /* or GCC fuses malloc + memset back into calloc */
-    memset(p, 0, n);
-    return p;
-}
-
 void *hl__blk_alloc(size_t n) {
     if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) return small_alloc(hl__blk_class(n));
-    return large_alloc(n);
+    return hl__zalloc(n);
 }
 
 void hl__blk_free(void *p, size_t n) {

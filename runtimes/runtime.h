@@ -4,7 +4,8 @@
 ** - statistics counters and their update helpers (hl_get_stats reads them);
 ** - fatal diagnostics in the format of docs/design.md (a block on stderr, exit status 101);
 ** - the built-in descriptors of bytes and refs buffers;
-** - the iterative drop worklist (a growable stack of handles).
+** - the iterative drop worklist (a growable stack of handles);
+** - zeroed blocks from the C heap (hl__zalloc).
 */
 #ifndef HL_RUNTIME_H
 #define HL_RUNTIME_H
@@ -12,6 +13,8 @@
 #include "heaplab.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Exit status of a violation or an unrecoverable error: Rust's panic status. */
 #define HL_EXIT_PANIC 101
@@ -35,6 +38,21 @@ void hl__stats_export(void);
 
 /* The runtime-specific part of hl_get_stats: collections and heap size (gc), or nothing. */
 void hl__stats_runtime(hl_stats *s);
+
+/* A zeroed block of n bytes from the C heap, NULL when there is no memory. Below 64 KiB from
+** malloc, cleared here: glibc's calloc bypasses its per-thread cache, which costs every such
+** allocation a trip through _int_malloc. From 64 KiB on, calloc gets fresh zero pages from the
+** kernel without touching them. The empty asm keeps GCC from fusing malloc + memset back into
+** calloc. manual's buffers and owned's large blocks come from here. */
+#define HL_ZALLOC_CALLOC_FROM (64 * 1024)
+static inline void *hl__zalloc(size_t n) {
+    if (n >= HL_ZALLOC_CALLOC_FROM) return calloc(1, n);
+    void *p = malloc(n);
+    if (!p) return NULL;
+    __asm__("" : : "r"(p) : "memory");
+    memset(p, 0, n);
+    return p;
+}
 
 /* Element size of a buffer kind: 1 for bytes, sizeof(hl_ref) for refs. */
 static inline size_t hl__elem_size(const hl_type *kind) { return kind == &hl__refs_type ? sizeof(hl_ref) : 1; }
