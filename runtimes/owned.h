@@ -164,13 +164,20 @@ void hl__oregion_tags_grow(uint32_t old_cap, uint32_t cap);
 HL__SLOW uint32_t hl__oregion_renumber(void);
 HL__SLOW hl__oregion_mark *hl__oregion_of_slow(uint32_t serial);
 
+/* The open region an object of the given serial (not 0) belongs to: the innermost one, for
+** nearly every object, at the cost of one compare. */
+static inline hl__oregion_mark *hl__oregion_of(uint32_t serial) {
+    hl__oregion_mark *top = hl__oreg.top;
+    return serial >= top->start ? top : hl__oregion_of_slow(serial);
+}
+
 /* Called by every allocation and resize of a heap object, with its slot: one predictable
 ** branch when no region is open. A resized buffer leaves the region it belonged to. */
 static inline void hl__oregion_note(uint32_t i, bool resized) {
     hl__oregion_mark *top = hl__oreg.top;
     if (HL__OLEVEL == 0 || HL__LIKELY(top == NULL)) return;
     uint32_t *tag = &hl__oreg.tags[i];
-    if (resized && *tag) hl__oregion_of_slow(*tag & ~HL__OREG_RESIZED)->live--;
+    if (resized && *tag) hl__oregion_of(*tag & ~HL__OREG_RESIZED)->live--;
     uint32_t serial = hl__oreg.next;
     if (HL__UNLIKELY(serial >= HL__OREG_SERIAL_MAX)) serial = hl__oregion_renumber();
     hl__oreg.next = serial + 1;
@@ -180,12 +187,11 @@ static inline void hl__oregion_note(uint32_t i, bool resized) {
 
 /* Called by every drop of a heap object, before its slot is vacated. */
 static inline void hl__oregion_forget(uint32_t i) {
-    hl__oregion_mark *top = hl__oreg.top;
-    if (HL__OLEVEL == 0 || HL__LIKELY(top == NULL)) return;
+    if (HL__OLEVEL == 0 || HL__LIKELY(hl__oreg.top == NULL)) return;
     uint32_t *tag = &hl__oreg.tags[i];
     uint32_t serial = *tag & ~HL__OREG_RESIZED;
     if (serial == 0) return;   /* allocated before every open region */
-    (serial >= top->start ? top : hl__oregion_of_slow(serial))->live--;
+    hl__oregion_of(serial)->live--;
     *tag = 0;
 }
 
