@@ -16,13 +16,9 @@ hl__oruntime hl__orun;
 _Thread_local hl__odecl_stack hl__odecls;
 #endif
 
-static uint32_t      slot_cap;     /* slots allocated (>= nslots) */
-static uint32_t      bsite_cap;    /* entries of hl__orun.bsites allocated (>= slot_cap) */
-/* Vacant reusable slots, LIFO (the most recently vacated is warm in cache). A dropped typed
-** object of small size class c keeps its block: its slot goes on free_slots[c] and the next
-** allocation of that class takes slot and block together, one list pop instead of two.
-** The link to the next slot is kept in the free block's first word. Slots without a block
-** (buffers, large objects) go on free_slots[0], linked through obj. 0 ends a list. */
+/* Vacant reusable slots by class (owned_table.c), LIFO: the most recently vacated is warm in
+** cache. A slot of class c > 0 comes with its inline block, so an allocation of that size
+** takes slot and memory in one list pop. Linked through obj; 0 ends a list. */
 static uint32_t      free_slots[HL_BLK_CLASSES];
 static bool          running;
 static hl__worklist  worklist;     /* pending drops */
@@ -49,18 +45,6 @@ static void *grow(void *p, uint32_t *cap, size_t elem, uint32_t need, const char
     *cap = (uint32_t)c;
     return q;
 }
-
-/* The handle table with room for need slots, and beside it the borrow sites and (once a
-** region has begun) the region tags. */
-static void table_grow(uint32_t need) {
-    uint32_t old = slot_cap;
-    hl__orun.slots = grow(hl__orun.slots, &slot_cap, sizeof *hl__orun.slots, need, "the handle table");
-    if (HL__OLEVEL >= 2)
-        hl__orun.bsites = grow(hl__orun.bsites, &bsite_cap, sizeof *hl__orun.bsites, slot_cap, "the handle table");
-    if (hl__oreg.tags && slot_cap != old) hl__oregion_tags_grow(old, slot_cap);
-}
-
-uint32_t hl__oslot_cap(void) { return slot_cap; }
 
 /* ---- sites ------------------------------------------------------------------------------ */
 
@@ -136,14 +120,8 @@ void hl_init(void) {
     if (running) return;
     running = true;
     hl__start();
-    /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. The
-    ** table of a previous runtime is reused: it is never freed, so that a borrow still live
-    ** at hl_shutdown releases into it (see owned_fast.h). Without a table there is no
-    ** capacity either. */
-    if (!hl__orun.slots) slot_cap = 0;
-    table_grow(1024);
-    hl__orun.slots[0] = (hl__oslot){.head = HL__OHEAD(HL__OGEN_FORWARDED, 0, 0), .obj = NULL};
-    hl__orun.nslots = 1;
+    /* Slot 0 is the sentinel that HL_NULL points at: its generation matches no handle. */
+    hl__otable_start();
     memset(free_slots, 0, sizeof free_slots);
     memset(hl__graves, 0, sizeof hl__graves);   /* they describe the previous runtime's slots */
     hl__graves_next = 0;
@@ -163,20 +141,27 @@ static inline size_t payload(const hl__oslot *s) {
 
 size_t hl__opayload(const hl__oslot *s) { return payload(s); }
 
-/* Release an object's memory (its block), not its slot. */
+/* The block holding an object's payload (a buffer's starts with its length), and its size. */
+static void *block_of(const hl__oslot *s) {
+    return HL__OTID(s->head) > HL__TID_REFS ? s->obj : (size_t *)s->obj - 1;
+}
+static size_t block_size(const hl__oslot *s, size_t bytes) {
+    return HL__OTID(s->head) > HL__TID_REFS ? bytes : bytes + sizeof(size_t);
+}
+
+/* Release an object's memory, not its slot: a block of its own; an inline block (its slot's,
+** or a retired slot's that a relocated object kept) stays where it is. */
 static void block_free(const hl__oslot *s, size_t bytes) {
-    if (HL__OTID(s->head) > HL__TID_REFS)
-        hl__blk_free(s->obj, bytes);
-    else
-        hl__blk_free((size_t *)s->obj - 1, bytes + sizeof(size_t));
+    void *b = block_of(s);
+    if (!hl__oslot_in_table(b)) hl__blk_free(b, block_size(s, bytes));
 }
 
 size_t hl_shutdown(void) {
     if (!running) return 0;
     hl__oscope_stop();
     size_t count = 0, bytes = 0;
-    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
-        hl__oslot *s = &hl__orun.slots[i];
+    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i)) {
+        hl__oslot *s = hl__oslot_at(i);
         if (HL__OGEN(s->head) & 1) {
             count++;
             bytes += hl__opayload(s);
@@ -184,12 +169,12 @@ size_t hl_shutdown(void) {
     }
     if (count) hl__oreport_leaks(count, bytes);
     hl__stop();
-    for (uint32_t i = 1; i < hl__orun.nslots; i++)   /* large blocks are not in chunks */
-        if (HL__OGEN(hl__orun.slots[i].head) & 1) block_free(&hl__orun.slots[i], hl__opayload(&hl__orun.slots[i]));
+    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i))   /* large blocks are not in chunks */
+        if (HL__OGEN(hl__oslot_at(i)->head) & 1) block_free(hl__oslot_at(i), hl__opayload(hl__oslot_at(i)));
     hl__blk_release_all();
-    /* The table itself is kept (and reused by the next hl_init): a borrow still live now
-    ** releases into it when its block ends. */
-    hl__orun.nslots = 0;
+    /* The range stays reserved: a borrow still live now releases into it when its block
+    ** ends, and the next hl_init carves pages after this run's. */
+    hl__otable_stop();
     running = false;
     return count;
 }
@@ -199,7 +184,7 @@ size_t hl_shutdown(void) {
 /* Give slot i (vacant, taken off its list) a new live object. The slot's record of its
 ** previous, dropped object goes to the graveyard first, for diagnostics. */
 static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_site) {
-    hl__oslot *s = &hl__orun.slots[i];
+    hl__oslot *s = hl__oslot_at(i);
     uint32_t gen = HL__OGEN(s->head);
     if (HL__OLEVEL >= 2 && gen) hl__ograve_bury(i, s);   /* only notes read the graveyard */
     gen++;   /* even (vacant) -> odd (live) */
@@ -211,28 +196,20 @@ static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_
     return (hl_ref){(uint64_t)gen << 32 | i};
 }
 
-/* A slot never used before, at the end of the table. */
-static uint32_t slot_append(void) {
-    uint32_t i = hl__orun.nslots;
-    if (HL__UNLIKELY(i == slot_cap)) {
-        if (i == UINT32_MAX) hl__out_of_memory(SIZE_MAX, "the handle table", NULL);
-        table_grow(i + 1);
-    }
-    hl__orun.slots[i].head = 0;
-    if (hl__oreg.tags) hl__oreg.tags[i] = 0;   /* a table reused after hl_shutdown */
-    hl__orun.nslots = i + 1;
-    return i;
-}
-
-/* A vacant slot without a block: a recycled one, else a new one at the end of the table. */
-static uint32_t slot_take(void) {
-    uint32_t i = free_slots[0];
+/* A vacant slot of class cls (0: without an inline block): a recycled one, else a new one. */
+static uint32_t slot_take_class(size_t cls) {
+    uint32_t i = free_slots[cls];
     if (HL__LIKELY(i != 0)) {
-        free_slots[0] = (uint32_t)(uintptr_t)hl__orun.slots[i].obj;
+        free_slots[cls] = (uint32_t)(uintptr_t)hl__oslot_at(i)->obj;
         return i;
     }
-    return slot_append();
+    return hl__oslot_carve(cls);
 }
+
+static uint32_t slot_take(void) { return slot_take_class(0); }
+
+/* The class whose inline block holds n bytes, 0 when none does. */
+static size_t inline_class(size_t n) { return n <= HL_BLK_SMALL_MAX ? hl__blk_class(n) : 0; }
 
 uint32_t hl__oslot_take(void) { return slot_take(); }
 uint32_t hl__otype_id(const hl_type *t) { return type_id(t); }
@@ -241,31 +218,26 @@ static hl_ref slot_new(uint32_t tid, void *obj, hl__osite_id alloc_site) {
     return slot_fill(slot_take(), tid, obj, alloc_site);
 }
 
-/* Vacate slot i after its object was dropped: the block is kept with the slot when it can
-** be (see free_slots), else freed. A slot whose generation reached the limit is retired: it
+/* Vacate slot i after its object was dropped: its inline block stays with it (see
+** free_slots), a block of the object's own is freed. A slot whose generation reached the limit is retired: it
 ** stays vacant forever, so no stale handle to it can become valid. So is one that would give
 ** its next object no generation to spare: every new object (a relocated one too) can then be
 ** moved or resized once before it needs a fresh slot, and a resize that relocates its object
 ** never pushes the generation past the limit. */
-static void slot_vacate(uint32_t i, uint16_t tid, size_t bytes, hl__osite_id drop_site) {
-    hl__oslot *s = &hl__orun.slots[i];
-    /* Only a typed object's small block is kept: buffers vary in size from use to use. */
-    size_t cls = tid > HL__TID_REFS && bytes <= HL_BLK_SMALL_MAX ? hl__blk_class(bytes) : 0;
+static void slot_vacate(uint32_t i, size_t bytes, hl__osite_id drop_site) {
+    hl__oslot *s = hl__oslot_at(i);
+    size_t cls = hl__oslot_class(i);
     hl__count_free(bytes);
     hl__oregion_forget(i);
     hl__oword h = s->head + HL__OGEN_ONE;   /* gen: odd -> even */
     s->head = h;
     if (HL__OLEVEL >= 2) s->event = drop_site;
+    if (HL__UNLIKELY(block_of(s) != hl__oslot_inline(i))) block_free(s, bytes);
     if (HL__UNLIKELY(h >= (hl__oword)(HL__OGEN_MAX - 1) << 32)) {
-        block_free(s, bytes);
         s->obj = NULL;
-    } else if (cls) {
-        *(uint32_t *)s->obj = free_slots[cls];
-        free_slots[cls] = i;
     } else {
-        block_free(s, bytes);
-        s->obj = (void *)(uintptr_t)free_slots[0];
-        free_slots[0] = i;
+        s->obj = (void *)(uintptr_t)free_slots[cls];
+        free_slots[cls] = i;
     }
 }
 
@@ -277,12 +249,12 @@ static void ensure_running(void) {
 
 hl_ref hl__new(const hl_type *t, const hl_site *at) {
     ensure_running();
-    size_t cls = t->size <= HL_BLK_SMALL_MAX ? hl__blk_class(t->size) : 0;
-    uint32_t i = free_slots[cls];
+    size_t cls = inline_class(t->size);
+    uint32_t i;
     void *obj;
-    if (HL__LIKELY(cls && i)) {   /* a vacant slot with a block of the right class */
-        obj = hl__orun.slots[i].obj;
-        free_slots[cls] = *(uint32_t *)obj;
+    if (HL__LIKELY(cls)) {   /* in its slot */
+        i = slot_take_class(cls);
+        obj = hl__oslot_inline(i);
         hl__blk_zero(obj, cls);
     } else {
         obj = hl__blk_alloc(t->size);
@@ -299,12 +271,22 @@ static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
     ensure_running();
     const hl_type *kind = hl__orun.types[tid];
     size_t bytes = hl__size(n, hl__elem_size(kind), 0, kind->name, at);
-    size_t *blk = hl__blk_alloc(hl__size(1, bytes, sizeof(size_t), kind->name, at));
-    if (!blk) hl__out_of_memory(bytes, kind->name, at);
+    size_t whole = hl__size(1, bytes, sizeof(size_t), kind->name, at), cls = inline_class(whole);
+    uint32_t i;
+    size_t *blk;
+    if (cls) {   /* in its slot */
+        i = slot_take_class(cls);
+        blk = hl__oslot_inline(i);
+        hl__blk_zero(blk, cls);
+    } else {
+        blk = hl__blk_alloc(whole);
+        if (!blk) hl__out_of_memory(bytes, kind->name, at);
+        i = slot_take();
+    }
     blk[0] = n;
     hl__count_alloc(bytes);
-    hl_ref r = slot_new(tid, blk + 1, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
-    hl__oregion_note((uint32_t)r.bits, false);
+    hl_ref r = slot_fill(i, tid, blk + 1, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
+    hl__oregion_note(i, false);
     return r;
 }
 
@@ -334,13 +316,13 @@ hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site
             hl__osite_id site = HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE;
             uint16_t b = (uint16_t)s->head;
             /* From 0 either borrow is taken below: remember its site (owned_fast.h, bsites). */
-            if (HL__OLEVEL >= 2 && b == 0) hl__orun.bsites[(uint32_t)r.bits] = site;
+            if (HL__OLEVEL >= 2 && b == 0) hl__orun.bsites[HL__OKEY((uint32_t)r.bits)] = site;
             if (op == HL__OP_READ && b < HL__OSHARED_LIMIT) {
                 s->head++;
                 return (hl__guard){s->obj, 0, (uint32_t)r.bits};
             }
             if (op == HL__OP_READ && b == HL__OSHARED_LIMIT) {
-                hl__orun.slots[HL__OGUARD_UNCOUNTED].head++;
+                hl__oslot_at(HL__OGUARD_UNCOUNTED)->head++;
                 return (hl__guard){s->obj, 0, HL__OGUARD_UNCOUNTED};
             }
             if (op == HL__OP_WRITE && b == 0) {
@@ -372,9 +354,9 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     hl__oslot moved = *s;
     hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, moved.alloc);
     uint32_t fi = (uint32_t)fresh.bits;
-    hl__oslot *f = &hl__orun.slots[fi];
+    hl__oslot *f = hl__oslot_at(fi);
     HL__OREMEMBER(f->event, at);
-    s = &hl__orun.slots[old];   /* slot_new may have moved the table */
+    s = hl__oslot_at(old);   /* slot_new may have moved the table */
     hl__oregion_relocate(old, fi);
     s->head = HL__OHEAD(HL__OGEN_FORWARDED, 0, HL__OTID(s->head));
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
@@ -391,9 +373,9 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     if (HL__OLEVEL == 0 || HL__OBORROW(s->head) != 0 || hl__oslot_is_stack(s)) return r;
     /* Relocated, as a move past the limit would: to a slot never used, so that what is left
     ** does not depend on the slot's history, and the old slot forwards older copies. */
-    uint32_t old = (uint32_t)r.bits, fi = slot_append();
-    hl__oslot *f = &hl__orun.slots[fi];
-    s = &hl__orun.slots[old];   /* the table may have moved */
+    uint32_t old = (uint32_t)r.bits, fi = hl__oslot_carve(0);
+    hl__oslot *f = hl__oslot_at(fi);
+    s = hl__oslot_at(old);   /* the table may have moved */
     *f = *s;
     hl__oregion_relocate(old, fi);
     uint32_t left = bumps_left < HL__OGEN_MAX / 2 ? bumps_left : HL__OGEN_MAX / 2 - 1;
@@ -432,7 +414,7 @@ static void drop_tree(hl_ref r, const hl_site *at) {
         } else {
             bytes = hl__obuf_len(s->obj);
         }
-        slot_vacate((uint32_t)h.bits, tid, bytes, site);
+        slot_vacate((uint32_t)h.bits, bytes, site);
     }
 }
 
@@ -460,6 +442,23 @@ void hl__drop_at_scope_end(hl_ref *r) {
 
 /* ---- resize ----------------------------------------------------------------------------- */
 
+/* The block of old bytes a buffer in slot i moves to when resized to n bytes (the content
+** kept, the rest zeroed; NULL when memory is exhausted): its slot's inline block while it
+** fits, else a block of its own. A block in the table that is not the slot's own (kept by a
+** relocated buffer) is left where it is, as block_free leaves it. */
+static size_t *buf_place(uint32_t i, size_t *blk, size_t old, size_t n) {
+    size_t cls = hl__oslot_class(i);
+    void *own = cls ? hl__oslot_inline(i) : NULL;
+    bool separate = !hl__oslot_in_table(blk);
+    if (separate && !own) return hl__blk_realloc(blk, old, n);
+    void *to = own && n <= cls * 8 ? own : blk == own || !separate ? hl__blk_alloc(n) : NULL;
+    if (!to) return separate ? hl__blk_realloc(blk, old, n) : NULL;
+    if (to != blk) memmove(to, blk, old < n ? old : n);
+    if (n > old) memset((char *)to + old, 0, n - old);
+    if (separate && to != blk) hl__blk_free(blk, old);
+    return to;
+}
+
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     hl_ref v = *r;
     hl__oslot *s = hl__olive(v);
@@ -467,7 +466,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
         hl__ofail(v, NULL, HL__OP_RESIZE, 0, at);
     if (HL__UNLIKELY(HL__OGEN(s->head) >= HL__OGEN_MAX)) {   /* no generation left: relocate first */
         v = *r = hl__omove_slow(r, at);
-        s = &hl__orun.slots[(uint32_t)v.bits];   /* the fresh handle's slot, live by construction */
+        s = hl__oslot_at((uint32_t)v.bits);   /* the fresh handle's slot, live by construction */
     }
     uint32_t i = (uint32_t)v.bits;
     uint16_t tid = HL__OTID(s->head);
@@ -479,11 +478,11 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
         for (size_t k = n; k < old; k++) {
             hl_ref *e = (hl_ref *)s->obj + k;
             hl__drop(e, at);
-            s = &hl__orun.slots[i];
+            s = hl__oslot_at(i);
         }
     }
-    size_t *blk = (size_t *)s->obj - 1;
-    blk = hl__blk_realloc(blk, old * es + sizeof(size_t), hl__size(1, bytes, sizeof(size_t), kind->name, at));
+    size_t *blk = buf_place(i, (size_t *)s->obj - 1, old * es + sizeof(size_t),
+                            hl__size(1, bytes, sizeof(size_t), kind->name, at));
     if (!blk) hl__out_of_memory(bytes, kind->name, at);
     blk[0] = n;
     s->obj = blk + 1;
@@ -516,7 +515,7 @@ static size_t vec_checked_cap(const hl_vec *v, int kind, size_t es, bool exclusi
 hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write, const hl_site *at) {
     if (v->buf.bits == 0) {   /* no buffer yet: a borrow of nothing, counted in slot 0 */
         if (v->len != 0) hl__vec_len_fail(v->len, 0, 0, at);
-        if (!write) hl__orun.slots[HL__OGUARD_UNCOUNTED].head++;
+        if (!write) hl__oslot_at(HL__OGUARD_UNCOUNTED)->head++;
         return (hl__guard){NULL, 0, HL__OGUARD_UNCOUNTED};
     }
     hl__guard g = write ? hl__borrow_write(v->buf, HL__KIND_TYPE(kind), kind, at)
@@ -546,14 +545,14 @@ void *hl__ovec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_sit
             v->buf = buf_new(kind_tid(kind), units, at);
     }
     v->len = len + n;
-    return (char *)hl__orun.slots[(uint32_t)v->buf.bits].obj + len * es;
+    return (char *)hl__oslot_at((uint32_t)v->buf.bits)->obj + len * es;
 }
 
 void *hl__ovec_pop_slow(hl_vec *v, int kind, size_t es, const hl_site *at) {
     vec_checked_cap(v, kind, es, true, at);
     if (v->len == 0) return NULL;
     v->len--;
-    return (char *)hl__orun.slots[(uint32_t)v->buf.bits].obj + v->len * es;
+    return (char *)hl__oslot_at((uint32_t)v->buf.bits)->obj + v->len * es;
 }
 
 hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
@@ -567,7 +566,7 @@ void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *a
     vec_checked_cap(v, kind, es, true, at);
     if (kind == HL__TID_REFS) {
         /* Dropping an element never moves the buffer: its block stays where it is. */
-        hl_ref *e = hl__orun.slots[(uint32_t)v->buf.bits].obj;
+        hl_ref *e = hl__oslot_at((uint32_t)v->buf.bits)->obj;
         for (size_t k = n; k < len; k++) hl__drop(&e[k], at);
     }
     v->len = n;

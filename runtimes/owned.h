@@ -42,6 +42,29 @@ void  hl__blk_free(void *p, size_t n);
 void *hl__blk_realloc(void *p, size_t old, size_t n);   /* the grown tail is zeroed */
 void  hl__blk_release_all(void);                        /* hl_shutdown: return the chunks */
 
+/* ---- the slot arena (owned_table.c) -------------------------------------------------------
+** Slots are carved in pages of one class each from a reserved range of address space: a slot
+** of class c > 0 is followed by its inline block of c 8-byte units, a slot of class 0 stands
+** alone. The layout and its invariants are at the top of owned_table.c. */
+#define HL__OPAGE_UNITS 8192u   /* 64 KiB */
+extern uint8_t *hl__otable_class;
+
+void     hl__otable_start(void);   /* hl_init: the first time, reserve the range */
+void     hl__otable_stop(void);    /* hl_shutdown: this run's pages give their memory back */
+/* An array of elem bytes per slot key (HL__OKEY) beside the table, zeroed, taking memory only
+** where written, kept for the life of the process: *array is set. */
+void     hl__otable_side(void **array, size_t elem);
+uint32_t hl__oslot_carve(size_t cls);   /* a slot never used in this run, zeroed */
+bool     hl__oslot_in_table(const void *p);   /* inside the range (an inline block) */
+bool     hl__oslot_valid(uint32_t i);   /* a slot of this run: i names a carved slot, not 0 */
+/* Every slot of this run but the sentinel, in index order: first, then next until 0. */
+uint32_t hl__oslot_first(void);
+uint32_t hl__oslot_next(uint32_t i);
+
+/* The class of slot i's page, and its inline block (class > 0). */
+static inline size_t hl__oslot_class(uint32_t i) { return hl__otable_class[i / HL__OPAGE_UNITS]; }
+static inline void *hl__oslot_inline(uint32_t i) { return hl__oslot_at(i) + 1; }
+
 /* ---- the handle table (owned.c) ------------------------------------------------------------ */
 
 /* Vacant slot generation of a retired slot whose object moved to another slot; obj then
@@ -117,7 +140,6 @@ void hl__oscope_stop(void);
 ** and the type id of a descriptor. */
 uint32_t hl__oslot_take(void);
 uint32_t hl__otype_id(const hl_type *t);
-uint32_t hl__oslot_cap(void);   /* slots the table has room for */
 
 /* owned_diag.c asks this first about a failed call on a handle whose generation names a stack
 ** object: it reports "use after scope end" or "cannot move out of a stack object" and exits,
@@ -138,8 +160,9 @@ void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at);
 **  - marks[d].live counts the tagged objects of the region at depth d; starts grow with d.
 **  - serials restart at 1 when no region is open; before reaching HL__OREG_SERIAL_MAX they
 **    are renumbered in order (owned_scope.c), so they never wrap.
-** tags is allocated when the first region begins (programs without regions pay nothing) and
-** grows with the handle table; a slot added to the table starts untagged. owned-off checks
+** tags (by HL__OKEY of the slot) is reserved when the first region begins (programs without
+** regions pay nothing) and takes memory only where written; a slot carved starts untagged.
+** owned-off checks
 ** nothing and tags nothing. */
 #define HL__OREG_RESIZED    0x80000000u
 #define HL__OREG_SERIAL_MAX 0x7FFFFFFFu
@@ -159,8 +182,6 @@ typedef struct hl__oregions {
 } hl__oregions;
 extern hl__oregions hl__oreg;
 
-/* The table grew to cap slots (owned.c): grow the tags with it. */
-void hl__oregion_tags_grow(uint32_t old_cap, uint32_t cap);
 HL__SLOW uint32_t hl__oregion_renumber(void);
 HL__SLOW hl__oregion_mark *hl__oregion_of_slow(uint32_t serial);
 
@@ -176,7 +197,7 @@ static inline hl__oregion_mark *hl__oregion_of(uint32_t serial) {
 static inline void hl__oregion_note(uint32_t i, bool resized) {
     hl__oregion_mark *top = hl__oreg.top;
     if (HL__OLEVEL == 0 || HL__LIKELY(top == NULL)) return;
-    uint32_t *tag = &hl__oreg.tags[i];
+    uint32_t *tag = &hl__oreg.tags[HL__OKEY(i)];
     if (resized && *tag) hl__oregion_of(*tag & ~HL__OREG_RESIZED)->live--;
     uint32_t serial = hl__oreg.next;
     if (HL__UNLIKELY(serial >= HL__OREG_SERIAL_MAX)) serial = hl__oregion_renumber();
@@ -188,7 +209,7 @@ static inline void hl__oregion_note(uint32_t i, bool resized) {
 /* Called by every drop of a heap object, before its slot is vacated. */
 static inline void hl__oregion_forget(uint32_t i) {
     if (HL__OLEVEL == 0 || HL__LIKELY(hl__oreg.top == NULL)) return;
-    uint32_t *tag = &hl__oreg.tags[i];
+    uint32_t *tag = &hl__oreg.tags[HL__OKEY(i)];
     uint32_t serial = *tag & ~HL__OREG_RESIZED;
     if (serial == 0) return;   /* allocated before every open region */
     hl__oregion_of(serial)->live--;
@@ -198,8 +219,8 @@ static inline void hl__oregion_forget(uint32_t i) {
 /* An object relocated from slot from to slot to (the generation limit) stays its region's. */
 static inline void hl__oregion_relocate(uint32_t from, uint32_t to) {
     if (HL__OLEVEL == 0 || !hl__oreg.tags) return;
-    hl__oreg.tags[to] = hl__oreg.tags[from];
-    hl__oreg.tags[from] = 0;
+    hl__oreg.tags[HL__OKEY(to)] = hl__oreg.tags[HL__OKEY(from)];
+    hl__oreg.tags[HL__OKEY(from)] = 0;
 }
 
 /* Test hook: let only `left` serials remain before the renumbering (which would otherwise

@@ -33,8 +33,8 @@ static target resolve(hl_ref r) {
     bool moved_out = (r.bits & HL__OMOVED) != 0;
     t.gen = gen;
     for (;;) {
-        if (t.idx == 0 || t.idx >= hl__orun.nslots) return t;   /* not from this runtime */
-        const hl__oslot *s = &hl__orun.slots[t.idx];
+        if (!hl__oslot_valid(t.idx)) return t;   /* not from this runtime */
+        const hl__oslot *s = hl__oslot_at(t.idx);
         if (HL__OGEN(s->head) != HL__OGEN_FORWARDED) break;
         if (gen < s->birth) return t;   /* an earlier object of the slot, not the relocated one: dead */
         uint64_t fwd = (uint64_t)(uintptr_t)s->obj;   /* (birth << 32 | index) of the new slot */
@@ -42,7 +42,7 @@ static target resolve(hl_ref r) {
         gen = t.gen = (uint32_t)(fwd >> 32);
         moved_out = true;   /* any handle to the old slot is older than the relocation */
     }
-    const hl__oslot *s = &hl__orun.slots[t.idx];
+    const hl__oslot *s = hl__oslot_at(t.idx);
     uint32_t slot_gen = HL__OGEN(s->head);
     bool slot_live = slot_gen & 1;
     t.known = gen >= s->birth && gen <= slot_gen;
@@ -95,7 +95,7 @@ static void note_site(const char *what, uint32_t id) {
 ** exclusive borrow, so an exclusive live one is the first of two. */
 static void note_borrow(uint32_t idx, int16_t borrow, bool again) {
     const char *what = borrow > 0 ? "borrowed (shared)" : again ? "first mutably borrowed" : "mutably borrowed";
-    const hl_site *site = HL__OLEVEL >= 2 ? hl__osite_get(hl__orun.bsites[idx]) : NULL;
+    const hl_site *site = HL__OLEVEL >= 2 ? hl__osite_get(hl__orun.bsites[HL__OKEY(idx)]) : NULL;
     if (site && site->line)
         hl__note("%s at %s:%d", what, site->file, site->line);
     else
@@ -112,7 +112,7 @@ static void note_alloc_of(uint16_t tid, hl__osite_id alloc) {
         hl__note("`%s` allocated at an unknown location", name);
 }
 
-static void note_alloc(uint32_t idx) { note_alloc_of(HL__OTID(hl__orun.slots[idx].head), hl__orun.slots[idx].alloc); }
+static void note_alloc(uint32_t idx) { note_alloc_of(HL__OTID(hl__oslot_at(idx)->head), hl__oslot_at(idx)->alloc); }
 
 HL__NORETURN static void fail(const char *kind, const hl_site *at) {
     hl__panic_begin(kind, at);
@@ -144,7 +144,7 @@ static void begin(const char *kind, const hl_site *at) { hl__obegin(kind, at); }
 
 /* The handle does not refer to a live object: moved, dropped or never valid. */
 HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_site *at) {
-    if (t.idx == 0 || t.idx >= hl__orun.nslots) {
+    if (!hl__oslot_valid(t.idx)) {
         begin(hl__orunning() ? "invalid handle" : "runtime not running", at);
         hl__note(hl__orunning() ? "the handle was not made by this runtime (or is uninitialised memory)"
                                 : "call hl_init before using the API; handles do not survive hl_shutdown");
@@ -153,13 +153,13 @@ HL__NORETURN static void fail_stale(hl_ref r, target t, hl__oop op, const hl_sit
     if (t.live) {   /* the object lives elsewhere: this handle is a moved-out or older copy */
         begin("use of moved value", at);
         note_alloc(t.idx);
-        note_site("moved", hl__orun.slots[t.idx].event);
+        note_site("moved", hl__oslot_at(t.idx)->event);
         hl__panic_end();
     }
     begin(op == HL__OP_DROP ? "double drop" : "use after free", at);
     if (t.known) {
         note_alloc(t.idx);
-        note_site("dropped", hl__orun.slots[t.idx].event);
+        note_site("dropped", hl__oslot_at(t.idx)->event);
     } else {
         const hl__oslot *g = grave_find(t.idx, t.gen);
         if (g) {
@@ -197,7 +197,7 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
     target t = resolve(r);
     if (!t.current) fail_stale(r, t, op, at);
 
-    const hl__oslot *s = &hl__orun.slots[t.idx];
+    const hl__oslot *s = hl__oslot_at(t.idx);
     const hl_type *have = hl__orun.types[HL__OTID(s->head)];
     bool is_buffer = HL__OTID(s->head) <= HL__TID_REFS;
     int16_t borrow = HL__OBORROW(s->head);
@@ -244,7 +244,7 @@ void hl__ofail(hl_ref r, const hl_type *want, hl__oop op, size_t index, const hl
 
 /* The allocation note of the buffer in slot obj (0: none). */
 static void note_buffer(uint32_t obj) {
-    if (obj != 0 && obj < hl__orun.nslots && (HL__OGEN(hl__orun.slots[obj].head) & 1)) note_alloc(obj);
+    if (hl__oslot_valid(obj) && (HL__OGEN(hl__oslot_at(obj)->head) & 1)) note_alloc(obj);
 }
 
 void hl__index_fail(size_t len, size_t index, uint32_t obj, const hl_site *at) {
@@ -291,8 +291,8 @@ void hl__oreport_leaks(size_t count, size_t bytes) {
     size_t cap = 64, n = 0;
     leak_site *tab = calloc(cap, sizeof *tab);
     if (!tab) return;
-    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
-        const hl__oslot *s = &hl__orun.slots[i];
+    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i)) {
+        const hl__oslot *s = hl__oslot_at(i);
         if (!(HL__OGEN(s->head) & 1)) continue;
         uint32_t site = s->alloc, tid = HL__OTID(s->head);
         size_t k = 0;

@@ -49,8 +49,8 @@ void hl__oscope_start(void) {
 /* Stack objects still live are forgotten: their slots are vacated (their blocks' ends will
 ** see another epoch and do nothing), so that hl_shutdown neither reports nor frees them. */
 void hl__oscope_stop(void) {
-    for (uint32_t i = 1; i < hl__orun.nslots; i++) {
-        hl__oslot *s = &hl__orun.slots[i];
+    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i)) {
+        hl__oslot *s = hl__oslot_at(i);
         if ((HL__OGEN(s->head) & 1) && hl__oslot_is_stack(s)) s->head += HL__OGEN_ONE;
     }
     hl__oscope.free = 0;
@@ -70,7 +70,7 @@ hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *l
     }
     if (hl__oscope.free == 0) {
         uint32_t i = hl__oslot_take();
-        hl__oslot *s = &hl__orun.slots[i];
+        hl__oslot *s = hl__oslot_at(i);
         if (HL__OLEVEL >= 2 && HL__OGEN(s->head)) hl__ograve_bury(i, s);   /* a heap object's record */
         /* Raising a vacant slot's generation is always safe: no handle gets valid by it. */
         *s = (hl__oslot){.head = HL__OHEAD(HL__OGEN_STACK - 1, 0, 0), .birth = HL__OGEN_STACK};
@@ -81,7 +81,7 @@ hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *l
 
 /* A different declaration than the last one takes stack slot i (site-remembering level). */
 void hl__olocal_record(uint32_t i, uint32_t tid, hl__osite_id site) {
-    hl__oslot *s = &hl__orun.slots[i];
+    hl__oslot *s = hl__oslot_at(i);
     uint32_t gen = HL__OGEN(s->head);
     if (gen >= HL__OGEN_STACK)   /* objects of an earlier declaration were in it */
         graves[graves_next++ % STACK_GRAVES] = (stack_grave){i, s->birth, gen, HL__OTID(s->head), s->alloc};
@@ -106,7 +106,7 @@ static void note_decl(uint32_t tid, uint32_t decl) {
 ** borrow macros, checked all the same), owned fields to drop, or the generation limit. */
 void hl__olocal_end_slow(hl__olocal *g) {
     uint32_t i = (uint32_t)g->ref.bits;
-    hl__oslot *s = &hl__orun.slots[i];
+    hl__oslot *s = hl__oslot_at(i);
     if (HL__OLEVEL > 0 && HL__OBORROW(s->head) != 0) {
         scope_begin("drop while borrowed", &block_end);
         note_decl(HL__OTID(s->head), s->alloc);
@@ -116,7 +116,7 @@ void hl__olocal_end_slow(hl__olocal *g) {
     if (g->t != &hl__bytes_type) {
         char *obj = s->obj;
         for (size_t k = 0; k < g->t->nrefs; k++) hl__drop((hl_ref *)(obj + g->t->refs[k]), &block_end);
-        s = &hl__orun.slots[i];
+        s = hl__oslot_at(i);
     }
     s->head += HL__OGEN_ONE;
     if (HL__OLEVEL >= 2) s->event = HL__SITE_SCOPE_END;
@@ -130,8 +130,8 @@ void hl__olocal_end_slow(hl__olocal *g) {
 
 void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at) {
     uint32_t idx = (uint32_t)r.bits, gen = hl__oref_gen(r);
-    if (idx == 0 || idx >= hl__orun.nslots) return;   /* not a handle of this runtime */
-    const hl__oslot *s = &hl__orun.slots[idx];
+    if (!hl__oslot_valid(idx)) return;   /* not a handle of this runtime */
+    const hl__oslot *s = hl__oslot_at(idx);
     if (HL__OGEN(s->head) == gen && !(r.bits & HL__OMOVED)) {   /* the live stack object itself */
         if (op != HL__OP_MOVE && op != HL__OP_DROP && op != HL__OP_RESIZE) return;
         scope_begin("cannot move out of a stack object", at);
@@ -163,16 +163,6 @@ hl__oregions    hl__oreg;
 static uint32_t marks_cap;
 static uint32_t region_seq;   /* not reset by hl_init: tokens of an earlier run stay stale */
 
-/* calloc, not realloc and memset: a large zeroed array comes as fresh pages that take no
-** memory until a slot with an index in them is tagged. */
-void hl__oregion_tags_grow(uint32_t old_cap, uint32_t cap) {
-    uint32_t *tags = calloc(cap, sizeof *tags);
-    if (!tags) hl__out_of_memory((size_t)cap * sizeof *tags, "the region tags", NULL);
-    if (hl__oreg.tags) memcpy(tags, hl__oreg.tags, (size_t)old_cap * sizeof *tags);
-    free(hl__oreg.tags);
-    hl__oreg.tags = tags;
-}
-
 /* The open region a serial belongs to: the innermost one whose start is at most it (starts
 ** grow with depth; regions begun back to back share a start, and then the innermost owns). */
 hl__oregion_mark *hl__oregion_of_slow(uint32_t serial) {
@@ -198,18 +188,18 @@ static int by_serial(const void *a, const void *b) {
 }
 
 /* Slot i's allocation serial: 0 when it holds no object of an open region. */
-static uint32_t serial_of(uint32_t i) { return hl__oreg.tags[i] & ~HL__OREG_RESIZED; }
+static uint32_t serial_of(uint32_t i) { return hl__oreg.tags[HL__OKEY(i)] & ~HL__OREG_RESIZED; }
 
 /* Every tagged slot with a serial from `from` (at least 1) on, in allocation order; NULL when
 ** memory is short (then *n is still the count). */
 static tagged *collect(uint32_t from, size_t *n) {
     size_t count = 0;
-    for (uint32_t i = 1; i < hl__orun.nslots; i++) count += serial_of(i) >= from;
+    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i)) count += serial_of(i) >= from;
     *n = count;
     tagged *t = malloc((count ? count : 1) * sizeof *t);
     if (!t) return NULL;
     size_t k = 0;
-    for (uint32_t i = 1; i < hl__orun.nslots; i++)
+    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i))
         if (serial_of(i) >= from) t[k++] = (tagged){serial_of(i), i};
     qsort(t, count, sizeof *t, by_serial);
     return t;
@@ -227,7 +217,7 @@ uint32_t hl__oregion_renumber(void) {
         hl__oreg.marks[d].start = (uint32_t)k + 1;
     }
     for (k = 0; k < n; k++) {
-        uint32_t *tag = &hl__oreg.tags[t[k].idx];
+        uint32_t *tag = &hl__oreg.tags[HL__OKEY(t[k].idx)];
         *tag = (uint32_t)(k + 1) | (*tag & HL__OREG_RESIZED);
     }
     free(t);
@@ -255,7 +245,7 @@ hl_region hl__region_begin(const hl_site *at) {
         hl__oreg.marks = m;
         marks_cap = cap;
     }
-    if (HL__OLEVEL > 0 && !hl__oreg.tags) hl__oregion_tags_grow(0, hl__oslot_cap());
+    if (HL__OLEVEL > 0 && !hl__oreg.tags) hl__otable_side((void **)&hl__oreg.tags, sizeof *hl__oreg.tags);
     if (++region_seq == 0) region_seq = 1;
     if (k == 0) hl__oreg.next = 1;
     hl__oreg.marks[k] = (hl__oregion_mark){region_seq, hl__oreg.next, 0, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE};
@@ -270,14 +260,14 @@ HL__NORETURN static void report_survivors(const hl__oregion_mark *m, uint64_t li
     tagged *t = collect(m->start, &n);
     scope_begin("region ended with live objects", at);
     if (HL__OLEVEL >= 2 && t && n) {
-        const hl__oslot *s = &hl__orun.slots[t[0].idx];
+        const hl__oslot *s = hl__oslot_at(t[0].idx);
         const hl_site *site = hl__osite_get(s->alloc);
         const char *name = hl__orun.types[HL__OTID(s->head)]->name;
         if (site)
             hl__note("`%s` allocated at %s:%d", name, site->file, site->line);
         else
             hl__note("`%s` allocated at an unknown location", name);
-        if (hl__oreg.tags[t[0].idx] & HL__OREG_RESIZED)
+        if (hl__oreg.tags[HL__OKEY(t[0].idx)] & HL__OREG_RESIZED)
             hl__note("it was resized inside the region, which allocates it anew");
     }
     free(t);

@@ -486,7 +486,7 @@ static void stack_slot_retires_at_the_generation_limit(void) {
     {
         HL_MARK(DECL); HL_LOCAL(Node, n);
         retired = (uint32_t)n.bits;
-        hl__oslot *s = &hl__orun.slots[retired];
+        hl__oslot *s = hl__oslot_at(retired);
         s->head = HL__OHEAD(HL__OGEN_STACK_LAST, HL__OBORROW(s->head), HL__OTID(s->head));   /* pretend: the last generation */
         old = (hl_ref){(uint64_t)HL__OGEN_STACK_LAST << 32 | retired};
         CHILD_CHECK(val(old) == 0);

@@ -1,10 +1,14 @@
 /*
 ** include/heaplab/owned_fast.h: the inline half of the owned runtime (included by heaplab.h).
 **
-** A handle is (generation << 32 | slot index). Every object has a 24-byte slot in one table,
-** hl__orun.slots[i] = { head, obj, birth, alloc site, event site }. head packs the three
-** fields every checked call validates into one 64-bit word, so that one load fetches them and
-** one or two compares check them:
+** A handle is (generation << 32 | slot index). Every object has a 24-byte slot { head, obj,
+** birth, alloc site, event site }. Slot i lies at hl__orun.slots + 8 * i (hl__oslot_at), in one
+** reserved range carved into pages of one size class each (runtimes/owned_table.c): a small
+** object (a typed object, or a buffer with its length word, of up to 512 bytes) lies right
+** after its slot, and obj points there. So the slot a check loads and the object the program
+** then reads share a cache line, instead of costing two misses. head packs the three fields
+** every checked call validates into one 64-bit word, so that one load fetches them and one or
+** two compares check them:
 **
 **     head = gen << 32 | tid << 16 | borrow
 **
@@ -13,8 +17,8 @@
 ** borrow is adding and subtracting 1.
 **
 ** The last three fields are written by allocation, moves and drops. Keeping them in the same
-** slot (rather than a parallel "cold" array) means one cache line per object operation
-** besides the object itself: on trees too big for the cache that is what decides the speed.
+** slot (rather than a parallel "cold" array) keeps an object operation on the object's own
+** cache lines: on trees too big for the cache that is what decides the speed.
 **
 ** Invariants (the whole safety argument rests on them):
 **  - gen is odd while the slot holds a live object and even while it is vacant (slotmap's
@@ -38,8 +42,9 @@
 **    hl__orun.types[tid] is the object's descriptor; bytes are 0, refs 1, 0xFFFF is never
 **    assigned (HL__NO_HINT names it).
 **  - slot 0 is never used (HL_NULL has index 0); its gen never matches.
-**  - the table never shrinks and is kept across hl_shutdown, so releasing a borrow always
-**    writes inside it.
+**  - an index once handed out names a slot for the whole run (pages keep their class), and
+**    the range stays reserved across hl_shutdown, so releasing a borrow always writes inside
+**    it; nslots bounds the carved pages.
 ** The fast paths below check exactly these and call an out-of-line function (owned_diag.c)
 ** to diagnose and report anything else.
 **
@@ -93,13 +98,13 @@ typedef uint16_t hl__osite_id;
 
 typedef struct hl__oruntime {
     hl__oslot      *slots;
-    hl__oword       nslots;   /* slots [0, nslots) exist */
+    hl__oword       nslots;   /* indexes below it lie in carved pages */
     const hl_type **types;    /* by type id; ids are kept for the life of the process */
     /* Where the live borrows of slot i were taken, for the notes of a borrow conflict: the
     ** site id of the borrow that took slot i's borrow flag from 0 (unborrowed). Only the level
-    ** that remembers sites (owned) keeps it; elsewhere it is NULL. Grown together with slots,
-    ** beside them rather than in them (the slot stays 24 bytes). Invariant: while slot i's
-    ** borrow flag is not 0, bsites[i] names a borrow that is still live. An exclusive borrow is
+    ** that remembers sites (owned) keeps it; elsewhere it is NULL. Indexed by HL__OKEY(i), in
+    ** a range reserved beside the slots' (the slot stays 24 bytes). Invariant: while slot i's
+    ** borrow flag is not 0, its entry names a borrow that is still live. An exclusive borrow is
     ** the only one; a shared borrow that found the flag at 0 is the first of its object's
     ** shared borrows, and since borrows are released in LIFO order (they are lexical) it is the
     ** last to go: it lives while any shared borrow of the object lives. Borrows that find the
@@ -108,6 +113,13 @@ typedef struct hl__oruntime {
 } hl__oruntime;
 
 extern hl__oruntime hl__orun;
+
+/* Slot i: handle indexes count 8-byte units from the table's base (see "the slot arena"). */
+static inline hl__oslot *hl__oslot_at(uint32_t i) { return (hl__oslot *)((char *)hl__orun.slots + (size_t)i * 8); }
+
+/* Slot i's entry in the arrays beside the table (bsites, region tags): slots lie at least
+** four units apart, so i / 4 tells them apart. */
+#define HL__OKEY(i) ((uint32_t)(i) >> 2)
 
 #define HL__OMOVED (1ULL << 63)
 #define HL__OGEN_MAX 0x3FFFFFFFu
@@ -157,9 +169,9 @@ static inline hl__oword hl__ohead_free(hl_ref r, uint32_t want) { return (r.bits
 ** handle: its slot, unchecked. */
 static inline hl__oslot *hl__olive(hl_ref r) {
     uint32_t i = (uint32_t)r.bits;
-    if (HL__OLEVEL == 0) return &hl__orun.slots[i];
+    if (HL__OLEVEL == 0) return hl__oslot_at(i);
     if (HL__LIKELY(i < hl__orun.nslots)) {
-        hl__oslot *s = &hl__orun.slots[i];
+        hl__oslot *s = hl__oslot_at(i);
         if (HL__LIKELY(hl__ogen_is(s->head, r))) return s;
     }
     return NULL;
@@ -201,12 +213,12 @@ HL__SLOW hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, cons
 static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, int code, const hl_site *at) {
     uint32_t i = (uint32_t)r.bits;
     if (HL__LIKELY(i < hl__orun.nslots)) {
-        hl__oslot *s = &hl__orun.slots[i];
+        hl__oslot *s = hl__oslot_at(i);
         hl__oword h = s->head;
         /* gen matches, and (tid << 16 | borrow) - want < limit: the tid is the one wanted
         ** and the borrow is neither exclusive (0xFFFF) nor saturated. */
         if (HL__LIKELY(hl__ogen_is(h, r) && (uint32_t)h - hl__owant(code, at) < HL__OSHARED_LIMIT)) {
-            if (HL__OLEVEL >= 2 && (uint16_t)h == 0) hl__orun.bsites[i] = (hl__osite_id)at->id;   /* the first */
+            if (HL__OLEVEL >= 2 && (uint16_t)h == 0) hl__orun.bsites[HL__OKEY(i)] = (hl__osite_id)at->id;   /* the first */
             s->head = h + 1;
             return (hl__guard){s->obj, 0, i};
         }
@@ -217,11 +229,11 @@ static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, int code, co
 static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, int code, const hl_site *at) {
     uint32_t i = (uint32_t)r.bits;
     if (HL__LIKELY(i < hl__orun.nslots)) {
-        hl__oslot *s = &hl__orun.slots[i];
+        hl__oslot *s = hl__oslot_at(i);
         hl__oword h = s->head;
         /* One compare: the generation, no borrow, the type wanted. */
         if (HL__LIKELY(h == hl__ohead_free(r, hl__owant(code, at)))) {
-            if (HL__OLEVEL >= 2) hl__orun.bsites[i] = (hl__osite_id)at->id;
+            if (HL__OLEVEL >= 2) hl__orun.bsites[HL__OKEY(i)] = (hl__osite_id)at->id;
             s->head = h | HL__OBORROW_BITS;
             return (hl__guard){s->obj, 0, i};
         }
@@ -232,9 +244,9 @@ static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, int code, c
 /* A borrow cannot outlive its object (dropping a borrowed object is an error), so the slot
 ** is still the one borrowed; the table is never freed or shrunk, so even a borrow that
 ** outlives hl_shutdown writes inside it. */
-static inline void hl__release_read(hl__guard *g) { hl__orun.slots[g->idx].head--; }
+static inline void hl__release_read(hl__guard *g) { hl__oslot_at(g->idx)->head--; }
 
-static inline void hl__release_write(hl__guard *g) { hl__orun.slots[g->idx].head &= ~HL__OBORROW_BITS; }
+static inline void hl__release_write(hl__guard *g) { hl__oslot_at(g->idx)->head &= ~HL__OBORROW_BITS; }
 
 #if HL__OLEVEL == 0
 #define HL__BORROW(acquire, release, PT, name, ref, t, code, g) PT name = (PT)hl__olive(ref)->obj
@@ -302,7 +314,7 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
     }
     uint32_t i = (uint32_t)r.bits;
     if (HL__LIKELY(i < hl__orun.nslots)) {
-        hl__oslot *s = &hl__orun.slots[i];
+        hl__oslot *s = hl__oslot_at(i);
         hl__oword h = s->head;
         /* The generation matches and nothing borrows it (one masked compare: the handle's
         ** low half is its index), with room for another generation (checked on the handle,
@@ -327,9 +339,9 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
 ** generation and the tid is one compare of the whole head. owned-off: the slot, unchecked. */
 static inline hl__oslot *hl__obuf_ok(hl_ref r, uint32_t tid, bool exclusive) {
     uint32_t i = (uint32_t)r.bits;
-    if (HL__OLEVEL == 0) return &hl__orun.slots[i];
+    if (HL__OLEVEL == 0) return hl__oslot_at(i);
     if (HL__LIKELY(i < hl__orun.nslots)) {
-        hl__oslot *s = &hl__orun.slots[i];
+        hl__oslot *s = hl__oslot_at(i);
         hl__oword h = s->head;
         if (exclusive ? h == hl__ohead_free(r, tid << 16) : hl__ogen_is(h, r) && (uint32_t)h - (tid << 16) < 0x8000u)
             return s;
@@ -435,7 +447,7 @@ static inline hl__olocal hl__olocal_begin(void *obj, const hl_type *t, hl__oloca
     bool bytes = t == &hl__bytes_type;
     if (HL__UNLIKELY(i == 0 || (!bytes && ls->epoch != hl__oscope.epoch))) return hl__olocal_begin_slow(obj, t, ls);
     uint32_t tid = bytes ? HL__TID_BYTES : ls->tid;
-    hl__oslot *s = &hl__orun.slots[i];
+    hl__oslot *s = hl__oslot_at(i);
     hl__oscope.free = (uint32_t)(uintptr_t)s->obj;
     if (HL__OLEVEL >= 2) {
         hl__osite_id site = hl__osite(&ls->site);
@@ -464,7 +476,7 @@ static inline hl__olocal hl__olocal_bytes(void *storage, size_t size, size_t *le
 static inline void hl__olocal_end(hl__olocal *g) {
     if (HL__UNLIKELY(g->epoch != hl__oscope.epoch)) return;
     uint32_t i = (uint32_t)g->ref.bits;
-    hl__oslot *s = &hl__orun.slots[i];
+    hl__oslot *s = hl__oslot_at(i);
     if (HL__UNLIKELY((g->t != &hl__bytes_type && g->t->nrefs) || HL__OBORROW(s->head) != 0 ||
                      HL__OGEN(s->head) >= HL__OGEN_STACK_LAST)) {
         hl__olocal_end_slow(g);
@@ -524,7 +536,7 @@ static inline hl__guard hl__slice_write(hl_ref buf, int kind, size_t es, const h
 
 /* owned-off: the buffer, unchecked. */
 static inline hl__guard hl__slice_off(hl_ref buf, int kind, size_t es) {
-    void *p = hl__orun.slots[(uint32_t)buf.bits].obj;
+    void *p = hl__oslot_at((uint32_t)buf.bits)->obj;
     return (hl__guard){p, hl__obuf_len(p) / hl__ounits(kind, es), 0};
 }
 
@@ -538,7 +550,7 @@ static inline hl__guard hl__vec_borrow(const hl_vec *v, int kind, size_t es, boo
     hl_ref b = v->buf;
     size_t n = v->len;
     if (HL__OLEVEL == 0) {
-        void *p = b.bits ? hl__orun.slots[(uint32_t)b.bits].obj : NULL;
+        void *p = b.bits ? hl__oslot_at((uint32_t)b.bits)->obj : NULL;
         return (hl__guard){p, n, 0};
     }
     if (HL__LIKELY(b.bits != 0)) {

@@ -1,0 +1,171 @@
+/*
+** owned_table.c: where the owned runtime's slots live: one reserved range of address space,
+** carved into pages of slots, with small objects stored inside their slots.
+**
+** Why: every checked access loads the object's slot before the object. In a table of its own
+** that is a second cache miss for every object a program reaches by pointer chasing (a list,
+** a tree, a hash chain), and on those programs it was most of owned's distance from plain C.
+** Here a small object lies right after its slot, so the slot and the object share a cache
+** line (or the next one, which the hardware fetches with it): the check costs instructions,
+** not another trip to memory.
+**
+** Layout. A handle's index counts 8-byte units from the base (hl__oslot_at). The range is
+** carved in pages of HL__OPAGE_UNITS units; all slots of a page belong to one class c: a
+** 24-byte slot followed by an inline block of c units (a typed object, or a buffer's length
+** word and elements), or for class 0 a slot alone (buffers too big for a class, large
+** objects, stack objects), padded to 4 units. Pages are carved in the order classes need
+** them.
+** Invariants:
+**  - a page keeps its class, and a carved slot stays a slot, for the whole run: an index once
+**    handed out names a slot until hl_shutdown, so a stale handle reads a slot's generation,
+**    as the safety argument in heaplab/owned_fast.h needs;
+**  - slots lie at least 4 units apart (class 0 is padded), so index / 4 (HL__OKEY) numbers
+**    the arrays kept beside the table;
+**  - a vacant slot keeps its inline block: free lists are by class (owned.c);
+**  - page 0 holds the sentinel slot 0 only. Each run of the runtime carves pages after the
+**    previous run's (whose memory is given back at hl_shutdown), so a borrow that a previous
+**    run left live and releases late writes into a page no live slot uses.
+** The range is reserved inaccessible and without memory, and opened (made readable and
+** writable) in growing steps ahead of the carving: pages take memory when first touched, and
+** tools that scan a process's readable memory (Valgrind's leak check) see only the part in use.
+** The arrays kept beside the table (borrow sites, region tags: one entry per HL__OKEY) are
+** reserved and opened the same way, in step with it.
+*/
+#define _GNU_SOURCE   /* MAP_NORESERVE, MAP_ANONYMOUS */
+#include "owned.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* The largest range tried: 2^31 units (16 GiB of address space, about 300 million slots of
+** small objects). Smaller ones are tried when the system refuses it (an address-space limit). */
+#define TABLE_UNITS_MAX (1ULL << 31)
+#define TABLE_UNITS_MIN (1ULL << 23)
+/* Opened in steps that double, from 1 MiB, by at most 256 MiB at a time. */
+#define OPEN_FIRST (1ULL << 17)
+#define OPEN_STEP_MAX (1ULL << 25)
+
+static uint64_t  units;        /* reserved (0: not yet) */
+static uint64_t  opened;       /* units [0, opened) are readable and writable */
+/* The arrays beside the table: each entry of sides[k] is side_elem[k] bytes, one per key. */
+static void    **sides[2];
+static size_t    side_elem[2];
+static int       nsides;
+static uint32_t  max_pages;    /* units / HL__OPAGE_UNITS */
+static uint32_t  npages;       /* pages carved: [0, npages) */
+static uint32_t  first_page;   /* this run's first page */
+uint8_t         *hl__otable_class;   /* by page: the class of its slots */
+static uint16_t *page_used;    /* by page: units carved, from the page's start */
+/* Per class: the next unit to carve and the end of its current page (0, 0: no page yet). */
+static uint32_t  carve_next[HL_BLK_CLASSES], carve_end[HL_BLK_CLASSES];
+
+static uint32_t stride(size_t cls) { return cls ? 3 + (uint32_t)cls : 4; }
+
+/* A range of address space, inaccessible until opened; NULL when refused. */
+static void *reserve(size_t bytes) {
+    void *p = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Open bytes [from, to) of a reserved range: zeroed, taking memory only where written. */
+static bool open_range(void *base, size_t from, size_t to) {
+    return to <= from || mprotect((char *)base + from, to - from, PROT_READ | PROT_WRITE) == 0;
+}
+
+/* Open the table up to at least need units, and the arrays beside it with it. */
+static void open_units(uint64_t need) {
+    if (need <= opened) return;
+    uint64_t to = opened ? opened + (opened < OPEN_STEP_MAX ? opened : OPEN_STEP_MAX) : OPEN_FIRST;
+    while (to < need) to += OPEN_STEP_MAX;
+    if (to > units) to = units;
+    bool ok = open_range(hl__orun.slots, opened * 8, to * 8);
+    for (int k = 0; k < nsides; k++)
+        ok = ok && open_range(*sides[k], opened / 4 * side_elem[k], to / 4 * side_elem[k]);
+    if (!ok) hl__out_of_memory((size_t)(to - opened) * 8, "the handle table", NULL);
+    opened = to;
+}
+
+void hl__otable_side(void **array, size_t elem) {
+    *array = reserve(units / 4 * elem);
+    if (!*array || !open_range(*array, 0, opened / 4 * elem))
+        hl__out_of_memory(units / 4 * elem, "the handle table", NULL);
+    sides[nsides] = array;
+    side_elem[nsides++] = elem;
+}
+
+static void reserve_table(void) {
+    for (uint64_t u = TABLE_UNITS_MAX; u >= TABLE_UNITS_MIN; u /= 2) {
+        hl__orun.slots = reserve(u * 8);
+        if (hl__orun.slots) {
+            units = u;
+            break;
+        }
+    }
+    if (!units) hl__out_of_memory(TABLE_UNITS_MIN * 8, "the handle table", NULL);
+    max_pages = (uint32_t)(units / HL__OPAGE_UNITS);
+    hl__otable_class = calloc(max_pages, 1);
+    page_used = calloc(max_pages, sizeof *page_used);
+    if (!hl__otable_class || !page_used) hl__out_of_memory(max_pages * 3, "the handle table", NULL);
+    if (HL__OLEVEL >= 2) hl__otable_side((void **)&hl__orun.bsites, sizeof *hl__orun.bsites);
+    open_units(HL__OPAGE_UNITS);
+    npages = 1;   /* page 0: the sentinel's */
+    page_used[0] = 4;
+}
+
+
+void hl__otable_start(void) {
+    if (!units) reserve_table();
+    /* Start over at page 1 once half the range is behind: the earlier runs' pages are empty. */
+    if (npages > max_pages / 2) npages = 1;
+    first_page = npages;
+    hl__orun.nslots = (hl__oword)npages * HL__OPAGE_UNITS;
+    for (size_t c = 0; c < HL_BLK_CLASSES; c++) carve_next[c] = carve_end[c] = 0;
+    *hl__oslot_at(0) = (hl__oslot){.head = HL__OHEAD(HL__OGEN_FORWARDED, 0, 0), .obj = NULL};
+}
+
+void hl__otable_stop(void) {
+    size_t from = (size_t)first_page * HL__OPAGE_UNITS * 8, to = (size_t)npages * HL__OPAGE_UNITS * 8;
+    if (to > from) madvise((char *)hl__orun.slots + from, to - from, MADV_DONTNEED);   /* zero again, no memory */
+    for (uint32_t p = first_page; p < npages; p++) page_used[p] = 0;
+}
+
+uint32_t hl__oslot_carve(size_t cls) {
+    uint32_t i = carve_next[cls], n = stride(cls);
+    if (HL__UNLIKELY(carve_end[cls] - i < n)) {   /* no page yet, or the page is full */
+        if (npages >= max_pages) hl__out_of_memory((size_t)units * 8, "the handle table", NULL);
+        hl__otable_class[npages] = (uint8_t)cls;
+        i = npages * HL__OPAGE_UNITS;
+        open_units((uint64_t)i + HL__OPAGE_UNITS);
+        carve_end[cls] = i + HL__OPAGE_UNITS;
+        npages++;
+        hl__orun.nslots = (hl__oword)npages * HL__OPAGE_UNITS;
+    }
+    carve_next[cls] = i + n;
+    page_used[i / HL__OPAGE_UNITS] = (uint16_t)(i % HL__OPAGE_UNITS + n);
+    hl__oslot *s = hl__oslot_at(i);
+    *s = (hl__oslot){0};   /* a page carved by an earlier run may hold its data */
+    if (hl__oreg.tags) hl__oreg.tags[HL__OKEY(i)] = 0;
+    return i;
+}
+
+bool hl__oslot_in_table(const void *p) { return (uintptr_t)p - (uintptr_t)hl__orun.slots < units * 8; }
+
+bool hl__oslot_valid(uint32_t i) {
+    uint32_t p = i / HL__OPAGE_UNITS, off = i % HL__OPAGE_UNITS;
+    return i != 0 && p >= first_page && p < npages && off < page_used[p] && off % stride(hl__otable_class[p]) == 0;
+}
+
+/* The first slot of a page from p on, or 0. */
+static uint32_t page_first(uint32_t p) {
+    for (; p < npages; p++)
+        if (page_used[p]) return p * HL__OPAGE_UNITS;
+    return 0;
+}
+
+uint32_t hl__oslot_first(void) { return page_first(first_page); }
+
+uint32_t hl__oslot_next(uint32_t i) {
+    uint32_t p = i / HL__OPAGE_UNITS, n = i + stride(hl__otable_class[p]);
+    if (n - p * HL__OPAGE_UNITS < page_used[p]) return n;
+    return page_first(p + 1);
+}

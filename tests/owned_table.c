@@ -1,0 +1,198 @@
+/*
+** owned_table.c: the owned runtime's slot arena (runtimes/owned_table.c): small objects stored
+** inside their slots, buffers that grow out of their slot and back, pages of every size class
+** side by side, runs of the runtime one after another, and handles that name no slot.
+**
+** The layout is invisible through the API, so these tests check what it must keep: contents
+** and zeroed growth across every move of a buffer's storage, objects of different classes that
+** never overlap, no leak and no stale borrow carried from one run into the next, and a clear
+** "invalid handle" for an index that does not name a slot. Built for owned, owned-fast and the
+** sanitized owned runtime.
+*/
+#define _GNU_SOURCE
+#include "heaplab.h"
+#include "hl_expect.h"
+#include "hl_test.h"
+#include "hl_types.h"
+
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static uint8_t pattern(size_t seed, size_t i) { return (uint8_t)(seed * 131 + i * 7 + 1); }
+
+static void fill(hl_ref b, size_t seed) {
+    HL_WRITE_SLICE(uint8_t, w, b);
+    for (size_t i = 0; i < w.len; i++) HL_AT(w, i) = pattern(seed, i);
+}
+
+/* Bytes [from, to) of b hold the pattern of seed (zero: hold zeros). */
+static bool holds(hl_ref b, size_t seed, size_t from, size_t to, bool zero) {
+    HL_READ_SLICE(uint8_t, r, b);
+    for (size_t i = from; i < to; i++)
+        if (HL_AT(r, i) != (zero ? 0 : pattern(seed, i))) return false;
+    return true;
+}
+
+/* A bytes buffer born in its slot (48-byte inline block) grows out of it, shrinks back into it
+** and grows in place: the content is kept each time, and growth reads zeros, although the
+** inline block still holds what was written there before. */
+static void bytes_buffer_moves_out_of_its_slot_and_back(void) {
+    hl_init();
+    hl_ref b = hl_new_bytes(40);
+    fill(b, 1);
+    hl_resize(&b, 2000);   /* out: a block of its own */
+    CHILD_CHECK(hl_len(b) == 2000 && holds(b, 1, 0, 40, false) && holds(b, 0, 40, 2000, true));
+    fill(b, 2);
+    hl_resize(&b, 100);    /* still too big for the slot's block */
+    CHILD_CHECK(holds(b, 2, 0, 100, false));
+    hl_resize(&b, 16);     /* back into the slot */
+    CHILD_CHECK(hl_len(b) == 16 && holds(b, 2, 0, 16, false));
+    hl_resize(&b, 40);     /* grows in place: the old bytes 16..39 of the block must not show */
+    CHILD_CHECK(holds(b, 2, 0, 16, false) && holds(b, 0, 16, 40, true));
+    hl_resize(&b, 0);
+    hl_resize(&b, 30);
+    CHILD_CHECK(holds(b, 0, 0, 30, true));
+    hl_drop(&b);
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(inline_blocks, a_bytes_buffer_keeps_its_content_out_of_its_slot_and_back) {
+    EXPECT_OK_NO_LEAKS(bytes_buffer_moves_out_of_its_slot_and_back);
+}
+
+/* The same for a refs buffer: its elements are owned, so shrinking drops the ones cut off,
+** and nothing leaks whichever block the buffer ends in. */
+static void refs_buffer_moves_out_of_its_slot_and_back(void) {
+    hl_init();
+    hl_ref r = hl_new_refs(3);
+    for (int64_t k = 0; k < 3; k++) *hl_slot(r, (size_t)k) = node(k);
+    hl_resize(&r, 100);   /* 808 bytes: out of its slot */
+    for (int64_t k = 3; k < 100; k++) *hl_slot(r, (size_t)k) = node(k);
+    hl_resize(&r, 2);     /* back in: 98 nodes dropped */
+    CHILD_CHECK(hl_len(r) == 2);
+    for (size_t k = 0; k < 2; k++) {
+        HL_READ(Node, n, hl_ref_at(r, k));
+        CHILD_CHECK(n->val == (int64_t)k);
+    }
+    hl_resize(&r, 5);
+    CHILD_CHECK(hl_is_null(hl_ref_at(r, 2)) && hl_is_null(hl_ref_at(r, 4)));
+    hl_drop(&r);
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(inline_blocks, a_refs_buffer_drops_and_keeps_its_elements_out_of_its_slot_and_back) {
+    EXPECT_OK_NO_LEAKS(refs_buffer_moves_out_of_its_slot_and_back);
+}
+
+/* Buffers of every size from 1 to 600 bytes (every class, and blocks of their own past 504)
+** and typed objects, interleaved, some dropped and their slots reused: each keeps its own
+** bytes, so no two blocks overlap. */
+enum { SIZES = 600 };
+
+static void every_class_keeps_its_objects_apart(void) {
+    hl_init();
+    static hl_ref bufs[SIZES + 1], leaves[SIZES + 1];
+    for (size_t n = 1; n <= SIZES; n++) {
+        bufs[n] = hl_new_bytes(n);
+        fill(bufs[n], n);
+        leaves[n] = hl_new(&Leaf_type);
+        HL_WRITE(Leaf, l, leaves[n]);
+        l->v = (int64_t)n;
+    }
+    for (size_t n = 1; n <= SIZES; n += 3) hl_drop(&bufs[n]);
+    for (size_t n = 1; n <= SIZES; n += 3) {   /* reuse the vacated slots, with other sizes */
+        bufs[n] = hl_new_bytes(SIZES + 1 - n);
+        fill(bufs[n], n + 1000);
+    }
+    for (size_t n = 1; n <= SIZES; n++) {
+        bool reused = n % 3 == 1;
+        size_t len = reused ? SIZES + 1 - n : n;
+        CHILD_CHECK(hl_len(bufs[n]) == len && holds(bufs[n], reused ? n + 1000 : n, 0, len, false));
+        HL_READ(Leaf, l, leaves[n]);
+        CHILD_CHECK(l->v == (int64_t)n);
+    }
+    for (size_t n = 1; n <= SIZES; n++) {
+        hl_drop(&bufs[n]);
+        hl_drop(&leaves[n]);
+    }
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(inline_blocks, objects_of_every_class_never_overlap) { EXPECT_OK_NO_LEAKS(every_class_keeps_its_objects_apart); }
+
+/* ==== runs of the runtime ===================================================================== */
+
+/* Many runs in one process, each carving pages after the last (their memory given back): every
+** run starts clean. */
+static void many_runs(void) {
+    for (int run = 0; run < 3000; run++) {
+        hl_init();
+        hl_ref a = node(run), b = hl_new_bytes((size_t)run % 300), c = hl_new_refs(2);
+        *hl_slot(c, 1) = hl_move(&a);
+        {
+            HL_READ(Node, n, hl_ref_at(c, 1));
+            CHILD_CHECK(n->val == run);
+        }
+        CHILD_CHECK(hl_len(b) == (size_t)run % 300);
+        hl_drop(&b);
+        hl_drop(&c);
+        CHILD_CHECK(hl_shutdown() == 0);
+    }
+}
+
+Test(runs, thousands_of_runs_in_one_process_each_start_clean) { EXPECT_OK_NO_LEAKS(many_runs); }
+
+/* A borrow left live across hl_shutdown is released after the next hl_init: the release writes
+** into the earlier run's page, not into a slot of the new run. */
+static void borrow_released_in_the_next_run(void) {
+    hl_init();
+    hl_ref a = hl_new(&Leaf_type);
+    hl_ref b = HL_NULL;
+    {
+        HL_READ(Leaf, p, a);
+        (void)p;
+        hl_shutdown();   /* a is reported as leaked; its borrow is still live */
+        hl_init();
+        b = hl_new(&Leaf_type);
+    }
+    HL_WRITE(Leaf, w, b);   /* b is not borrowed: the release went elsewhere */
+    w->v = 1;
+}
+
+Test(runs, a_borrow_released_in_the_next_run_touches_no_slot_of_it) { EXPECT_OK(borrow_released_in_the_next_run); }
+
+/* A handle kept from an earlier run names no slot of this one. */
+static void handle_from_an_earlier_run(void) {
+    hl_init();
+    hl_ref old = hl_new(&Leaf_type);
+    hl_shutdown();
+    hl_init();
+    hl_ref now = hl_new(&Leaf_type);
+    (void)now;
+    HL_READ(Leaf, p, old);
+    (void)p;
+}
+
+static void expect_invalid(const char *name, void (*fn)(void)) {
+    hl_child c;
+    char *block = hl_expect_one_error(name, fn, "invalid handle", &c);
+    cr_assert(strstr(block, "not made by this runtime"), "%s: %s", name, block);
+    free(block);
+    hl_child_free(&c);
+}
+
+Test(runs, a_handle_from_an_earlier_run_is_invalid) { expect_invalid("earlier run", handle_from_an_earlier_run); }
+
+/* An index into the middle of a slot (here: one unit past a live object's slot) is not a
+** handle the runtime made: it is reported as such, whatever the memory there holds. */
+static void handle_into_a_slot(void) {
+    hl_init();
+    hl_ref n = node(7);
+    hl_ref forged = {n.bits + 1};
+    HL_READ(Node, p, forged);
+    (void)p;
+}
+
+Test(invalid, a_handle_into_the_middle_of_a_slot_is_invalid) { expect_invalid("into a slot", handle_into_a_slot); }
