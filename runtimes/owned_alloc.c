@@ -1,10 +1,13 @@
 /*
 ** owned_alloc.c: the owned runtime's block allocator.
 **
-** Why its own allocator: the owned runtime already keeps a table entry per object, so it can
-** skip what makes malloc general (per-block headers, coalescing, thread caches). Blocks up to
-** HL_BLK_SMALL_MAX bytes come from per-size-class free lists (8-byte classes), refilled by
-** bump allocation from 256 KiB chunks; larger blocks go to malloc/realloc/free.
+** Most objects need no block from here: a small one lies in its slot's inline block
+** (owned_table.c). This allocator serves the rest: buffers that grew past their slot's block,
+** and objects too big for any class. The owned runtime knows every block's size from the
+** object's slot, so it can skip what makes malloc general (per-block headers, coalescing,
+** thread caches). Blocks up to HL_BLK_SMALL_MAX bytes come from per-size-class free lists
+** (8-byte classes), refilled by bump allocation from 256 KiB chunks; larger blocks go to
+** malloc/realloc/free.
 **
 ** Invariants: a free small block's first word links to the next free block of its class;
 ** every small block of class c is exactly 8*c bytes; chunks are never returned to the system
