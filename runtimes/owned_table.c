@@ -23,8 +23,9 @@
 **    the arrays kept beside the table;
 **  - a vacant slot keeps its inline block: free lists are by class (owned.c);
 **  - page 0 holds the sentinel slot 0 only. Each run of the runtime carves pages after the
-**    previous run's (whose memory is given back at hl_shutdown), so a borrow that a previous
-**    run left live and releases late writes into a page no live slot uses.
+**    previous run's (whose memory is zeroed and given back at hl_shutdown), so a borrow that
+**    a previous run left live and releases late writes into a page no live slot uses; only
+**    after 1 GiB of pages (RESTART_PAGES) does a run start over at page 1.
 ** The range is reserved inaccessible and without memory, and opened (made readable and
 ** writable) in growing steps ahead of the carving: pages take memory when first touched, and
 ** tools that scan a process's readable memory (Valgrind's leak check) see only the part in use.
@@ -44,6 +45,10 @@
 /* Opened in steps that double, from 1 MiB, by at most 256 MiB at a time. */
 #define OPEN_FIRST (1ULL << 17)
 #define OPEN_STEP_MAX (1ULL << 25)
+/* A run starts over at page 1 once this many pages (1 GiB) lie behind, so that a process that
+** runs the runtime again and again reuses its memory, and a sanitizer's shadow of it, rather
+** than walking through the whole range. */
+#define RESTART_PAGES 16384u
 
 static uint64_t  units;        /* reserved (0: not yet) */
 static uint64_t  opened;       /* units [0, opened) are readable and writable */
@@ -115,17 +120,23 @@ static void reserve_table(void) {
 
 void hl__otable_start(void) {
     if (!units) reserve_table();
-    /* Start over at page 1 once half the range is behind: the earlier runs' pages are empty. */
-    if (npages > max_pages / 2) npages = 1;
+    /* The earlier runs' pages are empty (hl__otable_stop). */
+    if (npages > RESTART_PAGES || npages > max_pages / 2) npages = 1;
     first_page = npages;
     hl__orun.nslots = (hl__oword)npages * HL__OPAGE_UNITS;
     for (size_t c = 0; c < HL_BLK_CLASSES; c++) carve_next[c] = carve_end[c] = 0;
     *hl__oslot_at(0) = (hl__oslot){.head = HL__OHEAD(HL__OGEN_FORWARDED, 0, 0), .obj = NULL};
 }
 
+/* This run's pages, and their entries in the arrays beside the table, are zeroed and give
+** their memory back. */
 void hl__otable_stop(void) {
-    size_t from = (size_t)first_page * HL__OPAGE_UNITS * 8, to = (size_t)npages * HL__OPAGE_UNITS * 8;
-    if (to > from) madvise((char *)hl__orun.slots + from, to - from, MADV_DONTNEED);   /* zero again, no memory */
+    size_t from = (size_t)first_page * HL__OPAGE_UNITS, to = (size_t)npages * HL__OPAGE_UNITS;
+    if (to > from) {
+        madvise((char *)hl__orun.slots + from * 8, (to - from) * 8, MADV_DONTNEED);
+        for (int k = 0; k < nsides; k++)
+            madvise((char *)*sides[k] + from / 4 * side_elem[k], (to - from) / 4 * side_elem[k], MADV_DONTNEED);
+    }
     for (uint32_t p = first_page; p < npages; p++) page_used[p] = 0;
 }
 
@@ -142,9 +153,9 @@ uint32_t hl__oslot_carve(size_t cls) {
     }
     carve_next[cls] = i + n;
     page_used[i / HL__OPAGE_UNITS] = (uint16_t)(i % HL__OPAGE_UNITS + n);
-    hl__oslot *s = hl__oslot_at(i);
-    *s = (hl__oslot){0};   /* a page carved by an earlier run may hold its data */
-    if (hl__oreg.tags) hl__oreg.tags[HL__OKEY(i)] = 0;
+    /* A page of an earlier run is zero, tags included, but for a borrow that run left live and
+    ** released later into a slot's head. */
+    *hl__oslot_at(i) = (hl__oslot){0};
     return i;
 }
 

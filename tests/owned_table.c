@@ -124,12 +124,17 @@ Test(inline_blocks, objects_of_every_class_never_overlap) { EXPECT_OK_NO_LEAKS(e
 
 /* ==== runs of the runtime ===================================================================== */
 
-/* Many runs in one process, each carving pages after the last (their memory given back): every
-** run starts clean. */
+/* Many runs in one process, each carving pages after the last (their memory given back) until
+** 1 GiB of pages lies behind and a run starts over at the first page: every run starts clean,
+** and the start over happens (a later run's first handle has a lower index than an earlier's). */
 static void many_runs(void) {
-    for (int run = 0; run < 3000; run++) {
+    bool restarted = false;
+    uint32_t last = 0;
+    for (int run = 0; run < 8000; run++) {
         hl_init();
         hl_ref a = node(run), b = hl_new_bytes((size_t)run % 300), c = hl_new_refs(2);
+        restarted |= (uint32_t)a.bits < last;
+        last = (uint32_t)a.bits;
         *hl_slot(c, 1) = hl_move(&a);
         {
             HL_READ(Node, n, hl_ref_at(c, 1));
@@ -140,6 +145,7 @@ static void many_runs(void) {
         hl_drop(&c);
         CHILD_CHECK(hl_shutdown() == 0);
     }
+    CHILD_CHECK(restarted);
 }
 
 Test(runs, thousands_of_runs_in_one_process_each_start_clean) { EXPECT_OK_NO_LEAKS(many_runs); }
