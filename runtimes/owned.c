@@ -169,7 +169,7 @@ size_t hl_shutdown(void) {
     }
     if (count) hl__oreport_leaks(count, bytes);
     hl__stop();
-    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i))   /* blocks of their own */
+    for (uint32_t i = count ? hl__oslot_first() : 0; i; i = hl__oslot_next(i))   /* leaked blocks of their own */
         if (HL__OGEN(hl__oslot_at(i)->head) & 1) block_free(hl__oslot_at(i), hl__opayload(hl__oslot_at(i)));
     hl__blk_release_all();
     /* The range stays reserved: a borrow still live now releases into it when its block
@@ -197,7 +197,7 @@ static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_
 }
 
 /* A vacant slot of class cls (0: without an inline block): a recycled one, else a new one. */
-static uint32_t slot_take_class(size_t cls) {
+static inline __attribute__((always_inline)) uint32_t slot_take_class(size_t cls) {
     uint32_t i = free_slots[cls];
     if (HL__LIKELY(i != 0)) {
         free_slots[cls] = (uint32_t)(uintptr_t)hl__oslot_at(i)->obj;

@@ -36,6 +36,7 @@ typedef struct stack_grave {
 #define STACK_GRAVES 256
 static stack_grave graves[STACK_GRAVES];
 static uint32_t    graves_next;
+static uint32_t    stack_slots;   /* slots made stack slots in this run */
 
 void hl__oscope_start(void) {
     hl__oscope.epoch = (hl__oscope.epoch + 2) | 1;   /* odd, and not the last run's */
@@ -44,12 +45,13 @@ void hl__oscope_start(void) {
     hl__oreg.top = NULL;
     memset(graves, 0, sizeof graves);
     graves_next = 0;
+    stack_slots = 0;
 }
 
 /* Stack objects still live are forgotten: their slots are vacated (their blocks' ends will
 ** see another epoch and do nothing), so that hl_shutdown neither reports nor frees them. */
 void hl__oscope_stop(void) {
-    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i)) {
+    for (uint32_t i = stack_slots ? hl__oslot_first() : 0; i; i = hl__oslot_next(i)) {
         hl__oslot *s = hl__oslot_at(i);
         if ((HL__OGEN(s->head) & 1) && hl__oslot_is_stack(s)) s->head += HL__OGEN_ONE;
     }
@@ -70,6 +72,7 @@ hl__olocal hl__olocal_begin_slow(void *obj, const hl_type *t, hl__olocal_site *l
     }
     if (hl__oscope.free == 0) {
         uint32_t i = hl__oslot_take();
+        stack_slots++;
         hl__oslot *s = hl__oslot_at(i);
         if (HL__OLEVEL >= 2 && HL__OGEN(s->head)) hl__ograve_bury(i, s);   /* a heap object's record */
         /* Raising a vacant slot's generation is always safe: no handle gets valid by it. */

@@ -36,6 +36,7 @@
 #include "owned.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 /* The largest range tried: 2^31 units (16 GiB of address space, about 300 million slots of
@@ -60,11 +61,24 @@ static uint32_t  max_pages;    /* units / HL__OPAGE_UNITS */
 static uint32_t  npages;       /* pages carved: [0, npages) */
 static uint32_t  first_page;   /* this run's first page */
 uint8_t         *hl__otable_class;   /* by page: the class of its slots */
-static uint16_t *page_used;    /* by page: units carved, from the page's start */
-/* Per class: the next unit to carve and the end of its current page (0, 0: no page yet). */
-static uint32_t  carve_next[HL_BLK_CLASSES], carve_end[HL_BLK_CLASSES];
+/* By page: units carved from the page's start, once its class has moved on to another page
+** (a class's current page is read from carve); 0 for a page of no run. */
+static uint16_t *page_used;
+/* Per class: the next unit to carve and the end of its current page (0, 0: no page yet in
+** this run). */
+static struct {
+    uint32_t next[HL_BLK_CLASSES], end[HL_BLK_CLASSES];
+} carve;
 
+/* A slot of class 0 takes 4 units, one of class c > 0 takes 3 + c. */
 static uint32_t stride(size_t cls) { return cls ? 3 + (uint32_t)cls : 4; }
+
+/* Units carved in page p of this run. */
+static uint32_t used(uint32_t p) {
+    size_t c = hl__otable_class[p];
+    if (carve.end[c] == (p + 1) * HL__OPAGE_UNITS) return carve.next[c] - p * HL__OPAGE_UNITS;
+    return page_used[p];
+}
 
 /* A range of address space, inaccessible until opened; NULL when refused. */
 static void *reserve(size_t bytes) {
@@ -114,7 +128,6 @@ static void reserve_table(void) {
     if (HL__OLEVEL >= 2) hl__otable_side((void **)&hl__orun.bsites, sizeof *hl__orun.bsites);
     open_units(HL__OPAGE_UNITS);
     npages = 1;   /* page 0: the sentinel's */
-    page_used[0] = 4;
 }
 
 
@@ -124,7 +137,6 @@ void hl__otable_start(void) {
     if (npages > RESTART_PAGES || npages > max_pages / 2) npages = 1;
     first_page = npages;
     hl__orun.nslots = (hl__oword)npages * HL__OPAGE_UNITS;
-    for (size_t c = 0; c < HL_BLK_CLASSES; c++) carve_next[c] = carve_end[c] = 0;
     *hl__oslot_at(0) = (hl__oslot){.head = HL__OHEAD(HL__OGEN_FORWARDED, 0, 0), .obj = NULL};
 }
 
@@ -138,23 +150,31 @@ void hl__otable_stop(void) {
             madvise((char *)*sides[k] + from / 4 * side_elem[k], (to - from) / 4 * side_elem[k], MADV_DONTNEED);
     }
     for (uint32_t p = first_page; p < npages; p++) page_used[p] = 0;
+    memset(&carve, 0, sizeof carve);   /* no current pages: no slot is valid */
+}
+
+/* A new page for class cls: its first unit. */
+static uint32_t carve_page(size_t cls) {
+    if (carve.end[cls]) {   /* the page the class leaves: remember how much it carved */
+        uint32_t p = carve.end[cls] / HL__OPAGE_UNITS - 1;
+        page_used[p] = (uint16_t)(carve.next[cls] - p * HL__OPAGE_UNITS);
+    }
+    if (npages >= max_pages) hl__out_of_memory((size_t)units * 8, "the handle table", NULL);
+    hl__otable_class[npages] = (uint8_t)cls;
+    uint32_t i = npages * HL__OPAGE_UNITS;
+    open_units((uint64_t)i + HL__OPAGE_UNITS);
+    carve.end[cls] = i + HL__OPAGE_UNITS;
+    npages++;
+    hl__orun.nslots = (hl__oword)npages * HL__OPAGE_UNITS;
+    return i;
 }
 
 uint32_t hl__oslot_carve(size_t cls) {
-    uint32_t i = carve_next[cls], n = stride(cls);
-    if (HL__UNLIKELY(carve_end[cls] - i < n)) {   /* no page yet, or the page is full */
-        if (npages >= max_pages) hl__out_of_memory((size_t)units * 8, "the handle table", NULL);
-        hl__otable_class[npages] = (uint8_t)cls;
-        i = npages * HL__OPAGE_UNITS;
-        open_units((uint64_t)i + HL__OPAGE_UNITS);
-        carve_end[cls] = i + HL__OPAGE_UNITS;
-        npages++;
-        hl__orun.nslots = (hl__oword)npages * HL__OPAGE_UNITS;
-    }
-    carve_next[cls] = i + n;
-    page_used[i / HL__OPAGE_UNITS] = (uint16_t)(i % HL__OPAGE_UNITS + n);
-    /* A page of an earlier run is zero, tags included, but for a borrow that run left live and
-    ** released later into a slot's head. */
+    uint32_t i = carve.next[cls], n = stride(cls);
+    if (HL__UNLIKELY(carve.end[cls] - i < n)) i = carve_page(cls);
+    carve.next[cls] = i + n;
+    /* A page of an earlier run is zero, but for a borrow that run left live and released
+    ** later into a slot's head. */
     *hl__oslot_at(i) = (hl__oslot){0};
     return i;
 }
@@ -163,13 +183,13 @@ bool hl__oslot_in_table(const void *p) { return (uintptr_t)p - (uintptr_t)hl__or
 
 bool hl__oslot_valid(uint32_t i) {
     uint32_t p = i / HL__OPAGE_UNITS, off = i % HL__OPAGE_UNITS;
-    return i != 0 && p >= first_page && p < npages && off < page_used[p] && off % stride(hl__otable_class[p]) == 0;
+    return i != 0 && p >= first_page && p < npages && off < used(p) && off % stride(hl__otable_class[p]) == 0;
 }
 
 /* The first slot of a page from p on, or 0. */
 static uint32_t page_first(uint32_t p) {
     for (; p < npages; p++)
-        if (page_used[p]) return p * HL__OPAGE_UNITS;
+        if (used(p)) return p * HL__OPAGE_UNITS;
     return 0;
 }
 
@@ -177,6 +197,6 @@ uint32_t hl__oslot_first(void) { return page_first(first_page); }
 
 uint32_t hl__oslot_next(uint32_t i) {
     uint32_t p = i / HL__OPAGE_UNITS, n = i + stride(hl__otable_class[p]);
-    if (n - p * HL__OPAGE_UNITS < page_used[p]) return n;
+    if (n - p * HL__OPAGE_UNITS < used(p)) return n;
     return page_first(p + 1);
 }
