@@ -51,9 +51,6 @@ extern uint8_t *hl__otable_class;
 
 void     hl__otable_start(void);   /* hl_init: the first time, reserve the range */
 void     hl__otable_stop(void);    /* hl_shutdown: this run's pages give their memory back */
-/* An array of elem bytes per slot key (HL__OKEY) beside the table, zeroed, taking memory only
-** where written, kept for the life of the process: *array is set. */
-void     hl__otable_side(void **array, size_t elem);
 /* A slot never used in this run, zeroed. Out of line: programs mostly reuse vacant slots, and
 ** inlined into the allocation paths it cost binary_trees 1.5% of its instructions (spills). */
 uint32_t hl__oslot_carve(size_t cls);
@@ -162,10 +159,10 @@ void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at);
 **  - marks[d].live counts the tagged objects of the region at depth d; starts grow with d.
 **  - serials restart at 1 when no region is open; before reaching HL__OREG_SERIAL_MAX they
 **    are renumbered in order (owned_scope.c), so they never wrap.
-** tags (by HL__OKEY of the slot) is reserved when the first region begins (programs without
-** regions pay nothing) and takes memory only where written; a slot carved starts untagged.
-** owned-off checks
-** nothing and tags nothing. */
+** tags (by HL__OKEY of the slot) is reserved with the table and takes memory only where
+** written (programs without regions pay nothing); a slot carved starts untagged: its page
+** was cleared at the end of the run that used it last. owned-off checks nothing and tags
+** nothing (its tags are NULL). */
 #define HL__OREG_RESIZED    0x80000000u
 #define HL__OREG_SERIAL_MAX 0x7FFFFFFFu
 

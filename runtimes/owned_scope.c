@@ -248,7 +248,6 @@ hl_region hl__region_begin(const hl_site *at) {
         hl__oreg.marks = m;
         marks_cap = cap;
     }
-    if (HL__OLEVEL > 0 && !hl__oreg.tags) hl__otable_side((void **)&hl__oreg.tags, sizeof *hl__oreg.tags);
     if (++region_seq == 0) region_seq = 1;
     if (k == 0) hl__oreg.next = 1;
     hl__oreg.marks[k] = (hl__oregion_mark){region_seq, hl__oreg.next, 0, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE};

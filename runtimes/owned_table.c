@@ -30,19 +30,22 @@
 ** writable) in growing steps ahead of the carving: pages take memory when first touched, and
 ** tools that scan a process's readable memory (Valgrind's leak check) see only the part in use.
 ** The arrays kept beside the table (borrow sites, region tags: one entry per HL__OKEY) are
-** reserved and opened the same way, in step with it.
+** reserved with it and opened the same way, in step with it.
 */
 #define _GNU_SOURCE   /* MAP_NORESERVE, MAP_ANONYMOUS */
 #include "owned.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* The largest range tried: 2^31 units (16 GiB of address space, about 300 million slots of
 ** small objects). Smaller ones are tried when the system refuses it (an address-space limit). */
 #define TABLE_UNITS_MAX (1ULL << 31)
-#define TABLE_UNITS_MIN (1ULL << 23)
+#define TABLE_UNITS_MIN (1ULL << 20)
 /* Opened in steps that double, from 1 MiB, by at most 256 MiB at a time. */
 #define OPEN_FIRST (1ULL << 17)
 #define OPEN_STEP_MAX (1ULL << 25)
@@ -104,28 +107,63 @@ static void open_units(uint64_t need) {
     opened = to;
 }
 
-void hl__otable_side(void **array, size_t elem) {
-    *array = reserve(units / 4 * elem);
-    if (!*array || !open_range(*array, 0, opened / 4 * elem))
-        hl__out_of_memory(units / 4 * elem, "the handle table", NULL);
-    sides[nsides] = array;
-    side_elem[nsides++] = elem;
+/* The address space the process may still take (RLIMIT_AS less what it has), or SIZE_MAX. */
+static size_t address_space_left(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return SIZE_MAX;
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    size_t in_use = (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+    return rl.rlim_cur > in_use ? (size_t)(rl.rlim_cur - in_use) : 0;
 }
 
-static void reserve_table(void) {
-    for (uint64_t u = TABLE_UNITS_MAX; u >= TABLE_UNITS_MIN; u /= 2) {
-        hl__orun.slots = reserve(u * 8);
-        if (hl__orun.slots) {
-            units = u;
-            break;
-        }
+/* The address space a table of u units takes with the arrays beside it: borrow sites at the
+** level that remembers sites, region tags wherever regions are checked. */
+static uint64_t reserve_size(uint64_t u) {
+    return u * 8 + (HL__OLEVEL >= 2 ? u / 4 * sizeof *hl__orun.bsites : 0) +
+           (HL__OLEVEL >= 1 ? u / 4 * sizeof *hl__oreg.tags : 0);
+}
+
+/* Reserve the table of u units and the arrays beside it, all or none. */
+static bool reserve_all(uint64_t u) {
+    void *slots = reserve(u * 8), *bsites = NULL, *tags = NULL;
+    bool ok = slots && (HL__OLEVEL < 2 || (bsites = reserve(u / 4 * sizeof *hl__orun.bsites))) &&
+              (HL__OLEVEL < 1 || (tags = reserve(u / 4 * sizeof *hl__oreg.tags)));
+    if (!ok) {
+        if (slots) munmap(slots, u * 8);
+        if (bsites) munmap(bsites, u / 4 * sizeof *hl__orun.bsites);
+        return false;
     }
-    if (!units) hl__out_of_memory(TABLE_UNITS_MIN * 8, "the handle table", NULL);
+    hl__orun.slots = slots;
+    units = u;
+    if (bsites) {
+        hl__orun.bsites = bsites;
+        sides[nsides] = (void **)&hl__orun.bsites;
+        side_elem[nsides++] = sizeof *hl__orun.bsites;
+    }
+    if (tags) {
+        hl__oreg.tags = tags;
+        sides[nsides] = (void **)&hl__oreg.tags;
+        side_elem[nsides++] = sizeof *hl__oreg.tags;
+    }
+    return true;
+}
+
+/* The largest reservation the system grants, taking at most half of the address space left
+** under a limit (RLIMIT_AS), so that blocks of their own can still be allocated. */
+static void reserve_table(void) {
+    size_t left = address_space_left();
+    for (uint64_t u = TABLE_UNITS_MAX; u >= TABLE_UNITS_MIN && !units; u /= 2)
+        if (left == SIZE_MAX || reserve_size(u) <= left / 2) reserve_all(u);
+    if (!units) hl__out_of_memory(reserve_size(TABLE_UNITS_MIN), "the handle table", NULL);
     max_pages = (uint32_t)(units / HL__OPAGE_UNITS);
     hl__otable_class = calloc(max_pages, 1);
     page_used = calloc(max_pages, sizeof *page_used);
     if (!hl__otable_class || !page_used) hl__out_of_memory(max_pages * 3, "the handle table", NULL);
-    if (HL__OLEVEL >= 2) hl__otable_side((void **)&hl__orun.bsites, sizeof *hl__orun.bsites);
     open_units(HL__OPAGE_UNITS);
     npages = 1;   /* page 0: the sentinel's */
 }

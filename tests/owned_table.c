@@ -19,6 +19,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 static uint8_t pattern(size_t seed, size_t i) { return (uint8_t)(seed * 131 + i * 7 + 1); }
 
@@ -121,6 +123,47 @@ static void every_class_keeps_its_objects_apart(void) {
 }
 
 Test(inline_blocks, objects_of_every_class_never_overlap) { EXPECT_OK_NO_LEAKS(every_class_keeps_its_objects_apart); }
+
+/* ==== address-space limits ===================================================================== */
+
+/* Address space in use now, from /proc/self/statm. */
+static size_t vm_bytes(void) {
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    return pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Under a limit on its address space (RLIMIT_AS) set before the runtime starts, the table
+** takes at most half of what is left, so the program can still allocate large blocks. */
+static void runs_under_an_address_space_limit(void) {
+    struct rlimit rl;
+    CHILD_CHECK(getrlimit(RLIMIT_AS, &rl) == 0);
+    rl.rlim_cur = vm_bytes() + (128u << 20);
+    CHILD_CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
+    hl_init();
+    hl_ref big = hl_new_bytes(40u << 20);   /* 40 MiB of a block of its own */
+    hl_ref list = HL_NULL;
+    for (int64_t k = 0; k < 100000; k++) {   /* and small objects in the table */
+        hl_ref n = node(k);
+        {
+            HL_WRITE(Node, w, n);
+            w->next = hl_move(&list);
+        }
+        list = hl_move(&n);
+    }
+    hl_set_byte(big, (40u << 20) - 1, 1);
+    hl_drop(&list);
+    hl_drop(&big);
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(limits, the_table_leaves_room_under_an_address_space_limit) {
+    EXPECT_OK_NO_LEAKS(runs_under_an_address_space_limit);
+}
 
 /* ==== runs of the runtime ===================================================================== */
 
