@@ -168,7 +168,6 @@ static void reserve_table(void) {
     npages = 1;   /* page 0: the sentinel's */
 }
 
-
 void hl__otable_start(void) {
     if (!units) reserve_table();
     /* The earlier runs' pages are empty (hl__otable_stop). */
