@@ -355,7 +355,6 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     uint32_t fi = (uint32_t)fresh.bits;
     hl__oslot *f = hl__oslot_at(fi);
     HL__OREMEMBER(f->event, at);
-    s = hl__oslot_at(old);   /* slot_new may have moved the table */
     hl__oregion_relocate(old, fi);
     s->head = HL__OHEAD(HL__OGEN_FORWARDED, 0, HL__OTID(s->head));
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
@@ -374,7 +373,6 @@ hl_ref hl__owned_age_slot(hl_ref r, uint32_t bumps_left) {
     ** does not depend on the slot's history, and the old slot forwards older copies. */
     uint32_t old = (uint32_t)r.bits, fi = hl__oslot_carve(0);
     hl__oslot *f = hl__oslot_at(fi);
-    s = hl__oslot_at(old);   /* the table may have moved */
     *f = *s;
     hl__oregion_relocate(old, fi);
     uint32_t left = bumps_left < HL__OGEN_MAX / 2 ? bumps_left : HL__OGEN_MAX / 2 - 1;
@@ -447,14 +445,13 @@ void hl__drop_at_scope_end(hl_ref *r) {
 ** relocated buffer) is left where it is, as block_free leaves it. */
 static size_t *buf_place(uint32_t i, size_t *blk, size_t old, size_t n) {
     size_t cls = hl__oslot_class(i);
-    void *own = cls ? hl__oslot_inline(i) : NULL;
-    bool separate = !hl__oslot_in_table(blk);
-    if (separate && !own) return hl__blk_realloc(blk, old, n);
-    void *to = own && n <= cls * 8 ? own : blk == own || !separate ? hl__blk_alloc(n) : NULL;
-    if (!to) return separate ? hl__blk_realloc(blk, old, n) : NULL;
+    bool fits = cls && n <= cls * 8, own_block = !hl__oslot_in_table(blk);
+    if (!fits && own_block) return hl__blk_realloc(blk, old, n);
+    void *to = fits ? hl__oslot_inline(i) : hl__blk_alloc(n);
+    if (!to) return NULL;
     if (to != blk) memmove(to, blk, old < n ? old : n);
     if (n > old) memset((char *)to + old, 0, n - old);
-    if (separate && to != blk) hl__blk_free(blk, old);
+    if (own_block && to != blk) hl__blk_free(blk, old);
     return to;
 }
 
@@ -474,11 +471,7 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     size_t bytes = hl__size(n, es, 0, kind->name, at);
     if (tid == HL__TID_REFS && n < old) {
         /* Cut-off elements are dropped first to last, while the buffer is still intact. */
-        for (size_t k = n; k < old; k++) {
-            hl_ref *e = (hl_ref *)s->obj + k;
-            hl__drop(e, at);
-            s = hl__oslot_at(i);
-        }
+        for (size_t k = n; k < old; k++) hl__drop((hl_ref *)s->obj + k, at);
     }
     size_t *blk = buf_place(i, (size_t *)s->obj - 1, old * es + sizeof(size_t),
                             hl__size(1, bytes, sizeof(size_t), kind->name, at));

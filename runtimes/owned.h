@@ -174,7 +174,7 @@ typedef struct hl__oregion_mark {
 } hl__oregion_mark;
 
 typedef struct hl__oregions {
-    uint32_t         *tags;     /* by slot index, see above; NULL until a region begins */
+    uint32_t         *tags;     /* by HL__OKEY of the slot, see above; NULL at owned-off */
     uint32_t          next;     /* the next serial */
     hl__oregion_mark *top;      /* the innermost open region; NULL when none is open */
     hl__oregion_mark *marks;    /* the open regions, outermost first (hl__oscope.regions) */
@@ -217,7 +217,7 @@ static inline void hl__oregion_forget(uint32_t i) {
 
 /* An object relocated from slot from to slot to (the generation limit) stays its region's. */
 static inline void hl__oregion_relocate(uint32_t from, uint32_t to) {
-    if (HL__OLEVEL == 0 || !hl__oreg.tags) return;
+    if (HL__OLEVEL == 0) return;
     hl__oreg.tags[HL__OKEY(to)] = hl__oreg.tags[HL__OKEY(from)];
     hl__oreg.tags[HL__OKEY(from)] = 0;
 }

@@ -119,7 +119,6 @@ void hl__olocal_end_slow(hl__olocal *g) {
     if (g->t != &hl__bytes_type) {
         char *obj = s->obj;
         for (size_t k = 0; k < g->t->nrefs; k++) hl__drop((hl_ref *)(obj + g->t->refs[k]), &block_end);
-        s = hl__oslot_at(i);
     }
     s->head += HL__OGEN_ONE;
     if (HL__OLEVEL >= 2) s->event = HL__SITE_SCOPE_END;
