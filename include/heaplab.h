@@ -230,6 +230,10 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 **                             stack; n is an integer constant expression (a stack frame's
 **                             size is fixed at compile time), else the program does not
 **                             compile                                                     */
+/* HL_LOCAL_REFS(name, n);     const hl_ref name: a refs buffer of n owned handles on the
+**                             stack, all HL_NULL (Rust: `[None; n]` of Option<Box<T>>); n
+**                             as for HL_LOCAL_BYTES. Its elements are owned fields: what
+**                             they hold when the block ends is dropped, in index order    */
 /*
 ** Both are declarations, like the borrow macros (not in a `for` initialiser). The object lives
 ** until its block ends (also on `return`, `break`, `goto` out of it); then its owned fields
@@ -556,10 +560,10 @@ void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 #define hl_region_begin() hl__region_begin(HL__SITE)
 #define hl_region_end(m) hl__region_end((m), HL__SITE)
 
-/* HL_LOCAL_BYTES's n must be an integer constant expression: a stack frame's size is fixed
+/* A stack buffer's n must be an integer constant expression: a stack frame's size is fixed
 ** when the program is compiled (a variable n fails here rather than becoming a VLA). */
-#define HL__LOCAL_BYTES_CONSTANT(n)                                                        \
-    _Static_assert((n) + 1 > 0, "HL_LOCAL_BYTES: n must be a non-negative integer constant expression")
+#define HL__LOCAL_CONSTANT(n, macro)                                                       \
+    _Static_assert((n) + 1 > 0, macro ": n must be a non-negative integer constant expression")
 
 /* HL_OWNED: drop at the end of the block. The cleanup function gets only the variable's
 ** address; at owned (the level that remembers sites) HL__OWNED_SITE first declares a hidden

@@ -6,7 +6,7 @@
 ** expression over integer constants and earlier variables with + - * and unary minus),
 ** written into a vector of bytes that grows by doubling (hl_vec, Rust's Vec<u8>), parsed from
 ** a slice of it (&[u8]) by recursive descent into an
-** expression tree per statement (the unit is a refs buffer owning the statements' trees);
+** expression tree per statement (the unit is an array of the statements' trees);
 ** evaluated; constant-folded (each tree is consumed and a new one is built: constant
 ** subexpressions become one constant node, x+0, x-0, x*1, 0*x, --x are simplified, the
 ** replaced nodes are dropped); evaluated again, which must give the same values; then the
@@ -19,10 +19,10 @@
 **
 ** Regions: each unit is a region (compile_unit drops everything it allocated before its
 ** region ends), so the region runtime reuses one unit's memory for the next, the text
-** buffer's doublings and the trees replaced by folding included. Stack objects: the two value
-** environments (256 values each, 2 KiB) are HL_LOCAL_BYTES arrays in compile_unit, as a C
-** programmer would declare `uint64_t env[256]`; the unit's trees stay a heap refs buffer (the
-** API has no stack refs buffer).
+** buffer's doublings and the trees replaced by folding included. Stack objects: the unit's
+** trees are an HL_LOCAL_REFS array of 256 handles and the two value environments (256 values
+** each, 2 KiB) HL_LOCAL_BYTES arrays in compile_unit, as a C programmer would declare
+** `Node *unit[256]` and `uint64_t env[256]`.
 **
 ** Size argument: the number of statements compiled, rounded up to whole units of 256
 ** (default 280000).
@@ -274,8 +274,9 @@ static bool compile_unit(hlp_rng *rng, uint64_t unit, Totals *t) {
         put(&w, ";\n");
     }
     t->text_bytes += hl_vec_len(&w);
-    /* Parse it: statement k assigns variable k. */
-    HL_OWNED hl_ref trees = hl_new_refs(UNIT);
+    /* Parse it: statement k assigns variable k; the unit's trees are an array on the stack
+    ** (Rust: `[None; UNIT]` of Option<Box<Node>>), whose trees are dropped when it ends. */
+    HL_LOCAL_REFS(trees, UNIT);
     bool parsed;
     {
         HL_READ_VEC(uint8_t, text, &w);

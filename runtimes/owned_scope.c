@@ -1,5 +1,6 @@
 /*
-** owned_scope.c: stack objects (HL_LOCAL, HL_LOCAL_BYTES) and regions on the owned runtime.
+** owned_scope.c: stack objects (HL_LOCAL, HL_LOCAL_BYTES, HL_LOCAL_REFS) and regions on the
+** owned runtime.
 **
 ** Stack objects: their slots (taken, recycled LIFO among stack objects only, retired at the
 ** generation limit), the end of their block (owned fields dropped, slot vacated), and their
@@ -106,7 +107,8 @@ static void note_decl(uint32_t tid, uint32_t decl) {
 }
 
 /* The slow half of hl__olocal_end: a borrow still live (not possible through the lexical
-** borrow macros, checked all the same), owned fields to drop, or the generation limit. */
+** borrow macros, checked all the same), owned fields or elements to drop, or the generation
+** limit. */
 void hl__olocal_end_slow(hl__olocal *g) {
     uint32_t i = (uint32_t)g->ref.bits;
     hl__oslot *s = hl__oslot_at(i);
@@ -116,7 +118,10 @@ void hl__olocal_end_slow(hl__olocal *g) {
         hl__note("it is %s", HL__OBORROW(s->head) < 0 ? "mutably borrowed" : "borrowed");
         hl__panic_end();
     }
-    if (g->t != &hl__bytes_type) {
+    if (g->t == &hl__refs_type) {
+        hl_ref *elems = s->obj;
+        for (size_t k = 0; k < hl__obuf_len(elems); k++) hl__drop(&elems[k], &block_end);
+    } else if (g->t != &hl__bytes_type) {
         char *obj = s->obj;
         for (size_t k = 0; k < g->t->nrefs; k++) hl__drop((hl_ref *)(obj + g->t->refs[k]), &block_end);
     }

@@ -173,19 +173,23 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
 
 /* ---- stack objects and regions (docs/design.md, "Stack objects", "Regions") ----------------
 ** A stack object lies in the block's storage exactly as a heap object of its kind lies in its
-** block (the layout above: a typed object is its struct, a bytes buffer has its length before
-** it), and its handle is made as a heap object's is (manual tags it with the type id), so
-** borrows, the accessors and hl_len work on it unchanged. Only manual has work to do when the
-** block ends: dropping the owned fields frees them. gc and region forget them, as their
+** block (the layout above: a typed object is its struct, a buffer has its length before it),
+** and its handle is made as a heap object's is (manual tags it with the type id), so borrows,
+** the accessors and hl_len work on it unchanged. Only manual has work to do when the block
+** ends: dropping the owned fields (a refs buffer's elements) frees them. gc and region forget them, as their
 ** hl_drop does, and a stack object has no cleanup there at all. (hl_resize is never applied to
 ** a stack object, so region needs no kind word before a stack buffer's length.) */
 
 #if defined(HL_RUNTIME_MANUAL)
 #define HL__DLOCAL_END __attribute__((cleanup(hl__dlocal_end)))
-/* The end of a typed stack object's block: its owned fields are dropped in declaration
-** order, as hl_drop drops them. */
+/* The end of a typed stack object's block, or a stack refs buffer's: its owned fields are
+** dropped in declaration order, a buffer's elements in index order. */
 static inline void hl__dlocal_end(const hl_ref *r) {
     const hl_type *t = hl__type_of(*r);
+    if (t == &hl__refs_type) {
+        for (size_t i = 0; i < hl__buf_len(*r); i++) hl__drop((hl_ref *)hl__ptr(*r) + i, NULL);
+        return;
+    }
     for (size_t k = 0; k < t->nrefs; k++) hl__drop((hl_ref *)((char *)hl__ptr(*r) + t->refs[k]), NULL);
 }
 #else
@@ -204,12 +208,15 @@ static inline hl_ref hl__dlocal_init(void *obj, size_t size, const hl_type *t, c
 #endif
 }
 
-static inline hl_ref hl__dlocal_bytes_init(void *storage, size_t size, size_t *len, void *data, size_t n) {
+/* A stack buffer (kind: 1 refs, 0 bytes): storage is [ size_t len ][ n elements ], a heap
+** buffer's layout. */
+static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len, void *data, size_t n, int kind) {
     memset(storage, 0, size);
     *len = n;
 #if defined(HL_RUNTIME_MANUAL)
-    return hl__tagged(data, HL__MTID_BYTES);
+    return hl__tagged(data, kind ? HL__MTID_REFS : HL__MTID_BYTES);
 #else
+    (void)kind;
     return (hl_ref){(uintptr_t)data};
 #endif
 }
@@ -219,14 +226,22 @@ static inline hl_ref hl__dlocal_bytes_init(void *storage, size_t size, size_t *l
     HL__DLOCAL_END const hl_ref name =                                                     \
         hl__dlocal_init(&hl__local_##name, sizeof hl__local_##name, &T##_type, HL__SITE)
 
-#define HL_LOCAL_BYTES(name, n)                                                            \
-    HL__LOCAL_BYTES_CONSTANT(n);                                                           \
+/* A stack buffer of n elements of type ET (uint8_t or hl_ref), of kind (1 refs, 0 bytes);
+** END: the cleanup that drops what a refs buffer owns (empty where drops free nothing). */
+#define HL__LOCAL_BUF(name, n, ET, kind, END)                                              \
     struct {                                                                               \
-        size_t  len;                                                                       \
-        uint8_t data[(n) ? (n) : 1];                                                       \
+        size_t len;                                                                        \
+        ET     data[(n) ? (n) : 1];                                                        \
     } hl__local_##name;                                                                    \
-    const hl_ref name = hl__dlocal_bytes_init(&hl__local_##name, sizeof hl__local_##name,    \
-                                              &hl__local_##name.len, hl__local_##name.data, (n))
+    END const hl_ref name = hl__dlocal_buf_init(&hl__local_##name, sizeof hl__local_##name, \
+                                                &hl__local_##name.len, hl__local_##name.data, (n), (kind))
+
+#define HL_LOCAL_BYTES(name, n)                                                            \
+    HL__LOCAL_CONSTANT(n, "HL_LOCAL_BYTES");                                               \
+    HL__LOCAL_BUF(name, n, uint8_t, 0, )
+#define HL_LOCAL_REFS(name, n)                                                             \
+    HL__LOCAL_CONSTANT(n, "HL_LOCAL_REFS");                                                \
+    HL__LOCAL_BUF(name, n, hl_ref, 1, HL__DLOCAL_END)
 
 /* Regions are tokens here (region.c has its own). */
 #if defined(HL_RUNTIME_REGION)

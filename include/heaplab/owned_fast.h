@@ -464,20 +464,23 @@ static inline hl__olocal hl__olocal_obj(void *obj, size_t size, const hl_type *t
     return hl__olocal_begin(obj, t, ls);
 }
 
-static inline hl__olocal hl__olocal_bytes(void *storage, size_t size, size_t *len, void *data, size_t n,
-                                          hl__olocal_site *ls) {
+/* A stack buffer (kind: &hl__bytes_type or &hl__refs_type): storage is [ size_t len ][ n
+** elements ], an owned buffer's layout. */
+static inline hl__olocal hl__olocal_buf(void *storage, size_t size, size_t *len, void *data, size_t n,
+                                        const hl_type *kind, hl__olocal_site *ls) {
     memset(storage, 0, size);
     *len = n;
-    return hl__olocal_begin(data, &hl__bytes_type, ls);
+    return hl__olocal_begin(data, kind, ls);
 }
 
-/* The end of the block: owned fields are dropped (out of line), the slot is vacated, so every
-** handle to the object is stale, and goes back on the stack slots' list. */
+/* The end of the block: owned fields (a refs buffer's elements) are dropped (out of line), the
+** slot is vacated, so every handle to the object is stale, and goes back on the stack slots'
+** list. */
 static inline void hl__olocal_end(hl__olocal *g) {
     if (HL__UNLIKELY(g->epoch != hl__oscope.epoch)) return;
     uint32_t i = (uint32_t)g->ref.bits;
     hl__oslot *s = hl__oslot_at(i);
-    if (HL__UNLIKELY((g->t != &hl__bytes_type && g->t->nrefs) || HL__OBORROW(s->head) != 0 ||
+    if (HL__UNLIKELY((g->t != &hl__bytes_type && (g->t->nrefs || g->t == &hl__refs_type)) || HL__OBORROW(s->head) != 0 ||
                      HL__OGEN(s->head) >= HL__OGEN_STACK_LAST)) {
         hl__olocal_end_slow(g);
         return;
@@ -498,17 +501,24 @@ static inline void hl__olocal_end(hl__olocal *g) {
         hl__olocal_obj(&hl__local_##name, sizeof hl__local_##name, &T##_type, &hl__lsite_##name); \
     const hl_ref name = hl__lguard_##name.ref
 
-#define HL_LOCAL_BYTES(name, n)                                                            \
-    HL__LOCAL_BYTES_CONSTANT(n);                                                           \
+/* A stack buffer of n elements of type ET (uint8_t or hl_ref), of kind (its descriptor). */
+#define HL__LOCAL_BUF(name, n, ET, kind)                                                   \
     struct {                                                                               \
-        size_t  len;                                                                       \
-        uint8_t data[(n) ? (n) : 1];                                                       \
+        size_t len;                                                                        \
+        ET     data[(n) ? (n) : 1];                                                        \
     } hl__local_##name;                                                                    \
     HL__OLOCAL_SITE(name);                                                                 \
     __attribute__((cleanup(hl__olocal_end))) hl__olocal hl__lguard_##name =                \
-        hl__olocal_bytes(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len,  \
-                         hl__local_##name.data, (n), &hl__lsite_##name);                   \
+        hl__olocal_buf(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len,    \
+                       hl__local_##name.data, (n), (kind), &hl__lsite_##name);             \
     const hl_ref name = hl__lguard_##name.ref
+
+#define HL_LOCAL_BYTES(name, n)                                                            \
+    HL__LOCAL_CONSTANT(n, "HL_LOCAL_BYTES");                                               \
+    HL__LOCAL_BUF(name, n, uint8_t, &hl__bytes_type)
+#define HL_LOCAL_REFS(name, n)                                                             \
+    HL__LOCAL_CONSTANT(n, "HL_LOCAL_REFS");                                                \
+    HL__LOCAL_BUF(name, n, hl_ref, &hl__refs_type)
 
 hl_region hl__region_begin(const hl_site *at);
 void      hl__region_end(hl_region m, const hl_site *at);
