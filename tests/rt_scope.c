@@ -1,6 +1,6 @@
 /*
-** rt_scope.c: stack objects (HL_LOCAL, HL_LOCAL_BYTES) and regions (hl_region_begin/end), the
-** part of the contract every runtime shares (docs/design.md, "Stack objects", "Regions").
+** rt_scope.c: stack objects (HL_LOCAL, HL_LOCAL_BYTES, HL_LOCAL_REFS) and regions
+** (hl_region_begin/end), the part of the contract every runtime shares (docs/design.md, "Stack objects", "Regions").
 **
 ** Compiled once per runtime (build/tests/rt_scope-<rt>). A runtime is named only through
 ** hl_runtime_name(), where its documented difference is asserted: gc sees no frees, region's
@@ -105,16 +105,26 @@ TestSuite(regions, .init = fresh);
 
 /* ==== stack objects ======================================================================== */
 
-/* Fill a stack object with garbage; the next call at the same depth gets the same stack. */
+/* Fill stack objects with garbage; the next call at the same depth gets the same stack. The
+** third object is a bytes buffer the size of check_zeroed_frame's refs buffer (a garbage
+** handle in a refs buffer would be dropped when its block ends). */
+enum { DIRTY_REFS = 32 };
+static uintptr_t dirty_lo, dirty_hi;   /* where the garbage for the refs buffer lay */
+
 __attribute__((noinline)) static void dirty_frame(void) {
     HL_LOCAL(Tri, t);
     HL_LOCAL_BYTES(b, 256);
+    HL_LOCAL_BYTES(r, DIRTY_REFS * sizeof(hl_ref));
     {
         HL_WRITE(Tri, p, t);
         memset(&p->x, 0xa5, sizeof p->x);
         memset(&p->d, 0xa5, sizeof p->d);
         HL_WRITE_BYTES(q, b);
         memset(q, 0x5a, 256);
+        HL_WRITE_BYTES(g, r);
+        memset(g, 0xc3, DIRTY_REFS * sizeof(hl_ref));
+        dirty_lo = (uintptr_t)g;
+        dirty_hi = dirty_lo + DIRTY_REFS * sizeof(hl_ref);
     }
     __asm__ volatile("" ::: "memory");
 }
@@ -122,11 +132,18 @@ __attribute__((noinline)) static void dirty_frame(void) {
 __attribute__((noinline)) static void check_zeroed_frame(void) {
     HL_LOCAL(Tri, t);
     HL_LOCAL_BYTES(b, 256);
+    HL_LOCAL_REFS(r, DIRTY_REFS);
     HL_READ(Tri, p, t);
     cr_assert(all_zero(p, sizeof *p), "HL_LOCAL(Tri, t) is not zeroed");
     cr_assert(hl_is_null(p->a) && hl_is_null(p->b) && hl_is_null(p->c));
     HL_READ_BYTES(q, b);
     cr_assert(all_zero(q, 256), "HL_LOCAL_BYTES(b, 256) is not zeroed");
+    cr_assert_eq(hl_len(r), DIRTY_REFS);
+    HL_READ_REFS(e, r);
+    uintptr_t lo = (uintptr_t)e, hi = lo + DIRTY_REFS * sizeof(hl_ref);
+    cr_assert(lo < dirty_hi && dirty_lo < hi,
+              "the refs buffer does not overlap the dirtied bytes: the test shows nothing (compiler layout)");
+    for (size_t i = 0; i < DIRTY_REFS; i++) cr_assert(hl_is_null(e[i]), "HL_LOCAL_REFS element %zu is not HL_NULL", i);
 }
 
 Test(stack_objects, are_zeroed_even_where_the_stack_was_dirty) {
@@ -180,18 +197,158 @@ Test(stack_objects, bytes_len_accessors_and_borrows_agree) {
     finish();
 }
 
+/* (The block ends before finish(): the element's node is dropped with it, not leaked.) */
+Test(stack_objects, refs_len_accessors_and_borrows_agree) {
+    {
+        HL_LOCAL_REFS(r, 10);
+        HL_LOCAL_REFS(e, 0);
+        cr_assert_eq(hl_len(r), 10);
+        cr_assert_eq(hl_len(e), 0);
+        cr_assert(!hl_is_null(e), "a 0-length stack refs buffer is still a buffer");
+        for (size_t i = 0; i < 10; i++) cr_assert(hl_is_null(hl_ref_at(r, i)));
+        hl_ref x = node_new(7);
+        *hl_slot(r, 4) = hl_move(&x);
+        cr_assert(hl_is_null(x), "hl_move empties the source");
+        cr_assert_eq(node_val(hl_ref_at(r, 4)), 7, "the element holds the handle stored");
+        {
+            HL_READ_REFS(p, r);
+            HL_READ_REFS(p2, r);   /* several shared borrows, as on the heap */
+            cr_assert_eq(p, p2);
+            cr_assert_eq((uintptr_t)p % 8, 0);
+            cr_assert_eq(node_val(p[4]), 7);
+            cr_assert(hl_is_null(p[3]) && hl_is_null(p[5]));
+            cr_assert_eq(hl_len(r), 10, "hl_len is allowed while borrowed");
+        }
+        {
+            HL_READ_SLICE(hl_ref, s, r);
+            cr_assert_eq(s.len, 10);
+            cr_assert_eq(node_val(HL_AT(s, 4)), 7);
+            HL_READ_SLICE(hl_ref, z, e);
+            cr_assert_eq(z.len, 0);
+        }
+        enum { N = 2 * 3 };   /* any integer constant expression */
+        HL_LOCAL_REFS(c, N + 1);
+        cr_assert_eq(hl_len(c), 7);
+    }
+    finish();
+}
+
+/* Every way of storing an owned handle in an element: hl_slot, HL_WRITE_REFS, HL_WRITE_SLICE. */
+Test(stack_objects, refs_elements_are_dropped_when_the_block_ends) {
+    hl_ref spare = node_new(99);   /* not in the buffer: survives */
+    {
+        HL_LOCAL_REFS(r, 8);
+        hl_ref a = list_new(3, 1);
+        *hl_slot(r, 0) = hl_move(&a);
+        {
+            HL_WRITE_REFS(p, r);
+            p[3] = list_new(2, 10);
+        }
+        {
+            HL_WRITE_SLICE(hl_ref, s, r);
+            HL_AT(s, 7) = list_new(4, 100);
+            HL_AT(s, 5) = hl_new_bytes(32);
+        }
+        if (sees_frees()) cr_assert_eq(live(), 1 + 3 + 2 + 4 + 1);
+        cr_assert_eq(list_sum(hl_ref_at(r, 0)) + list_sum(hl_ref_at(r, 3)) + list_sum(hl_ref_at(r, 7)),
+                     1 + 2 + 3 + 10 + 11 + 100 + 101 + 102 + 103);
+        cr_assert_eq(hl_len(hl_ref_at(r, 5)), 32);
+    }
+    if (sees_frees()) cr_assert_eq(live(), 1, "what the elements held dies with the block");
+    cr_assert_eq(node_val(spare), 99);
+    hl_drop(&spare);
+    finish();
+}
+
+Test(stack_objects, refs_moved_out_elements_are_not_dropped) {
+    hl_ref taken, moved;
+    {
+        HL_LOCAL_REFS(r, 4);
+        *hl_slot(r, 0) = list_new(3, 0);
+        *hl_slot(r, 1) = node_new(5);
+        *hl_slot(r, 2) = list_new(2, 20);
+        taken = hl_take(hl_slot(r, 0));
+        moved = hl_move(hl_slot(r, 2));
+        cr_assert(hl_is_null(hl_ref_at(r, 0)) && hl_is_null(hl_ref_at(r, 2)), "the elements were emptied");
+        if (sees_frees()) cr_assert_eq(live(), 6);
+    }
+    if (sees_frees()) cr_assert_eq(live(), 5, "only the element still holding a node was dropped");
+    cr_assert_eq(list_sum(taken), 0 + 1 + 2);
+    cr_assert_eq(list_sum(moved), 20 + 21);
+    hl_drop(&taken);
+    hl_drop(&moved);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+/* A list of 100000 nodes held by an element: the drop at the end of the block is iterative. */
+Test(stack_objects, refs_a_deep_drop_through_an_element) {
+    {
+        HL_LOCAL_REFS(r, 3);
+        *hl_slot(r, 1) = list_new(100000, 0);
+        *hl_slot(r, 2) = node_new(1);
+        if (sees_frees()) cr_assert_eq(live(), 100001);
+    }
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+/* A refs buffer's elements are dropped on every way out of its block. */
+static int64_t refs_early_exit(bool early) {
+    HL_LOCAL_REFS(r, 2);
+    *hl_slot(r, 0) = node_new(5);
+    *hl_slot(r, 1) = list_new(3, 0);
+    if (early) return node_val(hl_ref_at(r, 0));
+    return -1;
+}
+
+Test(stack_objects, refs_end_on_return_break_and_continue) {
+    cr_assert_eq(refs_early_exit(true), 5);
+    cr_assert_eq(refs_early_exit(false), -1);
+    for (int i = 0; i < 10; i++) {
+        HL_LOCAL_REFS(r, 1);
+        *hl_slot(r, 0) = node_new(i);
+        if (i % 2) continue;
+        if (i == 8) break;
+    }
+    if (sees_frees()) cr_assert_eq(live(), 0, "every refs buffer's elements were dropped on the way out");
+    finish();
+}
+
 Test(stack_objects, are_not_allocations) {
     {
         HL_LOCAL(Node, n);
         HL_LOCAL_BYTES(b, 64);
+        HL_LOCAL_REFS(r, 16);
         cr_assert_eq(node_val(n), 0);
         cr_assert_eq(hl_byte(b, 63), 0);
+        cr_assert(hl_is_null(hl_ref_at(r, 15)));
         hl_stats s = hl_get_stats();
         cr_assert_eq(s.allocations, 0, "stack objects are not counted as allocations");
         cr_assert_eq(s.bytes_allocated, 0);
     }
     cr_assert_eq(hl_get_stats().allocations, 0);
     cr_assert_eq(hl_shutdown(), 0, "stack objects are never leaks");
+}
+
+/* What an element holds is an allocation; the buffer is not. */
+Test(stack_objects, a_refs_buffer_is_not_an_allocation) {
+    hl_ref kept;
+    {
+        HL_LOCAL_REFS(r, 64);
+        cr_assert_eq(hl_get_stats().allocations, 0, "a stack refs buffer is not counted as an allocation");
+        *hl_slot(r, 3) = node_new(3);
+        *hl_slot(r, 60) = node_new(60);
+        hl_stats s = hl_get_stats();
+        cr_assert_eq(s.allocations, 2);
+        cr_assert_eq(s.bytes_allocated, 2 * sizeof(Node));
+        kept = hl_move(hl_slot(r, 60));
+    }
+    cr_assert_eq(hl_get_stats().allocations, 2);
+    if (sees_frees()) cr_assert_eq(hl_get_stats().frees, 1, "the element still holding a node was freed");
+    cr_assert_eq(node_val(kept), 60);
+    hl_drop(&kept);
+    cr_assert_eq(hl_shutdown(), 0, "a stack refs buffer is never a leak");
 }
 
 Test(stack_objects, owned_fields_are_dropped_when_the_block_ends) {
@@ -346,6 +503,22 @@ Test(stack_objects, heap_objects_owned_by_one_stay_alive) {
         }
         HL_READ(Node, p, n);
         cr_assert_eq(list_sum(p->next), 999 * 1000 / 2);
+    }
+    finish();
+}
+
+/* The same for the elements of a live stack refs buffer. */
+Test(stack_objects, heap_objects_owned_by_a_refs_buffer_stay_alive) {
+    {
+        HL_LOCAL_REFS(r, 4);
+        for (size_t k = 0; k < 4; k++) *hl_slot(r, k) = list_new(250, (int64_t)(1000 * k));
+        for (int i = 0; i < 300; i++) {
+            hl_ref junk = hl_new_bytes(64 * 1024);
+            hl_set_byte(junk, 0, 0xff);
+            hl_drop(&junk);
+        }
+        for (size_t k = 0; k < 4; k++)
+            cr_assert_eq(list_sum(hl_ref_at(r, k)), 250 * 1000 * (int64_t)k + 249 * 250 / 2);
     }
     finish();
 }
