@@ -18,6 +18,9 @@
 **      = note: N objects allocated in the region are still live
 **      = note: the region began at tests/owned_scope.c:<line>
 **
+** A stack refs buffer (HL_LOCAL_REFS) is named "refs" by the note; its elements are owned
+** fields, so its block's end reports what a typed object's field would.
+**
 ** Built for owned and owned-fast: owned-fast reports the same kinds at the same "-->" lines
 ** without the site notes (SITES below), and keeps the notes that name no site (the count).
 ** Also the legal cases next to each rule, which must not be reported.
@@ -125,6 +128,10 @@ __attribute__((noinline)) static hl_ref escape_bytes(void) {
     HL_MARK(DECL); HL_LOCAL_BYTES(b, 16);
     return b;
 }
+__attribute__((noinline)) static hl_ref escape_refs(void) {
+    HL_MARK(DECL); HL_LOCAL_REFS(r, 4);
+    return r;
+}
 
 static void read_after_return(void) {
     hl_init();
@@ -148,6 +155,23 @@ static void len_after_return(void) {
     hl_ref b = escape_bytes();
     HL_MARK(USE); (void)hl_len(b);
 }
+static void ref_at_after_return(void) {
+    hl_init();
+    hl_ref r = escape_refs();
+    HL_MARK(USE); (void)hl_ref_at(r, 0);
+}
+static void slot_after_return(void) {
+    hl_init();
+    hl_ref r = escape_refs();
+    hl_ref x = node(1);
+    HL_MARK(USE); *hl_slot(r, 1) = hl_move(&x);
+}
+static void refs_slice_after_return(void) {
+    hl_init();
+    hl_ref r = escape_refs();
+    HL_MARK(USE); HL_READ_SLICE(hl_ref, s, r);
+    (void)s;
+}
 static void move_after_return(void) {
     hl_init();
     hl_ref h = escape_node();
@@ -164,12 +188,20 @@ static void resize_after_return(void) {
     hl_ref b = escape_bytes();
     HL_MARK(USE); hl_resize(&b, 4);
 }
+static void drop_refs_after_return(void) {
+    hl_init();
+    hl_ref r = escape_refs();
+    HL_MARK(USE); hl_drop(&r);
+}
 
 Test(use_after_scope_end, any_use_of_an_escaped_handle) {
     EXPECT(read_after_return, .kind = "use after scope end", .type = "Node", .decl = DECL);
     EXPECT(write_after_return, .kind = "use after scope end", .type = "Node", .decl = DECL);
     EXPECT(byte_after_return, .kind = "use after scope end", .type = "bytes", .decl = DECL);
     EXPECT(len_after_return, .kind = "use after scope end", .type = "bytes", .decl = DECL);
+    EXPECT(ref_at_after_return, .kind = "use after scope end", .type = "refs", .decl = DECL);
+    EXPECT(slot_after_return, .kind = "use after scope end", .type = "refs", .decl = DECL);
+    EXPECT(refs_slice_after_return, .kind = "use after scope end", .type = "refs", .decl = DECL);
 }
 
 Test(use_after_scope_end, moving_dropping_or_resizing_an_escaped_handle) {
@@ -177,6 +209,7 @@ Test(use_after_scope_end, moving_dropping_or_resizing_an_escaped_handle) {
     EXPECT(move_after_return, .kind = "use after scope end", .type = "Node", .decl = DECL);
     EXPECT(drop_after_return, .kind = "use after scope end", .type = "Node", .decl = DECL);
     EXPECT(resize_after_return, .kind = "use after scope end", .type = "bytes", .decl = DECL);
+    EXPECT(drop_refs_after_return, .kind = "use after scope end", .type = "refs", .decl = DECL);
 }
 
 /* A copy kept from an inner block, used after it ended; the slot is then reused by the same
@@ -292,6 +325,34 @@ static void resize_a_stack_buffer(void) {
     hl_ref c = b;
     HL_MARK(USE); hl_resize(&c, 16);
 }
+static void move_a_stack_refs_buffer(void) {
+    hl_init();
+    HL_MARK(DECL); HL_LOCAL_REFS(r, 2);
+    hl_ref c = r;
+    HL_MARK(USE); hl_ref m = hl_move(&c);
+    (void)m;
+}
+static void take_a_stack_refs_buffer(void) {
+    hl_init();
+    HL_MARK(DECL); HL_LOCAL_REFS(r, 2);
+    hl_ref c = r;
+    HL_MARK(USE); hl_ref m = hl_take(&c);
+    (void)m;
+}
+/* ... with an element holding a node: the drop is refused before it reaches the node */
+static void drop_a_stack_refs_buffer(void) {
+    hl_init();
+    HL_MARK(DECL); HL_LOCAL_REFS(r, 2);
+    *hl_slot(r, 1) = node(1);
+    hl_ref c = r;
+    HL_MARK(USE); hl_drop(&c);
+}
+static void resize_a_stack_refs_buffer(void) {
+    hl_init();
+    HL_MARK(DECL); HL_LOCAL_REFS(r, 2);
+    hl_ref c = r;
+    HL_MARK(USE); hl_resize(&c, 8);
+}
 static void move_a_borrowed_stack_object(void) {
     hl_init();
     HL_MARK(DECL); HL_LOCAL(Node, n);
@@ -308,6 +369,15 @@ Test(cannot_move_out, move_take_drop_resize) {
     EXPECT(drop_a_stack_object, .kind = "cannot move out of a stack object", .type = "Node", .decl = DECL);
     EXPECT(resize_a_stack_buffer, .kind = "cannot move out of a stack object", .type = "bytes", .decl = DECL);
     EXPECT(move_a_borrowed_stack_object, .kind = "cannot move out of a stack object", .type = "Node", .decl = DECL);
+}
+
+Test(cannot_move_out, a_stack_refs_buffer) {
+    const char *hint = "a stack object is owned by its block: borrow it, or allocate it with hl_new to move it";
+    EXPECT(move_a_stack_refs_buffer, .kind = "cannot move out of a stack object", .type = "refs", .decl = DECL,
+           .text = hint);
+    EXPECT(take_a_stack_refs_buffer, .kind = "cannot move out of a stack object", .type = "refs", .decl = DECL);
+    EXPECT(drop_a_stack_refs_buffer, .kind = "cannot move out of a stack object", .type = "refs", .decl = DECL);
+    EXPECT(resize_a_stack_refs_buffer, .kind = "cannot move out of a stack object", .type = "refs", .decl = DECL);
 }
 
 /* A non-owning copy of a stack object's handle stored in an owned field: the owner's drop
@@ -373,10 +443,45 @@ Test(cannot_move_out, through_drop_glue) {
     EXPECT(shrink_reaches_a_stack_object, .kind = "cannot move out of a stack object", .type = "Leaf", .decl = DECL);
 }
 
+/* ... by a stack refs buffer's element, at the end of its block */
+static void stack_refs_element_holding_a_stack_object(void) {
+    hl_init();
+    HL_MARK(DECL); HL_LOCAL(Node, n);
+    {
+        HL_LOCAL_REFS(r, 3);
+        *hl_slot(r, 0) = node(0);
+        *hl_slot(r, 2) = n;
+    }
+}
+/* ... by two elements: the first in index order is reported, though its object was declared
+** second (the elements are dropped first to last) */
+static void stack_refs_elements_dropped_in_index_order(void) {
+    hl_init();
+    HL_MARK(DECL2); HL_LOCAL(Leaf, first);
+    HL_MARK(DECL); HL_LOCAL(Node, second);
+    {
+        HL_LOCAL_REFS(r, 4);
+        *hl_slot(r, 1) = second;
+        *hl_slot(r, 3) = first;
+    }
+}
+/* ... by a stack refs buffer's element holding the buffer's own handle */
+static void stack_refs_element_holding_its_own_buffer(void) {
+    hl_init();
+    HL_MARK(DECL); HL_LOCAL_REFS(r, 1);
+    *hl_slot(r, 0) = r;
+}
+
 Test(cannot_move_out, at_the_end_of_a_scope) {
     EXPECT(owned_variable_holding_a_stack_object, .kind = "cannot move out of a stack object", .type = "Node",
            .decl = DECL, .where = OWNED_END_WHERE, .text = SITES ? OWNED_END_NOTE : NULL);
     EXPECT(stack_field_holding_a_stack_object, .kind = "cannot move out of a stack object", .type = "Node",
+           .decl = DECL, .where = "(the end of an HL_LOCAL object's block)");
+    EXPECT(stack_refs_element_holding_a_stack_object, .kind = "cannot move out of a stack object", .type = "Node",
+           .decl = DECL, .where = "(the end of an HL_LOCAL object's block)");
+    EXPECT(stack_refs_elements_dropped_in_index_order, .kind = "cannot move out of a stack object", .type = "Node",
+           .decl = DECL, .where = "(the end of an HL_LOCAL object's block)", .absent = "`Leaf`");
+    EXPECT(stack_refs_element_holding_its_own_buffer, .kind = "cannot move out of a stack object", .type = "refs",
            .decl = DECL, .where = "(the end of an HL_LOCAL object's block)");
 }
 
@@ -396,8 +501,22 @@ static void field_borrowed_at_the_block_end(void) {
     (void)q;
 }
 
+/* The same for a stack refs buffer's element. */
+static void element_borrowed_at_the_block_end(void) {
+    hl_init();
+    HL_MARK(ALLOC); hl_ref x = hl_new(&Node_type);
+    HL_READ(Node, q, x);
+    {
+        HL_LOCAL_REFS(r, 2);
+        *hl_slot(r, 1) = x;
+    }
+    (void)q;
+}
+
 Test(block_end, a_borrowed_field_is_a_drop_while_borrowed) {
     EXPECT(field_borrowed_at_the_block_end, .kind = "drop while borrowed", .type = "Node", .alloc = ALLOC,
+           .where = "(the end of an HL_LOCAL object's block)");
+    EXPECT(element_borrowed_at_the_block_end, .kind = "drop while borrowed", .type = "Node", .alloc = ALLOC,
            .where = "(the end of an HL_LOCAL object's block)");
 }
 
@@ -415,8 +534,22 @@ static void use_of_a_field_dropped_at_the_block_end(void) {
     (void)use_;
 }
 
+static void use_of_an_element_dropped_at_the_block_end(void) {
+    hl_init();
+    hl_ref kept;
+    {
+        HL_LOCAL_REFS(r, 2);
+        HL_MARK(ALLOC); *hl_slot(r, 0) = hl_new(&Node_type);
+        kept = hl_ref_at(r, 0);
+    }
+    HL_MARK(USE); HL_READ(Node, use_, kept);
+    (void)use_;
+}
+
 Test(block_end, owned_fields_are_dropped_at_the_end_of_its_scope) {
     EXPECT(use_of_a_field_dropped_at_the_block_end, .kind = "use after free", .type = "Node", .alloc = ALLOC,
+           .text = SITES ? "dropped at the end of its scope" : NULL);
+    EXPECT(use_of_an_element_dropped_at_the_block_end, .kind = "use after free", .type = "Node", .alloc = ALLOC,
            .text = SITES ? "dropped at the end of its scope" : NULL);
 }
 
@@ -476,6 +609,60 @@ static void stack_objects_used_correctly(void) {
 }
 
 Test(block_end, legal_uses_are_not_reported) { EXPECT_OK_NO_LEAKS(stack_objects_used_correctly); }
+
+/* Everything a program may do with a stack refs buffer; every object is gone afterwards. */
+static void stack_refs_used_correctly(void) {
+    hl_init();
+    hl_ref kept = HL_NULL;
+    {
+        HL_LOCAL_REFS(r, 8);
+        HL_LOCAL_REFS(none, 0);
+        hl_ref copy = r;   /* a non-owning copy, used while the block lives */
+        hl_ref x = node(1);
+        *hl_slot(copy, 0) = hl_move(&x);
+        {
+            HL_WRITE_REFS(p, r);
+            p[1] = node(2);
+            p[2] = hl_new_refs(2);   /* a heap buffer in a stack one */
+        }
+        *hl_slot(hl_ref_at(r, 2), 1) = node(3);
+        {
+            HL_WRITE_SLICE(hl_ref, s, r);
+            HL_AT(s, 3) = node(4);
+            hl_ref t = hl_take(&HL_AT(s, 3));   /* taken out and put back */
+            HL_AT(s, 3) = hl_move(&t);
+        }
+        {
+            HL_READ_REFS(p, r);
+            HL_READ_SLICE(hl_ref, s, copy);
+            HL_READ(Node, q, p[1]);   /* an element's object borrowed inside the block */
+            CHILD_CHECK(q->val == 2 && s.len == 8 && val(HL_AT(s, 3)) == 4);
+        }
+        CHILD_CHECK(hl_len(r) == 8 && hl_len(none) == 0 && !hl_is_null(none));
+        kept = hl_move(hl_slot(r, 0));   /* moved out: not dropped with the block */
+        hl_ref chain = HL_NULL;   /* a long list in an element, dropped without recursion */
+        for (int i = 0; i < 100000; i++) {
+            hl_ref h = node(i);
+            {
+                HL_WRITE(Node, p, h);
+                p->next = hl_move(&chain);
+            }
+            chain = hl_move(&h);
+        }
+        *hl_slot(r, 7) = hl_move(&chain);
+    }
+    CHILD_CHECK(val(kept) == 1);
+    CHILD_CHECK(hl_get_stats().live_objects == 1);
+    hl_drop(&kept);
+    for (int i = 0; i < 1000; i++) {   /* slots are recycled */
+        HL_LOCAL_REFS(r, 1);
+        *hl_slot(r, 0) = node(i);
+    }
+    CHILD_CHECK(hl_get_stats().live_objects == 0);
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(block_end, legal_uses_of_a_stack_refs_buffer_are_not_reported) { EXPECT_OK_NO_LEAKS(stack_refs_used_correctly); }
 
 /* A stack slot at the generation limit retires when its block ends: the next declaration
 ** takes another slot, and an old handle to the retired one is still a use after scope end. */
