@@ -351,14 +351,14 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     }
     uint32_t old = (uint32_t)r.bits;
     hl__oslot moved = *s;
-    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, moved.alloc);
+    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, HL__OLEVEL >= 2 ? moved.alloc : HL__SITE_NONE);
     uint32_t fi = (uint32_t)fresh.bits;
     hl__oslot *f = hl__oslot_at(fi);
     HL__OREMEMBER(f->event, at);
     hl__oregion_relocate(old, fi);
     s->head = HL__OHEAD(HL__OGEN_FORWARDED, 0, HL__OTID(s->head));
     s->obj = (void *)(uintptr_t)((uint64_t)f->birth << 32 | fi);
-    s->event = f->event;
+    if (HL__OLEVEL >= 2) s->event = f->event;
     from->bits = r.bits | HL__OMOVED;
     return fresh;
 }

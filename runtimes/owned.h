@@ -159,10 +159,12 @@ void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at);
 **  - marks[d].live counts the tagged objects of the region at depth d; starts grow with d.
 **  - serials restart at 1 when no region is open; before reaching HL__OREG_SERIAL_MAX they
 **    are renumbered in order (owned_scope.c), so they never wrap.
-** tags (by HL__OKEY of the slot) is reserved with the table and takes memory only where
-** written (programs without regions pay nothing); a slot carved starts untagged: its page
-** was cleared at the end of the run that used it last. owned-off checks nothing and tags
-** nothing (its tags are NULL). */
+** Where the tag lies (hl__oregion_tag): owned-fast keeps it in the slot, in the two site fields
+** it does not use, so allocations and drops touch no other cache line; owned, which uses
+** them, keeps the tags in an array (by HL__OKEY of the slot) reserved with the table, which
+** takes memory only where written (programs without regions pay nothing). A slot carved
+** starts untagged: its page was cleared at the end of the run that used it last. owned-off
+** checks nothing and tags nothing (its tags are NULL). */
 #define HL__OREG_RESIZED    0x80000000u
 #define HL__OREG_SERIAL_MAX 0x7FFFFFFFu
 
@@ -174,7 +176,7 @@ typedef struct hl__oregion_mark {
 } hl__oregion_mark;
 
 typedef struct hl__oregions {
-    uint32_t         *tags;     /* by HL__OKEY of the slot, see above; NULL at owned-off */
+    uint32_t         *tags;     /* by HL__OKEY of the slot, see above; owned only, else NULL */
     uint32_t          next;     /* the next serial */
     hl__oregion_mark *top;      /* the innermost open region; NULL when none is open */
     hl__oregion_mark *marks;    /* the open regions, outermost first (hl__oscope.regions) */
@@ -191,12 +193,17 @@ static inline hl__oregion_mark *hl__oregion_of(uint32_t serial) {
     return serial >= top->start ? top : hl__oregion_of_slow(serial);
 }
 
+/* Slot i's region tag (see above). */
+static inline uint32_t *hl__oregion_tag(uint32_t i) {
+    return HL__OLEVEL >= 2 ? &hl__oreg.tags[HL__OKEY(i)] : &hl__oslot_at(i)->rtag;
+}
+
 /* Called by every allocation and resize of a heap object, with its slot: one predictable
 ** branch when no region is open. A resized buffer leaves the region it belonged to. */
 static inline void hl__oregion_note(uint32_t i, bool resized) {
     hl__oregion_mark *top = hl__oreg.top;
     if (HL__OLEVEL == 0 || HL__LIKELY(top == NULL)) return;
-    uint32_t *tag = &hl__oreg.tags[HL__OKEY(i)];
+    uint32_t *tag = hl__oregion_tag(i);
     if (resized && *tag) hl__oregion_of(*tag & ~HL__OREG_RESIZED)->live--;
     uint32_t serial = hl__oreg.next;
     if (HL__UNLIKELY(serial >= HL__OREG_SERIAL_MAX)) serial = hl__oregion_renumber();
@@ -208,7 +215,7 @@ static inline void hl__oregion_note(uint32_t i, bool resized) {
 /* Called by every drop of a heap object, before its slot is vacated. */
 static inline void hl__oregion_forget(uint32_t i) {
     if (HL__OLEVEL == 0 || HL__LIKELY(hl__oreg.top == NULL)) return;
-    uint32_t *tag = &hl__oreg.tags[HL__OKEY(i)];
+    uint32_t *tag = hl__oregion_tag(i);
     uint32_t serial = *tag & ~HL__OREG_RESIZED;
     if (serial == 0) return;   /* allocated before every open region */
     hl__oregion_of(serial)->live--;
@@ -218,8 +225,8 @@ static inline void hl__oregion_forget(uint32_t i) {
 /* An object relocated from slot from to slot to (the generation limit) stays its region's. */
 static inline void hl__oregion_relocate(uint32_t from, uint32_t to) {
     if (HL__OLEVEL == 0) return;
-    hl__oreg.tags[HL__OKEY(to)] = hl__oreg.tags[HL__OKEY(from)];
-    hl__oreg.tags[HL__OKEY(from)] = 0;
+    *hl__oregion_tag(to) = *hl__oregion_tag(from);
+    *hl__oregion_tag(from) = 0;
 }
 
 /* Test hook: let only `left` serials remain before the renumbering (which would otherwise

@@ -195,7 +195,7 @@ static int by_serial(const void *a, const void *b) {
 }
 
 /* Slot i's allocation serial: 0 when it holds no object of an open region. */
-static uint32_t serial_of(uint32_t i) { return hl__oreg.tags[HL__OKEY(i)] & ~HL__OREG_RESIZED; }
+static uint32_t serial_of(uint32_t i) { return *hl__oregion_tag(i) & ~HL__OREG_RESIZED; }
 
 /* Every tagged slot with a serial from `from` (at least 1) on, in allocation order; NULL when
 ** memory is short (then *n is still the count). */
@@ -224,7 +224,7 @@ uint32_t hl__oregion_renumber(void) {
         hl__oreg.marks[d].start = (uint32_t)k + 1;
     }
     for (k = 0; k < n; k++) {
-        uint32_t *tag = &hl__oreg.tags[HL__OKEY(t[k].idx)];
+        uint32_t *tag = hl__oregion_tag(t[k].idx);
         *tag = (uint32_t)(k + 1) | (*tag & HL__OREG_RESIZED);
     }
     free(t);
@@ -273,7 +273,7 @@ HL__NORETURN static void report_survivors(const hl__oregion_mark *m, uint64_t li
             hl__note("`%s` allocated at %s:%d", name, site->file, site->line);
         else
             hl__note("`%s` allocated at an unknown location", name);
-        if (hl__oreg.tags[HL__OKEY(t[0].idx)] & HL__OREG_RESIZED)
+        if (*hl__oregion_tag(t[0].idx) & HL__OREG_RESIZED)
             hl__note("it was resized inside the region, which allocates it anew");
     }
     free(t);

@@ -29,8 +29,8 @@
 ** The range is reserved inaccessible and without memory, and opened (made readable and
 ** writable) in growing steps ahead of the carving: pages take memory when first touched, and
 ** tools that scan a process's readable memory (Valgrind's leak check) see only the part in use.
-** The arrays kept beside the table (borrow sites, region tags: one entry per HL__OKEY) are
-** reserved with it and opened the same way, in step with it.
+** The arrays kept beside the table at owned (borrow sites, region tags: one entry per
+** HL__OKEY) are reserved with it and opened the same way, in step with it.
 */
 #define _GNU_SOURCE   /* MAP_NORESERVE, MAP_ANONYMOUS */
 #include "owned.h"
@@ -121,18 +121,17 @@ static size_t address_space_left(void) {
     return rl.rlim_cur > in_use ? (size_t)(rl.rlim_cur - in_use) : 0;
 }
 
-/* The address space a table of u units takes with the arrays beside it: borrow sites at the
-** level that remembers sites, region tags wherever regions are checked. */
+/* The address space a table of u units takes with the arrays beside it: borrow sites and
+** region tags at the level that remembers sites (owned-fast keeps its tags in the slots). */
 static uint64_t reserve_size(uint64_t u) {
-    return u * 8 + (HL__OLEVEL >= 2 ? u / 4 * sizeof *hl__orun.bsites : 0) +
-           (HL__OLEVEL >= 1 ? u / 4 * sizeof *hl__oreg.tags : 0);
+    return u * 8 + (HL__OLEVEL >= 2 ? u / 4 * (sizeof *hl__orun.bsites + sizeof *hl__oreg.tags) : 0);
 }
 
 /* Reserve the table of u units and the arrays beside it, all or none. */
 static bool reserve_all(uint64_t u) {
     void *slots = reserve(u * 8), *bsites = NULL, *tags = NULL;
     bool ok = slots && (HL__OLEVEL < 2 || (bsites = reserve(u / 4 * sizeof *hl__orun.bsites))) &&
-              (HL__OLEVEL < 1 || (tags = reserve(u / 4 * sizeof *hl__oreg.tags)));
+              (HL__OLEVEL < 2 || (tags = reserve(u / 4 * sizeof *hl__oreg.tags)));
     if (!ok) {
         if (slots) munmap(slots, u * 8);
         if (bsites) munmap(bsites, u / 4 * sizeof *hl__orun.bsites);

@@ -16,7 +16,8 @@
 ** compares them; the borrow flag sits in the low bits, so taking and releasing a shared
 ** borrow is adding and subtracting 1.
 **
-** The last three fields are written by allocation, moves and drops. Keeping them in the same
+** The last three fields are written by allocation, moves and drops (at owned-fast, which
+** remembers no sites, the two site fields hold the object's region tag instead). Keeping them in the same
 ** slot (rather than a parallel "cold" array) keeps an object operation on the object's own
 ** cache lines: on trees too big for the cache that is what decides the speed.
 **
@@ -78,8 +79,15 @@ typedef struct hl__oslot {
     hl__oword head;    /* gen << 32 | tid << 16 | borrow, see above */
     void     *obj;     /* the payload (a buffer's length is the word before it) */
     uint32_t  birth;   /* gen at allocation (or relocation) of the slot's object */
-    uint16_t  alloc;   /* site id of its allocation (0: unknown) */
-    uint16_t  event;   /* site id of its last move or resize; of its drop once vacant */
+    union {
+        struct {
+            uint16_t alloc;   /* site id of its allocation (0: unknown) */
+            uint16_t event;   /* site id of its last move or resize; of its drop once vacant */
+        };
+        /* owned-fast remembers no sites: the object's region tag lies here instead, on the
+        ** slot's own cache line (runtimes/owned.h, "regions"). */
+        uint32_t rtag;
+    };
 } hl__oslot;
 
 /* The fields of a head word, and a head word from its fields. */
