@@ -235,7 +235,7 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 **                             as for HL_LOCAL_BYTES. Its elements are owned fields: what
 **                             they hold when the block ends is dropped, in index order    */
 /*
-** Both are declarations, like the borrow macros (not in a `for` initialiser). The object lives
+** All three are declarations, like the borrow macros (not in a `for` initialiser). The object lives
 ** until its block ends (also on `return`, `break`, `goto` out of it); then its owned fields
 ** are dropped as hl_drop drops them, in reverse order together with the block's HL_OWNED
 ** variables and borrows, and every copy of its handle is stale.
