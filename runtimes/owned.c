@@ -182,8 +182,10 @@ size_t hl_shutdown(void) {
 /* ---- slots ------------------------------------------------------------------------------ */
 
 /* Give slot i (vacant, taken off its list) a new live object. The slot's record of its
-** previous, dropped object goes to the graveyard first, for diagnostics. */
-static hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj, hl__osite_id alloc_site) {
+** previous, dropped object goes to the graveyard first, for diagnostics. always_inline: at
+** owned GCC keeps it out of line, which cost binary_trees 1.5% of its instructions. */
+static inline __attribute__((always_inline)) hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj,
+                                                              hl__osite_id alloc_site) {
     hl__oslot *s = hl__oslot_at(i);
     uint32_t gen = HL__OGEN(s->head);
     if (HL__OLEVEL >= 2 && gen) hl__ograve_bury(i, s);   /* only notes read the graveyard */
