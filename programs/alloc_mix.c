@@ -16,8 +16,9 @@
 ** Objects are mostly bytes buffers whose sizes follow a power law over 8 B..4 KiB (most are
 ** small, a few are page-sized); one in eight is a small typed Pair object owning two such
 ** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
-** checked when it dies, so the checksum covers every object's life. Each step borrows the
-** pool's slots and bookkeeping once, as slices, and passes their elements on.
+** checked when it dies, so the checksum covers every object's life. The run borrows each
+** pool's slots and bookkeeping once, as slices, and indexes them (Rust indexes the pool's two
+** Vecs, checking each index against their lengths).
 **
 ** Regions: not LIFO. Lifetimes are random (FIFO for the ring, geometric for random stores,
 ** long for the old slots), so no stretch of the run ends with everything born in it dead. The
@@ -56,6 +57,12 @@ typedef struct Pool {
     hl_ref   meta;    /* owned bytes: n Meta */
     uint32_t n;
 } Pool;
+
+/* A pool borrowed for the run (Rust: `&mut [Option<Obj>]` and `&mut [Meta]`). */
+typedef struct Borrowed {
+    HL_SLICE_MUT(hl_ref) slots;
+    HL_SLICE_MUT(Meta)   meta;
+} Borrowed;
 
 static Pool pool_new(uint32_t n) { return (Pool){hl_new_refs(n), hl_new_bytes(sizeof(Meta) * (size_t)n), n}; }
 
@@ -117,23 +124,19 @@ static void store(hl_ref *slot, Meta *m, hlp_rng *rng, uint64_t stamp) {
     m->size = (uint32_t)size;
 }
 
-/* Replace whatever slot i of r holds with a new object. */
-static void replace(Pool *r, uint32_t i, hlp_rng *rng, uint64_t stamp, uint64_t *sum, uint64_t *bad) {
-    HL_WRITE_SLICE(hl_ref, slots, r->slots);
-    HL_WRITE_SLICE(Meta, meta, r->meta);
-    kill(&HL_AT(slots, i), &HL_AT(meta, i), sum, bad);
-    store(&HL_AT(slots, i), &HL_AT(meta, i), rng, stamp);
+/* Replace whatever slot i of the pool p holds with a new object. */
+static void replace(Borrowed p, uint32_t i, hlp_rng *rng, uint64_t stamp, uint64_t *sum, uint64_t *bad) {
+    kill(&HL_AT(p.slots, i), &HL_AT(p.meta, i), sum, bad);
+    store(&HL_AT(p.slots, i), &HL_AT(p.meta, i), rng, stamp);
 }
 
-/* Hand the object in slot from over to slot to (killing what was there). */
-static void hand_over(Pool *r, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
+/* Hand the object in slot from of the pool p over to slot to (killing what was there). */
+static void hand_over(Borrowed p, uint32_t from, uint32_t to, uint64_t *sum, uint64_t *bad) {
     if (from == to) return;
-    HL_WRITE_SLICE(hl_ref, slots, r->slots);
-    HL_WRITE_SLICE(Meta, meta, r->meta);
-    kill(&HL_AT(slots, to), &HL_AT(meta, to), sum, bad);
-    HL_AT(slots, to) = hl_take(&HL_AT(slots, from));   /* the place is left empty, not moved-out */
-    HL_AT(meta, to) = HL_AT(meta, from);
-    HL_AT(meta, from).kind = K_EMPTY;
+    kill(&HL_AT(p.slots, to), &HL_AT(p.meta, to), sum, bad);
+    HL_AT(p.slots, to) = hl_take(&HL_AT(p.slots, from));   /* the place is left empty, not moved-out */
+    HL_AT(p.meta, to) = HL_AT(p.meta, from);
+    HL_AT(p.meta, from).kind = K_EMPTY;
 }
 
 static void pool_drop(Pool *r, uint64_t *sum, uint64_t *bad) {
@@ -157,28 +160,35 @@ int main(int argc, char **argv) {
     Pool young = pool_new(WINDOW), old = pool_new(OLD);
     uint64_t sum = HLP_CHECK_INIT, bad = 0, handovers = 0, olds = 0;
     uint32_t ring = 0;
-    for (uint64_t step = 0; step < n; step++) {
-        uint64_t stamp = hlp_hash_u64(step) | 1;   /* never 0, which marks a bad check */
-        Pool *r = &young;
-        uint32_t i;
-        if (hlp_rng_below(&rng, 64) == 0) {
-            r = &old;
-            i = (uint32_t)hlp_rng_below(&rng, OLD);
-            olds++;
-        } else if (hlp_rng_below(&rng, 2) == 0) {
-            i = ring;
-            ring = (ring + 1) & (WINDOW - 1);
-        } else {
-            i = (uint32_t)hlp_rng_below(&rng, WINDOW);
-        }
-        replace(r, i, &rng, stamp, &sum, &bad);
-        if (hlp_rng_below(&rng, 8) == 0) {
-            /* Drawn into locals, destination first: C leaves the order of argument evaluation
-            ** open, and the checksum must not depend on the compiler. */
-            uint32_t to = (uint32_t)hlp_rng_below(&rng, WINDOW);
-            uint32_t from = (uint32_t)hlp_rng_below(&rng, WINDOW);
-            hand_over(&young, from, to, &sum, &bad);
-            handovers++;
+    {
+        HL_WRITE_SLICE(hl_ref, young_slots, young.slots);
+        HL_WRITE_SLICE(Meta, young_meta, young.meta);
+        HL_WRITE_SLICE(hl_ref, old_slots, old.slots);
+        HL_WRITE_SLICE(Meta, old_meta, old.meta);
+        const Borrowed y = {young_slots, young_meta}, o = {old_slots, old_meta};
+        for (uint64_t step = 0; step < n; step++) {
+            uint64_t stamp = hlp_hash_u64(step) | 1;   /* never 0, which marks a bad check */
+            Borrowed p = y;
+            uint32_t i;
+            if (hlp_rng_below(&rng, 64) == 0) {
+                p = o;
+                i = (uint32_t)hlp_rng_below(&rng, OLD);
+                olds++;
+            } else if (hlp_rng_below(&rng, 2) == 0) {
+                i = ring;
+                ring = (ring + 1) & (WINDOW - 1);
+            } else {
+                i = (uint32_t)hlp_rng_below(&rng, WINDOW);
+            }
+            replace(p, i, &rng, stamp, &sum, &bad);
+            if (hlp_rng_below(&rng, 8) == 0) {
+                /* Drawn into locals, destination first: C leaves the order of argument
+                ** evaluation open, and the checksum must not depend on the compiler. */
+                uint32_t to = (uint32_t)hlp_rng_below(&rng, WINDOW);
+                uint32_t from = (uint32_t)hlp_rng_below(&rng, WINDOW);
+                hand_over(y, from, to, &sum, &bad);
+                handovers++;
+            }
         }
     }
     pool_drop(&young, &sum, &bad);
