@@ -159,8 +159,12 @@ static void block_free(const hl__oslot *s, size_t bytes) {
 size_t hl_shutdown(void) {
     if (!running) return 0;
     hl__oscope_stop();
+    /* Every allocation and every drop is counted, so when the two balance nothing leaked and
+    ** the slots need no walk (it would touch every slot the run carved). Otherwise the walk
+    ** finds the live objects, and its count is the one reported. */
     size_t count = 0, bytes = 0;
-    for (uint32_t i = hl__oslot_first(); i; i = hl__oslot_next(i)) {
+    bool balanced = hl__count.allocations == hl__count.frees;
+    for (uint32_t i = balanced ? 0 : hl__oslot_first(); i; i = hl__oslot_next(i)) {
         hl__oslot *s = hl__oslot_at(i);
         if (HL__OGEN(s->head) & 1) {
             count++;
