@@ -370,27 +370,39 @@ INTERP_FN(B_DROP) {
 }
 
 /* A stack object in a block of its own; the variable gets a copy of its handle. The end of
-** the block (the cleanup of HL_LOCAL) drops its owned fields and makes the handle stale. */
+** the block (the cleanup of the declaration) drops what the object owns (a struct's owned
+** fields, a refs buffer's elements) and makes the handle stale. */
 #define LOCAL_T(T, TC) { HL_LOCAL(T, x); V(o->a) = x; nest_block(TC, false, true, NULL, 0); } break
 #define LOCAL_B(N) { HL_LOCAL_BYTES(x, N); V(o->a) = x; nest_block(HLM_BYTES, false, true, NULL, 0); } break
+#define LOCAL_R(N) { HL_LOCAL_REFS(x, N); V(o->a) = x; nest_block(HLM_REFS, false, true, NULL, 0); } break
 
 INTERP_FN(LOCAL) {
     if (ix.depth == HLM_MAX_DEPTH) return;
+    /* the buffer macros take constants: one case per entry of hlm_local_bytes, hlm_local_refs */
     switch (o->t % HLM_LOCAL_KINDS) {
     case HLM_LEAF: LOCAL_T(Leaf, HLM_LEAF);
     case HLM_NODE: LOCAL_T(Node, HLM_NODE);
     case HLM_PAIR: LOCAL_T(Pair, HLM_PAIR);
     case HLM_BIG: LOCAL_T(Big, HLM_BIG);
-    default:
-        switch (o->n % 4) {   /* HL_LOCAL_BYTES takes a constant: hlm_local_bytes */
+    case HLM_BYTES:
+        switch (o->n % HLM_LOCAL_SIZES) {
         case 0: LOCAL_B(0);
         case 1: LOCAL_B(3);
         case 2: LOCAL_B(64);
         default: LOCAL_B(600);
         }
+        break;
+    default:
+        switch (o->n % HLM_LOCAL_SIZES) {
+        case 0: LOCAL_R(0);
+        case 1: LOCAL_R(1);
+        case 2: LOCAL_R(4);
+        default: LOCAL_R(16);
+        }
     }
 }
-_Static_assert(sizeof hlm_local_bytes / sizeof *hlm_local_bytes == 4, "LOCAL's byte sizes are hlm_local_bytes");
+_Static_assert(HLM_LOCAL_SIZES == 4 && HLM_LOCAL_KINDS == HLM_REFS + 1,
+               "LOCAL's cases are hlm_local_bytes's and hlm_local_refs's sizes, and the kinds up to refs");
 
 INTERP_FN(REGION_BEGIN) {
     (void)o;

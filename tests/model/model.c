@@ -58,7 +58,17 @@ const char *const hlm_kind_names[HLM_NKINDS] = {
     "use after scope end", "cannot move out of a stack object", "region ended with live objects",
 };
 
-const size_t hlm_local_bytes[4] = {0, 3, 64, 600};
+const size_t hlm_local_bytes[HLM_LOCAL_SIZES] = {0, 3, 64, 600};
+/* HL_LOCAL_REFS lengths: empty, one element, a few, and more than most sequences fill */
+const size_t hlm_local_refs[HLM_LOCAL_SIZES] = {0, 1, 4, 16};
+
+size_t hlm_local_len(uint8_t t, uint8_t n) {
+    switch (t % HLM_LOCAL_KINDS) {
+    case HLM_BYTES: return hlm_local_bytes[n % HLM_LOCAL_SIZES];
+    case HLM_REFS: return hlm_local_refs[n % HLM_LOCAL_SIZES];
+    default: return 0;
+    }
+}
 
 size_t hlm_decode(const uint8_t *data, size_t size, hlm_op *ops, size_t max) {
     size_t n = 0;
@@ -361,24 +371,20 @@ static void work_push(hlm_model *m, hval h) {
     m->work[m->nwork++] = h;
 }
 
+/* The places of o's owned handles, in drop order: a struct's owned fields in declaration
+** order (Node: next, not peer; Pair: left, right; Big: child), a refs buffer's elements first
+** to last. Drop glue and the end of a stack object's block both go through these. */
+static size_t owned_count(const mobj *o) {
+    static const size_t nfields[HLM_NTYPES] = {[HLM_NODE] = 1, [HLM_PAIR] = 2, [HLM_BIG] = 1};
+    return o->type == HLM_REFS ? o->len : nfields[o->type];
+}
+static hval *owned_at(mobj *o, size_t k) { return o->type == HLM_REFS ? &o->refs[k] : &o->f[k]; }
+
 /* The owned handles of o, pushed so that they pop in drop order; null and moved-out ones are
 ** skipped. */
-static void push_owned(hlm_model *m, const mobj *o) {
-    switch (o->type) {
-    case HLM_NODE:
-    case HLM_BIG:
-        if (!is_null(o->f[0])) work_push(m, o->f[0]);
-        break;
-    case HLM_PAIR:
-        if (!is_null(o->f[1])) work_push(m, o->f[1]);
-        if (!is_null(o->f[0])) work_push(m, o->f[0]);
-        break;
-    case HLM_REFS:
-        for (size_t k = o->len; k-- > 0;)
-            if (!is_null(o->refs[k])) work_push(m, o->refs[k]);
-        break;
-    default: break;
-    }
+static void push_owned(hlm_model *m, mobj *o) {
+    for (size_t k = owned_count(o); k-- > 0;)
+        if (!is_null(*owned_at(o, k))) work_push(m, *owned_at(o, k));
 }
 
 /* hl_drop(place): the object and everything it owns, pre-order; then the place is HL_NULL. */
@@ -668,15 +674,15 @@ static hlm_kind open_block(hlm_model *m, const hlm_op *o, bool write, uint32_t c
     return HLM_OK;
 }
 
-/* The end of the innermost block: a borrow is released; a stack object's owned fields are
-** dropped in declaration order (which may fail), then every handle to it is stale. */
+/* The end of the innermost block: a borrow is released; what a stack object owns (a
+** struct's owned fields, a refs buffer's elements) is dropped in drop order, each as hl_drop
+** drops it (which may fail), then every handle to the object is stale. */
 static hlm_kind close_block(hlm_model *m) {
     mblock *b = &m->blk[m->depth - 1];
     mobj *x = &m->o[b->obj];
     if (b->local) {
-        static const int nfields[HLM_NTYPES] = {0, 1, 2, 1, 0, 0};   /* Node: next; Pair: left, right; Big: child */
-        for (int k = 0; k < nfields[x->type]; k++) {
-            hlm_kind r = drop_place(m, &x->f[k]);
+        for (size_t k = 0; k < owned_count(x); k++) {
+            hlm_kind r = drop_place(m, owned_at(x, k));
             if (r) return r;
         }
         SET(m, x->alive, false);
@@ -767,9 +773,7 @@ MODEL_FN(B_DROP) {
 MODEL_FN(LOCAL) {
     (void)site;
     if (m->depth == HLM_MAX_DEPTH) return HLM_OK;
-    int kind = o->t % HLM_LOCAL_KINDS;
-    uint32_t id = kind < HLM_NTYPED ? new_object(m, (uint8_t)kind, 0, true)
-                                    : new_object(m, HLM_BYTES, hlm_local_bytes[o->n % 4], true);
+    uint32_t id = new_object(m, (uint8_t)(o->t % HLM_LOCAL_KINDS), hlm_local_len(o->t, o->n), true);
     SET(m, m->blk[m->depth], ((mblock){m->o[id].type, false, false, true, id, 0}));
     SET(m, m->depth, m->depth + 1);
     SET(m, m->v[o->a], ref_to(id, 0));

@@ -115,10 +115,17 @@ typedef enum hlm_site {
 ** location, and the end of a stack object's block is "(the end of an HL_LOCAL object's block)". */
 static inline bool hlm_site_unlocated(int site) { return site == HLM_S_AGE || site == HLM_S_LOCAL_END; }
 
-/* Stack objects (LOCAL): t % 5 is Leaf, Node, Pair, Big or a bytes buffer of
-** hlm_local_bytes[n % 4] bytes. */
-#define HLM_LOCAL_KINDS 5
-extern const size_t hlm_local_bytes[4];
+/* Stack objects (LOCAL): t % HLM_LOCAL_KINDS is the object's type: Leaf, Node, Pair, Big
+** (HL_LOCAL), a bytes buffer of hlm_local_bytes[n % 4] bytes (HL_LOCAL_BYTES) or a refs
+** buffer of hlm_local_refs[n % 4] elements (HL_LOCAL_REFS). The sizes are constants, as the
+** macros require; the interpreter has a case for each. */
+#define HLM_LOCAL_KINDS HLM_NTYPES
+#define HLM_LOCAL_SIZES 4
+_Static_assert(HLM_LOCAL_KINDS == HLM_REFS + 1 && HLM_BYTES == HLM_NTYPED,
+               "LOCAL's kinds are the types: the typed ones, then bytes and refs");
+extern const size_t hlm_local_bytes[HLM_LOCAL_SIZES];
+extern const size_t hlm_local_refs[HLM_LOCAL_SIZES];
+size_t hlm_local_len(uint8_t t, uint8_t n);   /* a stack buffer's length (0: a struct) */
 #define HLM_MAX_REGIONS 16   /* regions begun in one sequence; a further begin does nothing */
 
 /* The source line of a site in interp.c (0: unlocated or unknown). hlm_sites_check says

@@ -40,10 +40,11 @@ void hlm_print_op(FILE *f, const hlm_op *o, int depth, int nregions) {
         case 'v': fprintf(f, "%lld", (long long)hlm_value(o->t, o->n)); break;
         case 'd': fprintf(f, "b%d", depth); break;
         case 'P':
-            if (o->t % HLM_LOCAL_KINDS < HLM_NTYPED)
-                fprintf(f, "HL_LOCAL(%s, x)", hlm_type_names[o->t % HLM_LOCAL_KINDS]);
-            else
-                fprintf(f, "HL_LOCAL_BYTES(x, %zu)", hlm_local_bytes[o->n % 4]);
+            switch (o->t % HLM_LOCAL_KINDS) {
+            case HLM_BYTES: fprintf(f, "HL_LOCAL_BYTES(x, %zu)", hlm_local_len(o->t, o->n)); break;
+            case HLM_REFS: fprintf(f, "HL_LOCAL_REFS(x, %zu)", hlm_local_len(o->t, o->n)); break;
+            default: fprintf(f, "HL_LOCAL(%s, x)", hlm_type_names[o->t % HLM_LOCAL_KINDS]); break;
+            }
             break;
         case 'R':
             if (nregions < HLM_MAX_REGIONS)
@@ -83,7 +84,9 @@ void hlm_print(FILE *f, const hlm_op *ops, size_t n, const hlm_pred *p) {
         fprintf(f, "    #%-4zu %*s", i, 4 * depth, "");
         hlm_print_op(f, o, depth, nregions);
         if (o->code == HLM_REGION_BEGIN && nregions < HLM_MAX_REGIONS) nregions++;
-        if (p && p->stops && p->at == i)
+        if (p && p->stops && p->at == i && hlm_site_unlocated(p->site))
+            fprintf(f, "   <-- predicted: %s (no line)", hlm_kind_names[p->kind]);
+        else if (p && p->stops && p->at == i)
             fprintf(f, "   <-- predicted: %s at %s:%d", hlm_kind_names[p->kind], hlm_interp_file, hlm_site_line(p->site));
         fputc('\n', f);
         if (opens && depth < HLM_MAX_DEPTH && !(p && p->stops && p->at == i)) depth++;

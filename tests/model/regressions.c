@@ -54,6 +54,22 @@ const hlm_regression hlm_regressions[] = {
     SEQ("a stack Pair's owned fields are dropped at the end of its block", HLM_OK, {HLM_LOCAL, 0, 0, HLM_PAIR, 0},
         {HLM_NEW_BYTES, 1, 0, 0, 5}, {HLM_WRITE, 0, 0, HLM_PAIR, 0}, {HLM_B_PUT, 1, 0, 1, 0}, {HLM_CLOSE, 0, 0, 0, 0},
         {HLM_CLOSE, 0, 0, 0, 0}),
+    /* HL_LOCAL_REFS (LOCAL of kind HLM_REFS; n 1 is 1 element, 2 is 4, 3 is 16): elements are
+    ** owned fields, dropped first to last when the block ends. Element 0 holds a stale handle
+    ** and element 1 a copy of a stack object's handle: the first is the one reported */
+    SEQ("a stack refs buffer's elements are dropped first to last at the end of its block", HLM_DOUBLE_DROP,
+        {HLM_LOCAL, 0, 0, HLM_LEAF, 0}, {HLM_NEW, 2, 0, HLM_LEAF, 0}, {HLM_COPY, 3, 2, 0, 0}, {HLM_DROP, 2, 0, 0, 0},
+        {HLM_LOCAL, 1, 0, HLM_REFS, 2}, {HLM_WRITE, 1, 0, HLM_REFS, 0}, {HLM_B_STORE, 3, 0, 0, 0},
+        {HLM_B_STORE, 0, 0, 1, 0}, {HLM_CLOSE, 0, 0, 0, 0}, {HLM_CLOSE, 0, 0, 0, 0}),
+    SEQ("a stack refs buffer's element names a borrowed object when its block ends", HLM_DROP_BORROWED,
+        {HLM_NEW, 0, 0, HLM_PAIR, 0}, {HLM_READ, 0, 0, HLM_PAIR, 0}, {HLM_LOCAL, 1, 0, HLM_REFS, 1},
+        {HLM_WRITE, 1, 0, HLM_REFS, 0}, {HLM_B_STORE, 0, 0, 0, 0}, {HLM_CLOSE, 0, 0, 0, 0}, {HLM_CLOSE, 0, 0, 0, 0}),
+    SEQ("a stack refs buffer owns what is moved into it; what is taken out outlives it", HLM_OK,
+        {HLM_LOCAL, 0, 0, HLM_REFS, 3}, {HLM_NEW, 1, 0, HLM_PAIR, 0}, {HLM_SLOT_IN, 0, 1, 0, 15}, {HLM_LIST, 2, 0, 0, 9},
+        {HLM_SLOT_IN, 0, 2, 0, 0}, {HLM_LEN, 0, 0, 0, 0}, {HLM_REF_AT, 3, 0, 0, 15}, {HLM_READ, 3, 0, HLM_PAIR, 0},
+        {HLM_CLOSE, 0, 0, 0, 0}, {HLM_SLOT_TAKE, 4, 0, 0, 0}, {HLM_CLOSE, 0, 0, 0, 0}),
+    SEQ("a stack refs buffer cannot be resized", HLM_CANNOT_MOVE, {HLM_LOCAL, 0, 0, HLM_REFS, 2},
+        {HLM_RESIZE, 0, 0, 0, 8}),
     SEQ("ending a region twice, and an outer one after it", HLM_OK, {HLM_REGION_BEGIN, 0, 0, 0, 0},
         {HLM_REGION_BEGIN, 0, 0, 0, 0}, {HLM_NEW, 0, 0, HLM_BIG, 0}, {HLM_DROP, 0, 0, 0, 0},
         {HLM_REGION_END, 0, 1, 0, 0}, {HLM_REGION_END, 0, 1, 0, 0}, {HLM_REGION_END, 0, 0, 0, 0},
