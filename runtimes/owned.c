@@ -14,9 +14,6 @@
 hl__oruntime hl__orun;
 #if HL__OLEVEL >= 2
 _Thread_local hl__odecl_stack hl__odecls;
-#if HL__OLEVEL >= 2
-_Thread_local hl__guard *hl__oguards;
-#endif
 #endif
 
 /* Vacant reusable slots by class (owned_table.c), LIFO: the most recently vacated is warm in
@@ -182,9 +179,6 @@ size_t hl_shutdown(void) {
     /* The range stays reserved: a borrow still live now releases into it when its block
     ** ends, and the next hl_init carves pages after this run's. */
     hl__otable_stop();
-#if HL__OLEVEL >= 2
-    hl__oguards = NULL;   /* guards left by releases a jump skipped (owned_fast.h) */
-#endif
     running = false;
     return count;
 }
@@ -322,19 +316,23 @@ hl__guard hl__oborrow_slow(hl_ref r, const hl_type *t, hl__oop op, const hl_site
         bool buffer = t == &hl__bytes_type || t == &hl__refs_type;
         bool same = buffer ? tid == (t == &hl__refs_type ? HL__TID_REFS : HL__TID_BYTES) : hl__orun.types[tid] == t;
         if (same) {
-            if (!buffer) ((hl_site *)at)->hint = (uint32_t)tid << 16;   /* for the fast path */
+            /* The hint, and at owned the site's id, that the fast path uses from now on. */
+            if (!buffer || HL__OLEVEL >= 2) ((hl_site *)at)->hint = (uint32_t)tid << 16;
+            hl__osite_id site = HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE;
             uint16_t b = (uint16_t)s->head;
+            /* From 0 either borrow is taken below: remember its site (owned_fast.h, bsites). */
+            if (HL__OLEVEL >= 2 && b == 0) hl__orun.bsites[HL__OKEY((uint32_t)r.bits)] = site;
             if (op == HL__OP_READ && b < HL__OSHARED_LIMIT) {
                 s->head++;
-                return (hl__guard){.ptr = s->obj, .len = 0, .idx = (uint32_t)r.bits};
+                return (hl__guard){s->obj, 0, (uint32_t)r.bits};
             }
             if (op == HL__OP_READ && b == HL__OSHARED_LIMIT) {
                 hl__oslot_at(HL__OGUARD_UNCOUNTED)->head++;
-                return (hl__guard){.ptr = s->obj, .len = 0, .idx = HL__OGUARD_UNCOUNTED};
+                return (hl__guard){s->obj, 0, HL__OGUARD_UNCOUNTED};
             }
             if (op == HL__OP_WRITE && b == 0) {
                 s->head |= HL__OBORROW_BITS;
-                return (hl__guard){.ptr = s->obj, .len = 0, .idx = (uint32_t)r.bits};
+                return (hl__guard){s->obj, 0, (uint32_t)r.bits};
             }
         }
     }
@@ -516,7 +514,7 @@ hl__guard hl__ovec_borrow_slow(const hl_vec *v, int kind, size_t es, bool write,
     if (v->buf.bits == 0) {   /* no buffer yet: a borrow of nothing, counted in slot 0 */
         if (v->len != 0) hl__vec_len_fail(v->len, 0, 0, at);
         if (!write) hl__oslot_at(HL__OGUARD_UNCOUNTED)->head++;
-        return (hl__guard){.ptr = NULL, .len = 0, .idx = HL__OGUARD_UNCOUNTED};
+        return (hl__guard){NULL, 0, HL__OGUARD_UNCOUNTED};
     }
     hl__guard g = write ? hl__borrow_write(v->buf, HL__KIND_TYPE(kind), kind, at)
                          : hl__borrow_read(v->buf, HL__KIND_TYPE(kind), kind, at);

@@ -89,26 +89,13 @@ static void note_site(const char *what, uint32_t id) {
         hl__note("%s at %s:%d", what, site->file, site->line);
 }
 
-/* Where the oldest live borrow of slot idx in the chain of live borrows (owned_fast.h) was
-** taken: the one that took the slot's flag from 0. NULL at the levels that keep no sites. */
-static const hl_site *live_borrow_site(uint32_t idx) {
-    const hl_site *site = NULL;
-#if HL__OLEVEL >= 2
-    for (const hl__guard *g = hl__oguards; g; g = g->prev)
-        if (g->idx == idx) site = g->site;
-#else
-    (void)idx;
-#endif
-    return site;
-}
-
 /* The live borrow of slot idx that a conflicting call met (borrow: the slot's flag, < 0
 ** exclusive), like rustc's "immutable borrow occurs here" / "first mutable borrow occurs
 ** here": where it was taken (owned), else only what it is. again: the call was itself an
 ** exclusive borrow, so an exclusive live one is the first of two. */
 static void note_borrow(uint32_t idx, int16_t borrow, bool again) {
     const char *what = borrow > 0 ? "borrowed (shared)" : again ? "first mutably borrowed" : "mutably borrowed";
-    const hl_site *site = live_borrow_site(idx);
+    const hl_site *site = HL__OLEVEL >= 2 ? hl__osite_get(hl__orun.bsites[HL__OKEY(idx)]) : NULL;
     if (site && site->line)
         hl__note("%s at %s:%d", what, site->file, site->line);
     else

@@ -29,8 +29,8 @@
 ** The range is reserved inaccessible and without memory, and opened (made readable and
 ** writable) in growing steps ahead of the carving: pages take memory when first touched, and
 ** tools that scan a process's readable memory (Valgrind's leak check) see only the part in use.
-** The array kept beside the table at owned (region tags: one entry per HL__OKEY) is reserved
-** with it and opened the same way, in step with it.
+** The arrays kept beside the table at owned (borrow sites, region tags: one entry per
+** HL__OKEY) are reserved with it and opened the same way, in step with it.
 */
 #define _GNU_SOURCE   /* MAP_NORESERVE, MAP_ANONYMOUS */
 #include "owned.h"
@@ -57,8 +57,8 @@
 static uint64_t  units;        /* reserved (0: not yet) */
 static uint64_t  opened;       /* units [0, opened) are readable and writable */
 /* The arrays beside the table: each entry of sides[k] is side_elem[k] bytes, one per key. */
-static void    **sides[1];
-static size_t    side_elem[1];
+static void    **sides[2];
+static size_t    side_elem[2];
 static int       nsides;
 static uint32_t  max_pages;    /* units / HL__OPAGE_UNITS */
 static uint32_t  npages;       /* pages carved: [0, npages) */
@@ -121,20 +121,29 @@ static size_t address_space_left(void) {
     return rl.rlim_cur > in_use ? (size_t)(rl.rlim_cur - in_use) : 0;
 }
 
-/* The address space a table of u units takes with the array beside it: region tags at the
-** level that remembers sites (owned-fast keeps its tags in the slots). */
-static uint64_t reserve_size(uint64_t u) { return u * 8 + (HL__OLEVEL >= 2 ? u / 4 * sizeof *hl__oreg.tags : 0); }
+/* The address space a table of u units takes with the arrays beside it: borrow sites and
+** region tags at the level that remembers sites (owned-fast keeps its tags in the slots). */
+static uint64_t reserve_size(uint64_t u) {
+    return u * 8 + (HL__OLEVEL >= 2 ? u / 4 * (sizeof *hl__orun.bsites + sizeof *hl__oreg.tags) : 0);
+}
 
-/* Reserve the table of u units and the array beside it, all or none. */
+/* Reserve the table of u units and the arrays beside it, all or none. */
 static bool reserve_all(uint64_t u) {
-    void *slots = reserve(u * 8), *tags = NULL;
-    bool ok = slots && (HL__OLEVEL < 2 || (tags = reserve(u / 4 * sizeof *hl__oreg.tags)));
+    void *slots = reserve(u * 8), *bsites = NULL, *tags = NULL;
+    bool ok = slots && (HL__OLEVEL < 2 || (bsites = reserve(u / 4 * sizeof *hl__orun.bsites))) &&
+              (HL__OLEVEL < 2 || (tags = reserve(u / 4 * sizeof *hl__oreg.tags)));
     if (!ok) {
         if (slots) munmap(slots, u * 8);
+        if (bsites) munmap(bsites, u / 4 * sizeof *hl__orun.bsites);
         return false;
     }
     hl__orun.slots = slots;
     units = u;
+    if (bsites) {
+        hl__orun.bsites = bsites;
+        sides[nsides] = (void **)&hl__orun.bsites;
+        side_elem[nsides++] = sizeof *hl__orun.bsites;
+    }
     if (tags) {
         hl__oreg.tags = tags;
         sides[nsides] = (void **)&hl__oreg.tags;

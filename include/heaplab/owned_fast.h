@@ -108,6 +108,16 @@ typedef struct hl__oruntime {
     hl__oslot      *slots;
     hl__oword       nslots;   /* indexes below it lie in carved pages */
     const hl_type **types;    /* by type id; ids are kept for the life of the process */
+    /* Where the live borrows of slot i were taken, for the notes of a borrow conflict: the
+    ** site id of the borrow that took slot i's borrow flag from 0 (unborrowed). Only the level
+    ** that remembers sites (owned) keeps it; elsewhere it is NULL. Indexed by HL__OKEY(i), in
+    ** a range reserved beside the slots' (the slot stays 24 bytes). Invariant: while slot i's
+    ** borrow flag is not 0, its entry names a borrow that is still live. An exclusive borrow is
+    ** the only one; a shared borrow that found the flag at 0 is the first of its object's
+    ** shared borrows, and since borrows are released in LIFO order (they are lexical) it is the
+    ** last to go: it lives while any shared borrow of the object lives. Borrows that find the
+    ** flag already set, or counted past the saturation (HL__OGUARD_UNCOUNTED), write nothing. */
+    hl__osite_id   *bsites;
 } hl__oruntime;
 
 extern hl__oruntime hl__orun;
@@ -115,8 +125,8 @@ extern hl__oruntime hl__orun;
 /* Slot i: handle indexes count 8-byte units from the table's base (see "the slot arena"). */
 static inline hl__oslot *hl__oslot_at(uint32_t i) { return (hl__oslot *)((char *)hl__orun.slots + (size_t)i * 8); }
 
-/* Slot i's entry in an array beside the table (owned's region tags): slots lie at least four
-** units apart, so i / 4 tells them apart. */
+/* Slot i's entry in the arrays beside the table (bsites, region tags): slots lie at least
+** four units apart, so i / 4 tells them apart. */
 #define HL__OKEY(i) ((uint32_t)(i) >> 2)
 
 #define HL__OMOVED (1ULL << 63)
@@ -186,19 +196,17 @@ static inline size_t hl__obuf_len(const void *obj) { return ((const size_t *)obj
 /* The tid bits a borrow expects, as a head word holds them (tid << 16). Buffers have fixed
 ** ids. A typed object's id is cached in the borrow's site (hint), filled by the slow path the
 ** first time the site borrows successfully; until then it is HL__NO_HINT, the id no type
-** has, so the fast path declines and the slow path checks the type by descriptor. */
+** has, so the fast path declines and the slow path checks the type by descriptor. At the
+** level that remembers sites buffers use the hint too: the slow path's first visit is where a
+** borrow site gets its id (interned), which the fast path then stores in bsites as it is. */
 static inline uint32_t hl__owant(int code, const hl_site *at) {
-    return code == HL__OTYPED ? at->hint : (uint32_t)code << 16;
+    return code == HL__OTYPED || HL__OLEVEL >= 2 ? at->hint : (uint32_t)code << 16;
 }
 
 typedef struct hl__guard {
     void    *ptr;
     size_t   len;   /* slices: elements borrowed */
     uint32_t idx;
-#if HL__OLEVEL >= 2
-    const hl_site    *site;   /* where it was taken, and the chain of live borrows (below) */
-    struct hl__guard *prev;
-#endif
 } hl__guard;
 
 /* The idx of a guard that counts in no slot of its object: a shared borrow taken while the
@@ -218,8 +226,9 @@ static inline hl__guard hl__borrow_read(hl_ref r, const hl_type *t, int code, co
         /* gen matches, and (tid << 16 | borrow) - want < limit: the tid is the one wanted
         ** and the borrow is neither exclusive (0xFFFF) nor saturated. */
         if (HL__LIKELY(hl__ogen_is(h, r) && (uint32_t)h - hl__owant(code, at) < HL__OSHARED_LIMIT)) {
+            if (HL__OLEVEL >= 2 && (uint16_t)h == 0) hl__orun.bsites[HL__OKEY(i)] = (hl__osite_id)at->id;   /* the first */
             s->head = h + 1;
-            return (hl__guard){.ptr = s->obj, .len = 0, .idx = i};
+            return (hl__guard){s->obj, 0, i};
         }
     }
     return hl__oborrow_slow(r, t, HL__OP_READ, at);
@@ -232,8 +241,9 @@ static inline hl__guard hl__borrow_write(hl_ref r, const hl_type *t, int code, c
         hl__oword h = s->head;
         /* One compare: the generation, no borrow, the type wanted. */
         if (HL__LIKELY(h == hl__ohead_free(r, hl__owant(code, at)))) {
+            if (HL__OLEVEL >= 2) hl__orun.bsites[HL__OKEY(i)] = (hl__osite_id)at->id;
             s->head = h | HL__OBORROW_BITS;
-            return (hl__guard){.ptr = s->obj, .len = 0, .idx = i};
+            return (hl__guard){s->obj, 0, i};
         }
     }
     return hl__oborrow_slow(r, t, HL__OP_WRITE, at);
@@ -246,58 +256,11 @@ static inline void hl__release_read(hl__guard *g) { hl__oslot_at(g->idx)->head--
 
 static inline void hl__release_write(hl__guard *g) { hl__oslot_at(g->idx)->head &= ~HL__OBORROW_BITS; }
 
-/* ---- where the live borrows were taken -----------------------------------------------------
-** So that a borrow conflict can name the live borrow it met ("borrowed (shared) at ..."), the
-** level that remembers sites links every borrow the macros take into a per-thread chain
-** through the guards themselves (on the stack, in the borrowing frames): each guard keeps its
-** site and the chain's previous top, and its release makes that the top again. Borrows are
-** lexical, so released in the reverse order of their taking: the chain holds exactly the live
-** borrows, newest first, and the last guard of a slot in it is the borrow that took the slot's
-** flag from 0, which lives while any borrow of the object lives. A jump that skips releases
-** (longjmp) leaves the chain pointing into frames that are gone until an enclosing borrow's
-** release or hl_shutdown resets it. The guards are on the thread's own hot cache lines, where
-** a record per slot beside the table cost a cache miss on most first borrows. */
-#if HL__OLEVEL >= 2
-extern _Thread_local hl__guard *hl__oguards;
-
-static inline hl__guard hl__orecord(hl__guard *self, hl__guard g, const hl_site *at) {
-    g.site = at;
-    g.prev = hl__oguards;
-    hl__oguards = self;
-    return g;
-}
-static inline void hl__oforget(const hl__guard *g) { hl__oguards = g->prev; }
-static inline void hl__release_read_rec(hl__guard *g) {
-    hl__oforget(g);
-    hl__release_read(g);
-}
-static inline void hl__release_write_rec(hl__guard *g) {
-    hl__oforget(g);
-    hl__release_write(g);
-}
-/* The guard g of a borrow taken by a macro: acquired at the macro's site (hl__at_ in expr),
-** linked into the chain. */
-#define HL__OTAKE(g, expr)                                                                 \
-    ({                                                                                     \
-        const hl_site *hl__at_ = HL__SITE;                                                 \
-        hl__orecord(&(g), (expr), hl__at_);                                                \
-    })
-#define HL__ORELEASE(release) release##_rec
-#else
-#define HL__OTAKE(g, expr)                                                                 \
-    ({                                                                                     \
-        const hl_site *hl__at_ = HL__SITE;                                                 \
-        (expr);                                                                            \
-    })
-#define HL__ORELEASE(release) release
-#endif
-
 #if HL__OLEVEL == 0
 #define HL__BORROW(acquire, release, PT, name, ref, t, code, g) PT name = (PT)hl__olive(ref)->obj
 #else
 #define HL__BORROW(acquire, release, PT, name, ref, t, code, g)                            \
-    __attribute__((cleanup(HL__ORELEASE(release)))) hl__guard g =                          \
-        HL__OTAKE(g, acquire((ref), (t), (code), hl__at_));                                \
+    __attribute__((cleanup(release))) hl__guard g = acquire((ref), (t), (code), HL__SITE); \
     PT name = (PT)g.ptr
 #endif
 #define HL__READ_AS(PT, name, ref, t, code)                                                \
@@ -592,7 +555,7 @@ static inline hl__guard hl__slice_write(hl_ref buf, int kind, size_t es, const h
 /* owned-off: the buffer, unchecked. */
 static inline hl__guard hl__slice_off(hl_ref buf, int kind, size_t es) {
     void *p = hl__oslot_at((uint32_t)buf.bits)->obj;
-    return (hl__guard){.ptr = p, .len = hl__obuf_len(p) / hl__ounits(kind, es), .idx = 0};
+    return (hl__guard){p, hl__obuf_len(p) / hl__ounits(kind, es), 0};
 }
 
 /* The slow half of a vector borrow or primitive: an empty vector without a buffer, a
@@ -606,7 +569,7 @@ static inline hl__guard hl__vec_borrow(const hl_vec *v, int kind, size_t es, boo
     size_t n = v->len;
     if (HL__OLEVEL == 0) {
         void *p = b.bits ? hl__oslot_at((uint32_t)b.bits)->obj : NULL;
-        return (hl__guard){.ptr = p, .len = n, .idx = 0};
+        return (hl__guard){p, n, 0};
     }
     if (HL__LIKELY(b.bits != 0)) {
         hl__guard g = write ? hl__borrow_write(b, HL__KIND_TYPE(kind), kind, at)
@@ -636,16 +599,6 @@ static inline void hl__release_vec_read(hl__guard *g) { hl__release_read(g); }
 static inline void hl__release_vec_write(hl__guard *g) {
     if (HL__LIKELY(g->idx)) hl__release_write(g);
 }
-#if HL__OLEVEL >= 2
-static inline void hl__release_vec_read_rec(hl__guard *g) {
-    hl__oforget(g);
-    hl__release_vec_read(g);
-}
-static inline void hl__release_vec_write_rec(hl__guard *g) {
-    hl__oforget(g);
-    hl__release_vec_write(g);
-}
-#endif
 
 #if HL__OLEVEL == 0
 #define HL__SLICE_DECL(mode, ST, CT, name, buf, kind, es, g)                                \
@@ -656,12 +609,12 @@ static inline void hl__release_vec_write_rec(hl__guard *g) {
     const ST name = {(CT *)g.ptr, g.len, 0}
 #else
 #define HL__SLICE_DECL(mode, ST, CT, name, buf, kind, es, g)                                \
-    __attribute__((cleanup(HL__ORELEASE(hl__release_##mode)))) hl__guard g =              \
-        HL__OTAKE(g, hl__slice_##mode((buf), (kind), (es), hl__at_));                      \
+    __attribute__((cleanup(hl__release_##mode))) hl__guard g =                            \
+        hl__slice_##mode((buf), (kind), (es), HL__SITE);                                   \
     const ST name = {(CT *)g.ptr, g.len, g.idx}
 #define HL__VEC_DECL(mode, ST, CT, name, v, kind, es, g)                                   \
-    __attribute__((cleanup(HL__ORELEASE(hl__release_vec_##mode)))) hl__guard g =          \
-        HL__OTAKE(g, hl__vec_##mode((v), (kind), (es), hl__at_));                          \
+    __attribute__((cleanup(hl__release_vec_##mode))) hl__guard g =                        \
+        hl__vec_##mode((v), (kind), (es), HL__SITE);                                       \
     const ST name = {(CT *)g.ptr, g.len, g.idx}
 #endif
 
