@@ -235,10 +235,10 @@ hl_ref *hl_slot(hl_ref refs, size_t i);
 **                             as for HL_LOCAL_BYTES. Its elements are owned fields: what
 **                             they hold when the block ends is dropped, in index order    */
 /*
-** All three are declarations, like the borrow macros (not in a `for` initialiser). The object lives
-** until its block ends (also on `return`, `break`, `goto` out of it); then its owned fields
-** are dropped as hl_drop drops them, in reverse order together with the block's HL_OWNED
-** variables and borrows, and every copy of its handle is stale.
+** All three are declarations, like the borrow macros (not in a `for` initialiser). The
+** object lives until its block ends (also on `return`, `break`, `goto` out of it); then its
+** owned fields are dropped as hl_drop drops them, in reverse order together with the block's
+** HL_OWNED variables and borrows, and every copy of its handle is stale.
 **
 ** Borrows, the checked accessors and hl_len work on a stack object exactly as on a heap
 ** object; non-owning copies of its handle may be kept (in locals, in fields that are not

@@ -357,7 +357,8 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     }
     uint32_t old = (uint32_t)r.bits;
     hl__oslot moved = *s;
-    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, HL__OLEVEL >= 2 ? moved.alloc : HL__SITE_NONE);
+    hl__osite_id alloc = HL__OLEVEL >= 2 ? moved.alloc : HL__SITE_NONE;   /* owned-fast: the tag */
+    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, alloc);
     uint32_t fi = (uint32_t)fresh.bits;
     hl__oslot *f = hl__oslot_at(fi);
     HL__OREMEMBER(f->event, at);

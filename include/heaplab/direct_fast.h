@@ -176,9 +176,10 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
 ** block (the layout above: a typed object is its struct, a buffer has its length before it),
 ** and its handle is made as a heap object's is (manual tags it with the type id), so borrows,
 ** the accessors and hl_len work on it unchanged. Only manual has work to do when the block
-** ends: dropping the owned fields (a refs buffer's elements) frees them. gc and region forget them, as their
-** hl_drop does, and a stack object has no cleanup there at all. (hl_resize is never applied to
-** a stack object, so region needs no kind word before a stack buffer's length.) */
+** ends: dropping the owned fields (a refs buffer's elements) frees them. gc and region forget
+** them, as their hl_drop does, and a stack object has no cleanup there at all. (hl_resize is
+** never applied to a stack object, so region needs no kind word before a stack buffer's
+** length.) */
 
 #if defined(HL_RUNTIME_MANUAL)
 #define HL__DLOCAL_END __attribute__((cleanup(hl__dlocal_end)))
@@ -210,7 +211,8 @@ static inline hl_ref hl__dlocal_init(void *obj, size_t size, const hl_type *t, c
 
 /* A stack buffer (kind: 1 refs, 0 bytes): storage is [ size_t len ][ n elements ], a heap
 ** buffer's layout. */
-static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len, void *data, size_t n, int kind) {
+static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len, void *data, size_t n,
+                                         int kind) {
     memset(storage, 0, size);
     *len = n;
 #if defined(HL_RUNTIME_MANUAL)
@@ -234,7 +236,8 @@ static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len
         ET     data[(n) ? (n) : 1];                                                        \
     } hl__local_##name;                                                                    \
     END const hl_ref name = hl__dlocal_buf_init(&hl__local_##name, sizeof hl__local_##name, \
-                                                &hl__local_##name.len, hl__local_##name.data, (n), (kind))
+                                                &hl__local_##name.len, hl__local_##name.data, \
+                                                (n), (kind))
 
 #define HL_LOCAL_BYTES(name, n)                                                            \
     HL__LOCAL_CONSTANT(n, "HL_LOCAL_BYTES");                                               \

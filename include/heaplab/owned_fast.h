@@ -17,9 +17,9 @@
 ** borrow is adding and subtracting 1.
 **
 ** The last three fields are written by allocation, moves and drops (at owned-fast, which
-** remembers no sites, the two site fields hold the object's region tag instead). Keeping them in the same
-** slot (rather than a parallel "cold" array) keeps an object operation on the object's own
-** cache lines: on trees too big for the cache that is what decides the speed.
+** remembers no sites, the two site fields hold the object's region tag instead). Keeping
+** them in the same slot (rather than a parallel "cold" array) keeps an object operation on
+** the object's own cache lines: on trees too big for the cache that is what decides the speed.
 **
 ** Invariants (the whole safety argument rests on them):
 **  - gen is odd while the slot holds a live object and even while it is vacant (slotmap's
@@ -488,8 +488,8 @@ static inline void hl__olocal_end(hl__olocal *g) {
     if (HL__UNLIKELY(g->epoch != hl__oscope.epoch)) return;
     uint32_t i = (uint32_t)g->ref.bits;
     hl__oslot *s = hl__oslot_at(i);
-    if (HL__UNLIKELY((g->t != &hl__bytes_type && (g->t->nrefs || g->t == &hl__refs_type)) || HL__OBORROW(s->head) != 0 ||
-                     HL__OGEN(s->head) >= HL__OGEN_STACK_LAST)) {
+    bool owns = g->t != &hl__bytes_type && (g->t->nrefs || g->t == &hl__refs_type);
+    if (HL__UNLIKELY(owns || HL__OBORROW(s->head) != 0 || HL__OGEN(s->head) >= HL__OGEN_STACK_LAST)) {
         hl__olocal_end_slow(g);
         return;
     }
