@@ -565,6 +565,22 @@ void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 #define HL__LOCAL_CONSTANT(n, macro)                                                       \
     _Static_assert((n) + 1 > 0, macro ": n must be a non-negative integer constant expression")
 
+/* The stack buffers. A stack buffer's storage has a heap buffer's layout, [ size_t len ][ n
+** elements of ET ], so that borrows and accessors work on it unchanged; each runtime's header
+** defines HL__LOCAL_BUF(name, n, ET, kind), which declares the storage with HL__LOCAL_STORAGE
+** and the handle `name` to it (kind: 1 refs, 0 bytes, as HL__KIND). */
+#define HL__LOCAL_STORAGE(name, n, ET)                                                     \
+    struct {                                                                               \
+        size_t len;                                                                        \
+        ET     data[(n) ? (n) : 1];                                                        \
+    } hl__local_##name
+#define HL_LOCAL_BYTES(name, n)                                                            \
+    HL__LOCAL_CONSTANT(n, "HL_LOCAL_BYTES");                                               \
+    HL__LOCAL_BUF(name, n, uint8_t, 0)
+#define HL_LOCAL_REFS(name, n)                                                             \
+    HL__LOCAL_CONSTANT(n, "HL_LOCAL_REFS");                                                \
+    HL__LOCAL_BUF(name, n, hl_ref, 1)
+
 /* HL_OWNED: drop at the end of the block. The cleanup function gets only the variable's
 ** address; at owned (the level that remembers sites) HL__OWNED_SITE first declares a hidden
 ** variable that makes the declaration's site known to it (heaplab/owned_fast.h), so that a

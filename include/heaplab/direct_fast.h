@@ -228,23 +228,16 @@ static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len
     HL__DLOCAL_END const hl_ref name =                                                     \
         hl__dlocal_init(&hl__local_##name, sizeof hl__local_##name, &T##_type, HL__SITE)
 
-/* A stack buffer of n elements of type ET (uint8_t or hl_ref), of kind (1 refs, 0 bytes);
-** END: the cleanup that drops what a refs buffer owns (empty where drops free nothing). */
-#define HL__LOCAL_BUF(name, n, ET, kind, END)                                              \
-    struct {                                                                               \
-        size_t len;                                                                        \
-        ET     data[(n) ? (n) : 1];                                                        \
-    } hl__local_##name;                                                                    \
-    END const hl_ref name = hl__dlocal_buf_init(&hl__local_##name, sizeof hl__local_##name, \
-                                                &hl__local_##name.len, hl__local_##name.data, \
-                                                (n), (kind))
-
-#define HL_LOCAL_BYTES(name, n)                                                            \
-    HL__LOCAL_CONSTANT(n, "HL_LOCAL_BYTES");                                               \
-    HL__LOCAL_BUF(name, n, uint8_t, 0, )
-#define HL_LOCAL_REFS(name, n)                                                             \
-    HL__LOCAL_CONSTANT(n, "HL_LOCAL_REFS");                                                \
-    HL__LOCAL_BUF(name, n, hl_ref, 1, HL__DLOCAL_END)
+/* A stack buffer (HL_LOCAL_BYTES, HL_LOCAL_REFS in heaplab.h) of n elements of type ET, of
+** kind (1 refs, 0 bytes). A refs buffer ends with the cleanup that drops what it owns
+** (HL__DLOCAL_END_1); a bytes buffer owns nothing and has none. */
+#define HL__DLOCAL_END_0
+#define HL__DLOCAL_END_1 HL__DLOCAL_END
+#define HL__LOCAL_BUF(name, n, ET, kind)                                                   \
+    HL__LOCAL_STORAGE(name, n, ET);                                                        \
+    HL__DLOCAL_END_##kind const hl_ref name =                                              \
+        hl__dlocal_buf_init(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len, \
+                            hl__local_##name.data, (n), (kind))
 
 /* Regions are tokens here (region.c has its own). */
 #if defined(HL_RUNTIME_REGION)

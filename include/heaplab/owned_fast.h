@@ -509,24 +509,15 @@ static inline void hl__olocal_end(hl__olocal *g) {
         hl__olocal_obj(&hl__local_##name, sizeof hl__local_##name, &T##_type, &hl__lsite_##name); \
     const hl_ref name = hl__lguard_##name.ref
 
-/* A stack buffer of n elements of type ET (uint8_t or hl_ref), of kind (its descriptor). */
+/* A stack buffer (HL_LOCAL_BYTES, HL_LOCAL_REFS in heaplab.h) of n elements of type ET, of
+** kind (1 refs, 0 bytes). */
 #define HL__LOCAL_BUF(name, n, ET, kind)                                                   \
-    struct {                                                                               \
-        size_t len;                                                                        \
-        ET     data[(n) ? (n) : 1];                                                        \
-    } hl__local_##name;                                                                    \
+    HL__LOCAL_STORAGE(name, n, ET);                                                        \
     HL__OLOCAL_SITE(name);                                                                 \
     __attribute__((cleanup(hl__olocal_end))) hl__olocal hl__lguard_##name =                \
         hl__olocal_buf(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len,    \
-                       hl__local_##name.data, (n), (kind), &hl__lsite_##name);             \
+                       hl__local_##name.data, (n), HL__KIND_TYPE(kind), &hl__lsite_##name); \
     const hl_ref name = hl__lguard_##name.ref
-
-#define HL_LOCAL_BYTES(name, n)                                                            \
-    HL__LOCAL_CONSTANT(n, "HL_LOCAL_BYTES");                                               \
-    HL__LOCAL_BUF(name, n, uint8_t, &hl__bytes_type)
-#define HL_LOCAL_REFS(name, n)                                                             \
-    HL__LOCAL_CONSTANT(n, "HL_LOCAL_REFS");                                                \
-    HL__LOCAL_BUF(name, n, hl_ref, &hl__refs_type)
 
 hl_region hl__region_begin(const hl_site *at);
 void      hl__region_end(hl_region m, const hl_site *at);
