@@ -173,8 +173,10 @@ size_t hl_shutdown(void) {
     }
     if (count) hl__oreport_leaks(count, bytes);
     hl__stop();
-    for (uint32_t i = count ? hl__oslot_first() : 0; i; i = hl__oslot_next(i))   /* leaked blocks of their own */
-        if (HL__OGEN(hl__oslot_at(i)->head) & 1) block_free(hl__oslot_at(i), hl__opayload(hl__oslot_at(i)));
+    for (uint32_t i = count ? hl__oslot_first() : 0; i; i = hl__oslot_next(i)) {   /* leaked blocks of their own */
+        const hl__oslot *s = hl__oslot_at(i);
+        if (HL__OGEN(s->head) & 1) block_free(s, hl__opayload(s));
+    }
     hl__blk_release_all();
     /* The range stays reserved: a borrow still live now releases into it when its block
     ** ends, and the next hl_init carves pages after this run's. */
@@ -457,7 +459,8 @@ static size_t *buf_place(uint32_t i, size_t *blk, size_t old, size_t n) {
     void *to = fits ? hl__oslot_inline(i) : hl__blk_alloc(n);
     if (!to) return NULL;
     if (to != blk) memmove(to, blk, old < n ? old : n);
-    if (n > old) memset((char *)to + old, 0, n - old);
+    /* A new block comes zeroed; the inline block may hold bytes of an earlier, longer content. */
+    if (fits && n > old) memset((char *)to + old, 0, n - old);
     if (own_block && to != blk) hl__blk_free(blk, old);
     return to;
 }
