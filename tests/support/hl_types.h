@@ -1,9 +1,9 @@
 /*
 ** tests/support/hl_types.h: the object types the runtime suites share: a list node (one owned
 ** field), a leaf (none) and a pair (two). Each suite is one translation unit, so defining the
-** descriptors here gives each test binary exactly one of each. A helper that makes a node goes with them. Suites that need other shapes
-** (rt_conformance's padded leaf and mixed pair, owned_slices' node with a vector) declare their
-** own.
+** descriptors here gives each test binary exactly one of each. A helper that makes a node goes
+** with them. Suites that need other shapes (rt_conformance's padded leaf and mixed pair,
+** owned_slices' node with a vector) declare their own.
 */
 #ifndef HL_TYPES_H
 #define HL_TYPES_H
