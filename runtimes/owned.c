@@ -188,8 +188,11 @@ size_t hl_shutdown(void) {
 /* ---- slots ------------------------------------------------------------------------------ */
 
 /* Give slot i (vacant, taken off its list) a new live object. The slot's record of its
-** previous, dropped object goes to the graveyard first, for diagnostics. always_inline: at
-** owned GCC keeps it out of line, which cost binary_trees 1.5% of its instructions. */
+** previous, dropped object goes to the graveyard first, for diagnostics. The site fields are
+** written only at the level that keeps sites: at owned-fast they hold the region tag, which a
+** vacant slot already has at 0 (owned.h, "regions"), and owned-off reads neither.
+** always_inline: at owned GCC keeps it out of line, which cost binary_trees 1.5% of its
+** instructions. */
 static inline __attribute__((always_inline)) hl_ref slot_fill(uint32_t i, uint32_t tid, void *obj,
                                                               hl__osite_id alloc_site) {
     hl__oslot *s = hl__oslot_at(i);
@@ -199,8 +202,10 @@ static inline __attribute__((always_inline)) hl_ref slot_fill(uint32_t i, uint32
     s->head = (hl__oword)gen << 32 | (hl__oword)tid << 16;   /* tid < 2^16 (type_register) */
     s->obj = obj;
     s->birth = gen;
-    s->alloc = alloc_site;
-    s->event = HL__SITE_NONE;
+    if (HL__OLEVEL >= 2) {
+        s->alloc = alloc_site;
+        s->event = HL__SITE_NONE;
+    }
     return (hl_ref){(uint64_t)gen << 32 | i};
 }
 
@@ -359,8 +364,7 @@ hl_ref hl__omove_slow(hl_ref *from, const hl_site *at) {
     }
     uint32_t old = (uint32_t)r.bits;
     hl__oslot moved = *s;
-    hl__osite_id alloc = HL__OLEVEL >= 2 ? moved.alloc : HL__SITE_NONE;   /* owned-fast: the tag */
-    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, alloc);
+    hl_ref fresh = slot_new(HL__OTID(moved.head), moved.obj, moved.alloc);
     uint32_t fi = (uint32_t)fresh.bits;
     hl__oslot *f = hl__oslot_at(fi);
     HL__OREMEMBER(f->event, at);

@@ -154,8 +154,9 @@ void hl__oscope_diagnose(hl_ref r, hl__oop op, const hl_site *at);
 ** get. So an object belongs to the innermost open region whose start is at most its serial:
 ** the top one for nearly every drop, found with one compare.
 ** Invariants:
-**  - tags[i] != 0 iff slot i holds a live object of a region still open (a region's objects
-**    are all dead when it ends, else the program stops; a drop clears its object's tag).
+**  - slot i's tag is not 0 iff it holds a live object of a region still open (a region's
+**    objects are all dead when it ends, else the program stops; a drop clears its object's
+**    tag), so a vacant slot's tag is 0.
 **  - marks[d].live counts the tagged objects of the region at depth d; starts grow with d.
 **  - serials restart at 1 when no region is open; before reaching HL__OREG_SERIAL_MAX they
 **    are renumbered in order (owned_scope.c), so they never wrap.
