@@ -5,14 +5,14 @@
 ** (owned_table.c). This allocator serves the rest: buffers that grew past their slot's block,
 ** and objects too big for any class. The owned runtime knows every block's size from the
 ** object's slot, so it can skip what makes malloc general (per-block headers, coalescing,
-** thread caches). Blocks up to HL_BLK_SMALL_MAX bytes come from per-size-class free lists
-** (8-byte classes), refilled by bump allocation from 256 KiB chunks; larger blocks go to
-** malloc/realloc/free.
+** thread caches). Blocks up to 32 KiB come from per-size-class free lists, refilled by bump
+** allocation from 256 KiB chunks: 8-byte classes up to HL_BLK_SMALL_MAX bytes, then eight
+** classes to each doubling. Larger blocks go to malloc/realloc/free.
 **
-** Invariants: a free small block's first word links to the next free block of its class;
-** every small block of class c is exactly 8*c bytes; chunks are never returned to the system
-** before hl__blk_release_all (hl_shutdown), so a block address is never reused by another
-** class while its object lives.
+** Invariants: a free block's first word links to the next free block of its class; every
+** block of a class is exactly the class's size (8*c bytes for a small class c); chunks are
+** never returned to the system before hl__blk_release_all (hl_shutdown), so a block address
+** is never reused by another class while its object lives.
 */
 #include "owned.h"
 
@@ -20,6 +20,16 @@
 #include <string.h>
 
 #define HL_BLK_CHUNK (256 * 1024)
+
+/* Medium blocks, above HL_BLK_SMALL_MAX up to BLK_MEDIUM_MAX bytes, have classes spaced
+** geometrically, BLK_STEPS to each doubling of size: a block wastes at most an eighth of
+** itself. Their own free lists spare them malloc's bins, whose best-fit search and
+** coalescing cost a trip through _int_malloc and _int_free on every allocation and drop. */
+#define BLK_MEDIUM_MAX (32 * 1024)
+#define BLK_STEPS      8
+#define BLK_SMALL_N    HL_BLK_CLASSES                         /* classes 0..64, 8*c bytes */
+#define BLK_MEDIUM_N   (BLK_STEPS * (15 - 9))                 /* 2^9 < n <= 2^15 */
+#define BLK_CLASSES    (BLK_SMALL_N + BLK_MEDIUM_N)
 
 typedef struct blk_free {
     struct blk_free *next;
@@ -31,9 +41,22 @@ typedef struct blk_chunk {
     uint64_t          pad;   /* keeps blocks 16-byte aligned relative to the chunk */
 } blk_chunk;
 
-static blk_free  *free_lists[HL_BLK_CLASSES];
+static blk_free  *free_lists[BLK_CLASSES];
 static char      *bump, *bump_end;
 static blk_chunk *chunks;
+
+/* The class of a block of n bytes (n <= BLK_MEDIUM_MAX), and its size in *size. */
+static inline size_t blk_class(size_t n, size_t *size) {
+    if (n <= HL_BLK_SMALL_MAX) {
+        size_t cls = hl__blk_class(n);
+        *size = cls * 8;
+        return cls;
+    }
+    unsigned b = 63 - (unsigned)__builtin_clzll(n - 1);   /* 2^b <= n - 1 < 2^(b+1), b >= 9 */
+    size_t k = (n - 1) >> (b - 3);                          /* BLK_STEPS..2*BLK_STEPS-1 */
+    *size = (k + 1) << (b - 3);
+    return BLK_SMALL_N + (b - 9) * BLK_STEPS + (k - BLK_STEPS);
+}
 
 static bool chunk_new(void) {
     blk_chunk *c = malloc(HL_BLK_CHUNK);
@@ -45,48 +68,65 @@ static bool chunk_new(void) {
     return true;
 }
 
-static void *small_alloc(size_t cls) {
+/* Give the tail of the current chunk, too small for the block asked for, to the small
+** classes, in blocks of at most HL_BLK_SMALL_MAX bytes (each exactly its class's size). */
+static void chunk_retire_tail(void) {
+    while (bump_end - bump >= 8) {
+        size_t n = (size_t)(bump_end - bump) / 8 * 8;
+        if (n > HL_BLK_SMALL_MAX) n = HL_BLK_SMALL_MAX;
+        blk_free *b = (blk_free *)bump;
+        b->next = free_lists[n / 8];
+        free_lists[n / 8] = b;
+        bump += n;
+    }
+}
+
+static void *blk_take(size_t cls, size_t size) {
     blk_free *b = free_lists[cls];
-    size_t size = cls * 8;
     if (HL__LIKELY(b != NULL)) {
         free_lists[cls] = b->next;
-    } else {
-        if (HL__UNLIKELY((size_t)(bump_end - bump) < size)) {
-            /* The chunk's tail is too small: give it to the class that fits, then refill. */
-            size_t rest = (size_t)(bump_end - bump) / 8;
-            if (rest) hl__blk_free(bump, rest * 8);
-            if (!chunk_new()) return NULL;
-        }
-        b = (blk_free *)bump;
-        bump += size;
+        return b;
     }
-    hl__blk_zero(b, cls);
+    if (HL__UNLIKELY((size_t)(bump_end - bump) < size)) {
+        chunk_retire_tail();
+        if (!chunk_new()) return NULL;
+    }
+    b = (blk_free *)bump;
+    bump += size;
     return b;
 }
 
 void *hl__blk_alloc(size_t n) {
-    if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) return small_alloc(hl__blk_class(n));
-    return hl__zalloc(n);
+    if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) return hl__zalloc(n);
+    size_t size, cls = blk_class(n, &size);
+    void *b = blk_take(cls, size);
+    if (!b) return NULL;
+    if (HL__LIKELY(cls < BLK_SMALL_N))
+        hl__blk_zero(b, cls);
+    else
+        memset(b, 0, n);   /* the rest of the class's size is never read */
+    return b;
 }
 
 void hl__blk_free(void *p, size_t n) {
-    if (HL__LIKELY(n <= HL_BLK_SMALL_MAX)) {
-        size_t cls = hl__blk_class(n);
-        blk_free *b = p;
-        b->next = free_lists[cls];
-        free_lists[cls] = b;
-    } else {
+    if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) {
         free(p);
+        return;
     }
+    size_t size, cls = blk_class(n, &size);
+    blk_free *b = p;
+    b->next = free_lists[cls];
+    free_lists[cls] = b;
 }
 
 void *hl__blk_realloc(void *p, size_t old, size_t n) {
-    if (old > HL_BLK_SMALL_MAX && n > HL_BLK_SMALL_MAX) {
+    if (old > BLK_MEDIUM_MAX && n > BLK_MEDIUM_MAX) {
         char *q = realloc(p, n);
         if (q && n > old) memset(q + old, 0, n - old);
         return q;
     }
-    if (old <= HL_BLK_SMALL_MAX && n <= HL_BLK_SMALL_MAX && hl__blk_class(old) == hl__blk_class(n)) {
+    size_t old_size, size;
+    if (old <= BLK_MEDIUM_MAX && n <= BLK_MEDIUM_MAX && blk_class(old, &old_size) == blk_class(n, &size)) {
         if (n > old) memset((char *)p + old, 0, n - old);
         return p;
     }

@@ -124,6 +124,88 @@ static void every_class_keeps_its_objects_apart(void) {
 
 Test(inline_blocks, objects_of_every_class_never_overlap) { EXPECT_OK_NO_LEAKS(every_class_keeps_its_objects_apart); }
 
+/* ==== blocks of their own ==================================================================== */
+
+/* Sizes of buffers of their own: around every boundary of the medium classes (eight to each
+** doubling from 512 bytes to 32 KiB, runtimes/owned_alloc.c) and past them, where blocks come
+** from malloc. Enough of them that the allocator's 256 KiB chunks run out many times. */
+static size_t own_block_sizes(size_t *out, size_t cap) {
+    size_t k = 0;
+    for (size_t b = 512; b < 32768; b *= 2)
+        for (size_t step = 1; step <= 8; step++) {
+            size_t edge = b + step * (b / 8);
+            for (size_t d = 0; d < 3 && k < cap; d++) out[k++] = edge - 1 + d;   /* edge-1, edge, edge+1 */
+        }
+    for (size_t extra = 40000; extra <= 100000 && k < cap; extra += 30000) out[k++] = extra;
+    return k;
+}
+
+/* Buffers of every medium class and of malloc's sizes, interleaved with small objects, some
+** dropped and their blocks reused by other sizes: each keeps its own bytes, so no two blocks
+** overlap, and a reused block reads zeros before it is written. */
+static void own_blocks_keep_apart(void) {
+    hl_init();
+    static size_t sizes[200];
+    static hl_ref bufs[200], leaves[200];
+    size_t n = own_block_sizes(sizes, 200);
+    for (size_t k = 0; k < n; k++) {
+        bufs[k] = hl_new_bytes(sizes[k]);
+        fill(bufs[k], k);
+        leaves[k] = node((int64_t)k);
+    }
+    for (size_t k = 0; k < n; k += 3) hl_drop(&bufs[k]);
+    for (size_t k = 0; k < n; k += 3) {   /* the freed blocks, taken by other sizes */
+        bufs[k] = hl_new_bytes(sizes[n - 1 - k]);
+        CHILD_CHECK(holds(bufs[k], 0, 0, sizes[n - 1 - k], true));
+        fill(bufs[k], k + 1000);
+    }
+    for (size_t k = 0; k < n; k++) {
+        bool reused = k % 3 == 0;
+        size_t len = reused ? sizes[n - 1 - k] : sizes[k];
+        CHILD_CHECK(hl_len(bufs[k]) == len && holds(bufs[k], reused ? k + 1000 : k, 0, len, false));
+        HL_READ(Node, l, leaves[k]);
+        CHILD_CHECK(l->val == (int64_t)k);
+    }
+    for (size_t k = 0; k < n; k++) {
+        hl_drop(&bufs[k]);
+        hl_drop(&leaves[k]);
+    }
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(own_blocks, blocks_of_every_medium_class_and_of_malloc_never_overlap) {
+    EXPECT_OK_NO_LEAKS(own_blocks_keep_apart);
+}
+
+/* A buffer of its own resized within its block's class keeps the block: shrunk and grown
+** again, it reads zeros where it grew, though the block still holds the bytes cut off. Resized
+** from class to class, to a block from malloc and back, it keeps its content each time. */
+static void own_block_resized(void) {
+    hl_init();
+    hl_ref b = hl_new_bytes(1000);   /* class of 1024 bytes */
+    fill(b, 1);
+    hl_resize(&b, 990);
+    hl_resize(&b, 1010);             /* the same class: bytes 990..1009 were 1's pattern */
+    CHILD_CHECK(holds(b, 1, 0, 990, false) && holds(b, 0, 990, 1010, true));
+    fill(b, 2);
+    hl_resize(&b, 5000);             /* another class */
+    CHILD_CHECK(holds(b, 2, 0, 1010, false) && holds(b, 0, 1010, 5000, true));
+    fill(b, 3);
+    hl_resize(&b, 70000);            /* from malloc */
+    CHILD_CHECK(holds(b, 3, 0, 5000, false) && holds(b, 0, 5000, 70000, true));
+    fill(b, 4);
+    hl_resize(&b, 3000);             /* back to a class */
+    CHILD_CHECK(hl_len(b) == 3000 && holds(b, 4, 0, 3000, false));
+    hl_resize(&b, 3100);
+    CHILD_CHECK(holds(b, 4, 0, 3000, false) && holds(b, 0, 3000, 3100, true));
+    hl_drop(&b);
+    CHILD_CHECK(hl_shutdown() == 0);
+}
+
+Test(own_blocks, a_buffer_keeps_its_content_from_class_to_class_and_reads_zeros_where_it_grew) {
+    EXPECT_OK_NO_LEAKS(own_block_resized);
+}
+
 /* ==== address-space limits ===================================================================== */
 
 /* Address space in use now, from /proc/self/statm. */
