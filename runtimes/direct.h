@@ -27,30 +27,21 @@
 /* Typed objects are never allocated pointer-free: besides their owned fields they may hold
 ** non-owning handle copies, which gc must see to keep their targets alive. */
 
-/* A buffer's block: its payload, after its length word where it has one. manual keeps a short
-** buffer's length in the handle instead, and the kind (bytes or refs) of every buffer
-** (HL__TAG_SHIFT, heaplab/direct_fast.h); on gc the collector knows the kind: bytes are its
-** pointer-free kind. The helpers below take the kind as heaplab.h's integer code (HL__KIND:
-** 1 refs, 0 bytes), which a compiler folds where the descriptors' addresses it could not. */
+/* A buffer's header is its length. Its kind (bytes or refs) travels in a tagged handle
+** (manual, HL__TAG_SHIFT); on gc the collector knows it: bytes are its pointer-free kind.
+** The helpers below take the kind as heaplab.h's integer code (HL__KIND: 1 refs, 0 bytes),
+** which a compiler folds where the descriptors' addresses it could not. */
 #define DIRECT_BUF_HDR sizeof(size_t)
 #define DIRECT_ES(kind) ((kind) ? sizeof(hl_ref) : (size_t)1)
 #ifdef HL__TAG_SHIFT
-/* The bytes before the payload of a buffer of n elements. */
-static inline size_t direct_buf_hdr(size_t n) { return n < HL__SHORT_LIMIT ? 0 : DIRECT_BUF_HDR; }
-static inline size_t direct_buf_hdr_of(hl_ref r) { return hl__buf_has_len_word(r) ? DIRECT_BUF_HDR : 0; }
-static inline hl_ref direct_buf_handle(char *blk, int kind, size_t n) {
-    size_t hdr = direct_buf_hdr(n);
-    if (hdr) *(size_t *)blk = n;
-    return hl__tagged(blk + hdr, hl__buf_tag(kind, n));
+static inline hl_ref direct_buf_handle(size_t *blk, int kind) {
+    return hl__tagged(blk + 1, kind ? HL__MTID_REFS : HL__MTID_BYTES);
 }
-static inline int direct_buf_kind(hl_ref r) { return r.bits >> HL__TAG_SHIFT > HL__MTID_BYTES; }
+static inline int direct_buf_kind(hl_ref r) { return r.bits >> HL__TAG_SHIFT == HL__MTID_REFS; }
 #else
-static inline size_t direct_buf_hdr(size_t n) { return (void)n, DIRECT_BUF_HDR; }
-static inline size_t direct_buf_hdr_of(hl_ref r) { return (void)r, DIRECT_BUF_HDR; }
-static inline hl_ref direct_buf_handle(char *blk, int kind, size_t n) {
+static inline hl_ref direct_buf_handle(size_t *blk, int kind) {
     (void)kind;
-    *(size_t *)blk = n;
-    return (hl_ref){(uintptr_t)(blk + DIRECT_BUF_HDR)};
+    return (hl_ref){(uintptr_t)(blk + 1)};
 }
 static inline int direct_buf_kind(hl_ref r) {
     return direct_alloc_kind((const char *)hl__ptr(r) - DIRECT_BUF_HDR) != DIRECT_KIND_POINTER_FREE;
@@ -69,10 +60,11 @@ static HL__COLD HL__NORETURN void direct_buf_oom(int kind, size_t n, const hl_si
 static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, size_t n, const hl_site *at) {
     size_t es = DIRECT_ES(kind);
     if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
-    char *blk = direct_alloc(n * es + direct_buf_hdr(n), !kind);
+    size_t *blk = direct_alloc(n * es + DIRECT_BUF_HDR, !kind);
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
+    blk[0] = n;
     hl__count_alloc(n * es);
-    return direct_buf_handle(blk, kind, n);
+    return direct_buf_handle(blk, kind);
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, at); }
@@ -85,22 +77,17 @@ void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 
 /* Resize *r, a buffer of kind, to n elements (inlined per kind, as direct_buf_new). */
 static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_t n, int kind, const hl_site *at) {
-    size_t es = DIRECT_ES(kind), old = hl__buf_len_kind(*r, kind);
+    size_t es = DIRECT_ES(kind), old = hl__buf_len(*r);
     if (DIRECT_DROP_FREES && kind)
         for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);
     if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
-    /* On manual the length may move between the handle and a word before the payload: the
-    ** content then shifts within the block, before a shrink or after a growth, so that the
-    ** block is still resized by realloc (in place when it can, as for any other resize). */
-    size_t from = direct_buf_hdr_of(*r), to = direct_buf_hdr(n), kept = (old < n ? old : n) * es;
-    char *blk = (char *)hl__ptr(*r) - from;
-    if (HL__UNLIKELY(to < from)) memmove(blk + to, blk + from, kept);
-    blk = direct_realloc(blk, old * es + from, n * es + to, !kind);
+    char *blk = (char *)hl__ptr(*r) - DIRECT_BUF_HDR;
+    blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, n * es + DIRECT_BUF_HDR, !kind);
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
-    if (HL__UNLIKELY(to > from)) memmove(blk + to, blk + from, kept);
-    if (n > old) memset(blk + to + old * es, 0, (n - old) * es);
+    if (n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
+    *(size_t *)blk = n;
     hl__count_resize(old * es, n * es);
-    *r = direct_buf_handle(blk, kind, n);
+    *r = direct_buf_handle((size_t *)blk, kind);
 }
 
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
@@ -126,7 +113,7 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
 static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, int kind, size_t es, size_t n,
                                                                    const hl_site *at) {
     size_t units = hl__dunits(kind, es), len = v->len;
-    size_t cap = v->buf.bits ? hl__buf_len_kind(v->buf, kind) / units : 0;
+    size_t cap = v->buf.bits ? hl__buf_len(v->buf) / units : 0;
     if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
     size_t nunits = hl__size(direct_vec_grown(cap, len, n, es, at), units, 0, HL__KIND_TYPE(kind)->name, at);
     if (v->buf.bits)

@@ -12,26 +12,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An empty short buffer is a block of 0 bytes: it is given 1, so that it is still a distinct
-** block (malloc(0) may return NULL, and realloc(p, 0) frees p). */
 static inline void *direct_alloc(size_t n, bool pointer_free) {
     (void)pointer_free;
-    return hl__zalloc(n ? n : 1);
+    return hl__zalloc(n);
 }
 
 static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free) {
     (void)old, (void)pointer_free;
-    return realloc(p, n ? n : 1);
+    return realloc(p, n);
 }
 
 static inline void direct_free(void *p) { free(p); }
 
-/* ---- tags and their drop glue --------------------------------------------------------------
-** A handle's tag says what it names: a buffer and its length, or a typed object's type id
-** (heaplab/direct_fast.h). Each tag also has a glue entry that says how hl_drop frees such an
-** object: its shape, and the byte offsets of up to two owned fields. A type id's is computed
-** once, when the id is registered, so that freeing an object reads one 8-byte entry, indexed
-** by the tag, instead of the descriptor's nrefs and refs[]. */
+/* ---- type ids and their drop glue ----------------------------------------------------------
+** A handle's tag is its type id (heaplab/direct_fast.h). Each id also has a glue entry that
+** says how hl_drop frees an object of that type: its shape, and the byte offsets of up to two
+** owned fields. It is computed once, when the id is registered, so that freeing an object
+** reads one 8-byte entry, indexed by the tag, instead of the descriptor's nrefs and refs[]. */
 enum {
     GLUE_TWO = 1,   /* a typed object with two owned fields (a tree node, a keyed list node) */
     GLUE_ONE,       /* ... with one (a list node, an object owning a buffer) */
@@ -46,12 +43,9 @@ typedef struct direct_glue {
     uint16_t unused;
 } direct_glue;
 
-/* GNU range designators: every buffer tag, short or with a length word. */
-const hl_type *hl__mtypes[HL__MTYPES] = {[0 ... HL__MTID_BYTES] = &hl__bytes_type,
-                                         [HL__MTID_REFS0 ... HL__MTID_REFS] = &hl__refs_type};
-static direct_glue glues[HL__MTYPES] = {[0 ... HL__MTID_BYTES] = {GLUE_BYTES, 0, 0, 0},
-                                        [HL__MTID_REFS0 ... HL__MTID_REFS] = {GLUE_REFS, 0, 0, 0}};
-static uint32_t nmtypes = HL__MTID_FIRST_TYPED;
+const hl_type *hl__mtypes[HL__MTYPES] = {NULL, &hl__bytes_type, &hl__refs_type};
+static direct_glue glues[HL__MTYPES] = {[HL__MTID_BYTES] = {GLUE_BYTES, 0, 0, 0}, [HL__MTID_REFS] = {GLUE_REFS, 0, 0, 0}};
+static uint32_t nmtypes = HL__MTID_REFS + 1;
 
 static direct_glue glue_of(const hl_type *t) {
     size_t n = t->nrefs;
@@ -65,12 +59,12 @@ static direct_glue glue_of(const hl_type *t) {
 /* The id of t, registered on first use, and cached in the hl_new call site. Ids live as long
 ** as the process: a descriptor keeps its id across hl_init/hl_shutdown. */
 uint32_t hl__mtype_register(const hl_type *t, hl_site *at) {
-    uint32_t id = HL__MTID_FIRST_TYPED;
+    uint32_t id = 1;
     while (id < nmtypes && hl__mtypes[id] != t) id++;
     if (id == nmtypes) {
         if (nmtypes == HL__MTYPES) {
             hl__panic_begin("too many types", at);
-            hl__note("the manual runtime supports %u distinct hl_type descriptors", HL__MTYPES - HL__MTID_FIRST_TYPED);
+            hl__note("the manual runtime supports %u distinct hl_type descriptors", HL__MTYPES - 3);
             hl__panic_end();
         }
         glues[id] = glue_of(t);
@@ -100,13 +94,14 @@ static bool direct_stopped;
 ** per object. */
 #define DROP_STACK 64
 /* Handles from this one up may own something (refs buffers, typed objects); those below are
-** null or bytes buffers (tags up to HL__MTID_BYTES), which own nothing. */
+** null or bytes buffers (tag HL__MTID_BYTES), which own nothing. */
 #define DROP_MAY_OWN ((uintptr_t)(HL__MTID_BYTES + 1) << HL__TAG_SHIFT)
 
 static hl__worklist worklist;
 
 static inline uintptr_t field(const char *p, size_t off) { return *(const uintptr_t *)(p + off); }
 static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
+static inline size_t buf_len(const char *p) { return ((const size_t *)p)[-1]; }
 
 /* Free the typed object h; bytes: keep the byte statistics (a constant in each walk). */
 static inline void free_typed(uintptr_t h, bool bytes) {
@@ -116,9 +111,10 @@ static inline void free_typed(uintptr_t h, bool bytes) {
 }
 
 static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
+    char *p = addr(h);
     hl__count.frees++;
-    if (bytes) hl__count.live_bytes -= hl__buf_len((hl_ref){h}) * elem;
-    free(addr(h) - direct_buf_hdr_of((hl_ref){h}));
+    if (bytes) hl__count.live_bytes -= buf_len(p) * elem;
+    free(p - DIRECT_BUF_HDR);
 }
 
 /* Room on the worklist for n more handles; returns where they go. */
@@ -132,7 +128,7 @@ static inline hl_ref *worklist_room(size_t n) {
 static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
     char *p = addr(h);
     if (glues[h >> HL__TAG_SHIFT].shape == GLUE_REFS) {
-        size_t n = hl__buf_len_kind((hl_ref){h}, 1);
+        size_t n = buf_len(p);
         const uintptr_t *e = (const uintptr_t *)p;
         uintptr_t last = n ? e[n - 1] : 0;
         hl_ref *top = worklist_room(n);
@@ -232,7 +228,7 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         drop_rest_bytes(h, worklist.len);
         return;
     }
-    if (h < DROP_MAY_OWN) {   /* a bytes buffer */
+    if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
         free_buf(h, 1, false);
         return;
     }

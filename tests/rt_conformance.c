@@ -398,56 +398,6 @@ Test(conformance, bytes_large_resize_through_borrows) {
     finish();
 }
 
-/* Lengths on both sides of 16383 elements, where manual moves a buffer's length between its
-** handle and a word before the payload (heaplab/direct_fast.h): made at each, and resized
-** across it both ways, a buffer keeps its length, its content and zeros where it grew. */
-static const size_t edge_lens[] = {16381, 16382, 16383, 16384, 40000, 16382, 100, 16383, 16382, 0, 16384};
-
-Test(conformance, bytes_keep_len_and_content_across_the_short_length_edge) {
-    for (size_t k = 0; k < 4; k++) {
-        hl_ref b = hl_new_bytes(edge_lens[k]);
-        cr_assert_eq(hl_len(b), edge_lens[k]);
-        hl_set_byte(b, edge_lens[k] - 1, 9);
-        cr_assert_eq(hl_byte(b, edge_lens[k] - 2), 0);
-        hl_drop(&b);
-    }
-    hl_ref b = hl_new_bytes(0);
-    size_t n = 0;   /* bytes written so far */
-    for (size_t k = 0; k < sizeof edge_lens / sizeof *edge_lens; k++) {
-        size_t m = edge_lens[k];
-        hl_resize(&b, m);
-        cr_assert_eq(hl_len(b), m);
-        HL_WRITE_SLICE(uint8_t, w, b);
-        for (size_t i = 0; i < m; i++) {
-            uint8_t want = i < n ? (uint8_t)(i % 251 + 1) : 0;
-            cr_assert_eq(HL_AT(w, i), want, "byte %zu of %zu after resizing from %zu", i, m, n);
-            HL_AT(w, i) = (uint8_t)(i % 251 + 1);
-        }
-        n = m;
-    }
-    hl_drop(&b);
-    finish();
-}
-
-Test(conformance, refs_keep_len_and_elements_across_the_short_length_edge) {
-    hl_ref v = hl_new_refs(16382);
-    *hl_slot(v, 16381) = node_new(7);
-    cr_assert_eq(hl_len(v), 16382);
-    hl_resize(&v, 16384);   /* gains the length word */
-    cr_assert_eq(hl_len(v), 16384);
-    cr_assert_eq(node_val(hl_ref_at(v, 16381)), 7);
-    cr_assert(hl_is_null(hl_ref_at(v, 16383)));
-    *hl_slot(v, 16383) = node_new(8);
-    if (sees_frees()) cr_assert_eq(live(), 3);
-    hl_resize(&v, 16382);   /* loses it, and drops the element cut off */
-    cr_assert_eq(hl_len(v), 16382);
-    cr_assert_eq(node_val(hl_ref_at(v, 16381)), 7);
-    if (sees_frees()) cr_assert_eq(live(), 2, "the element past the new length is dropped");
-    hl_drop(&v);
-    if (sees_frees()) cr_assert_eq(live(), 0);
-    finish();
-}
-
 /* ---- refs buffers ---------------------------------------------------------------------------- */
 
 Test(conformance, refs_len_and_resize_keep_content_and_zero_new_elements) {

@@ -6,14 +6,10 @@
 ** a plain memory access: no checks, no function call. This is what C gives you, and the
 ** baseline the other runtimes are measured against. Blocks (8-byte aligned payload):
 **
-**                  manual (handle = address | tag << 48)     gc, region (handle = address)
-**   typed:         [ payload: type->size bytes ]             [ payload ]
-**   short buffer:  [ payload: len elements ]                 [ size_t len ][ payload ]
-**   long buffer:   [ size_t len ][ payload ]                 [ size_t len ][ payload ]
+**              manual (handle = address | type id << 48)     gc, region (handle = address)
+**   typed:     [ payload: type->size bytes ]                 [ payload ]
+**   buffer:    [ size_t len ][ payload: len elements ]       [ size_t len ][ payload ]
 **
-** On manual a buffer of fewer than HL__SHORT_LIMIT elements keeps its length in its handle's
-** tag, as Rust's Box<[T]> keeps it in its fat pointer, and its block is exactly its payload,
-** as malloc gives it to a C programmer; a longer one (and a stack buffer) has the length word.
 ** A buffer's kind (bytes or refs) is in manual's tag; on gc it is the block's kind in the
 ** collector (bytes are pointer-free); on region a word before the length (runtimes/region.c).
 ** A moved-out variable is HL_NULL.
@@ -31,28 +27,17 @@
 static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
 
 #if defined(HL_RUNTIME_MANUAL)
-/* manual: a handle is the payload's address with a 16-bit tag in its top bits (user-space
-** addresses fit in 48 bits on x86-64 and AArch64). The tag says what the object is, so that
-** it needs no word of its own: a typed object is exactly its struct, as malloc gives it to a
-** C programmer, and a short buffer exactly its elements. Tags, in the order drop tests them:
-**   0 .. 0x3FFE               a bytes buffer of tag bytes, with no length word (the null handle
-**                             is the handle whose bits are all 0)
-**   0x3FFF (HL__MTID_BYTES)   a bytes buffer with its length word before it (long, or on the stack)
-**   0x4000 .. 0x7FFE          a refs buffer of tag - 0x4000 elements, with no length word
-**   0x7FFF (HL__MTID_REFS)    a refs buffer with its length word
-**   0x8000 .. 0xFFFF          a typed object: its type id, given to its descriptor on first
-**                             allocation and cached in the call site (hl_site.id) of each hl_new
-** So a tag up to HL__MTID_BYTES owns nothing, and a buffer's length is its tag's low 14 bits,
-** unless they are all ones: then it is in the length word. hl__mtypes maps every tag to its
-** descriptor. */
+/* manual: a handle is the payload's address with the object's type id in its top 16 bits
+** (user-space addresses fit in 48 bits on x86-64 and AArch64). The descriptor is then known
+** without a word in the object: a typed object is exactly its struct, as malloc gives it to a
+** C programmer, and a buffer carries only its length. Ids index hl__mtypes; 1 and 2 are the
+** bytes and refs buffers, typed objects get theirs on first allocation, cached in the call
+** site (hl_site.id) of each hl_new. */
 #define HL__TAG_SHIFT 48
 #define HL__ADDR_MASK ((UINT64_C(1) << HL__TAG_SHIFT) - 1)
 #define HL__MTYPES (1u << 16)
-#define HL__SHORT_LIMIT 0x3FFFu       /* buffers of fewer elements keep their length in the tag */
-#define HL__MTID_BYTES HL__SHORT_LIMIT
-#define HL__MTID_REFS0 0x4000u        /* the tag of an empty short refs buffer */
-#define HL__MTID_REFS (HL__MTID_REFS0 + HL__SHORT_LIMIT)
-#define HL__MTID_FIRST_TYPED 0x8000u
+#define HL__MTID_BYTES 1u
+#define HL__MTID_REFS 2u
 extern const hl_type *hl__mtypes[HL__MTYPES];
 HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 
@@ -61,23 +46,7 @@ HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 
 static inline void *hl__ptr(hl_ref r) { return (void *)(uintptr_t)(r.bits & HL__ADDR_MASK); }
 static inline const hl_type *hl__type_of(hl_ref r) { return hl__mtypes[r.bits >> HL__TAG_SHIFT]; }
-/* The tag of a buffer of kind (1 refs, 0 bytes) and n elements: short when n allows. */
-static inline uint32_t hl__buf_tag(int kind, size_t n) {
-    return (kind ? HL__MTID_REFS0 : 0) + (n < HL__SHORT_LIMIT ? (uint32_t)n : HL__SHORT_LIMIT);
-}
-static inline bool hl__buf_has_len_word(hl_ref r) {
-    return ((r.bits >> HL__TAG_SHIFT) & HL__SHORT_LIMIT) == HL__SHORT_LIMIT;
-}
-static inline size_t hl__buf_len_from(hl_ref r, size_t k) {
-    return HL__LIKELY(k != HL__SHORT_LIMIT) ? k : ((const size_t *)hl__ptr(r))[-1];
-}
-/* The length of a buffer; of a buffer known to be of kind, in one instruction fewer. */
-static inline size_t hl__buf_len(hl_ref r) {
-    return hl__buf_len_from(r, (r.bits >> HL__TAG_SHIFT) & HL__SHORT_LIMIT);
-}
-static inline size_t hl__buf_len_kind(hl_ref r, int kind) {
-    return hl__buf_len_from(r, (r.bits >> HL__TAG_SHIFT) - (kind ? HL__MTID_REFS0 : 0));
-}
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)hl__ptr(r))[-1]; }
 static inline hl_ref hl__tagged(void *payload, uint32_t id) {
     return (hl_ref){(uintptr_t)payload | (uint64_t)id << HL__TAG_SHIFT};
 }
@@ -92,7 +61,7 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     hl__count_alloc(t->size);
     /* The site's id is read after malloc, so that it is not kept in a register across the call. */
     uint32_t id = at->id;
-    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);   /* [0]: bytes */
+    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);   /* [0] is NULL */
     return hl__tagged(obj, id);
 }
 
@@ -124,7 +93,6 @@ static inline void *hl__region_alloc(size_t n) {
 
 static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
-static inline size_t hl__buf_len_kind(hl_ref r, int kind) { return (void)kind, hl__buf_len(r); }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     void *obj = hl__region_alloc(t->size ? t->size : 1);   /* a distinct object even when empty */
@@ -149,7 +117,6 @@ static inline void hl__drop(hl_ref *r, const hl_site *at) {
 
 static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
-static inline size_t hl__buf_len_kind(hl_ref r, int kind) { return (void)kind, hl__buf_len(r); }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     void *obj = t->size < HL__GC_LARGE_BLOCK ? GC_MALLOC(t->size) : GC_MALLOC_IGNORE_OFF_PAGE(t->size);
@@ -205,11 +172,10 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
 #define HL_WRITE_REFS(name, ref) hl_ref *name = (hl_ref *)hl__ptr(ref)
 
 /* ---- stack objects and regions (docs/design.md, "Stack objects", "Regions") ----------------
-** A stack object lies in the block's storage as a heap object of its kind may lie in its block
-** (the layout above: a typed object is its struct, a buffer has its length word before it, as
-** a long one does on manual), and its handle is made as a heap object's is (manual tags it
-** with the type id, or as a buffer with a length word), so borrows, the accessors and hl_len
-** work on it unchanged. Only manual has work to do when the block
+** A stack object lies in the block's storage exactly as a heap object of its kind lies in its
+** block (the layout above: a typed object is its struct, a buffer has its length before it),
+** and its handle is made as a heap object's is (manual tags it with the type id), so borrows,
+** the accessors and hl_len work on it unchanged. Only manual has work to do when the block
 ** ends: dropping the owned fields (a refs buffer's elements) frees them. gc and region forget
 ** them, as their hl_drop does, and a stack object has no cleanup there at all. (hl_resize is
 ** never applied to a stack object, so region needs no kind word before a stack buffer's
@@ -298,13 +264,13 @@ typedef struct hl__dguard {
 static inline size_t hl__dunits(int kind, size_t es) { return HL__UNITS(kind, es); }
 
 static inline hl__dguard hl__dslice(hl_ref buf, int kind, size_t es) {
-    return (hl__dguard){hl__ptr(buf), hl__buf_len_kind(buf, kind) / hl__dunits(kind, es)};
+    return (hl__dguard){hl__ptr(buf), hl__buf_len(buf) / hl__dunits(kind, es)};
 }
 
 /* The first len elements of v (none without a buffer). */
 static inline hl__dguard hl__dvec(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     hl_ref b = v->buf;
-    size_t len = v->len, cap = b.bits ? hl__buf_len_kind(b, kind) / hl__dunits(kind, es) : 0;
+    size_t len = v->len, cap = b.bits ? hl__buf_len(b) / hl__dunits(kind, es) : 0;
     if (HL__INDEX_CHECKS && HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
     return (hl__dguard){hl__ptr(b), len};
 }
@@ -318,7 +284,7 @@ static inline hl__dguard hl__dvec(const hl_vec *v, int kind, size_t es, const hl
 
 static inline size_t hl__vec_capacity(const hl_vec *v, int kind, size_t es, const hl_site *at) {
     (void)at;
-    return v->buf.bits ? hl__buf_len_kind(v->buf, kind) / hl__dunits(kind, es) : 0;
+    return v->buf.bits ? hl__buf_len(v->buf) / hl__dunits(kind, es) : 0;
 }
 
 /* Grow v (or give it its first buffer) so that n more elements fit; as hl__vec_place. */
@@ -328,7 +294,7 @@ static inline void *hl__vec_place(hl_vec *v, int kind, size_t es, size_t n, cons
     hl_ref b = v->buf;
     size_t len = v->len;
     if (HL__LIKELY(b.bits != 0)) {
-        size_t cap = hl__buf_len_kind(b, kind) / hl__dunits(kind, es);
+        size_t cap = hl__buf_len(b) / hl__dunits(kind, es);
         if (HL__LIKELY(len <= cap && n <= cap - len)) {
             v->len = len + n;
             return (char *)hl__ptr(b) + len * es;
@@ -341,7 +307,7 @@ static inline void *hl__vec_pop_place(hl_vec *v, int kind, size_t es, const hl_s
     size_t len = v->len;
     if (len == 0) return NULL;
     if (HL__INDEX_CHECKS) {
-        size_t cap = v->buf.bits ? hl__buf_len_kind(v->buf, kind) / hl__dunits(kind, es) : 0;
+        size_t cap = v->buf.bits ? hl__buf_len(v->buf) / hl__dunits(kind, es) : 0;
         if (HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
     }
     v->len = len - 1;
