@@ -459,13 +459,12 @@ void hl__drop_at_scope_end(hl_ref *r) {
 static size_t *buf_place(uint32_t i, size_t *blk, size_t old, size_t n) {
     size_t cls = hl__oslot_class(i);
     bool fits = cls && n <= cls * 8, own_block = !hl__oslot_in_table(blk);
-    if (!fits && own_block) return hl__blk_realloc(blk, old, n);
-    void *to = fits ? hl__oslot_inline(i) : hl__blk_alloc(n);
-    if (!to) return NULL;
+    if (!fits) return own_block ? hl__blk_realloc(blk, old, n) : hl__blk_alloc_copy(blk, old, n);
+    void *to = hl__oslot_inline(i);
     if (to != blk) memmove(to, blk, old < n ? old : n);
-    /* A new block comes zeroed; the inline block may hold bytes of an earlier, longer content. */
-    if (fits && n > old) memset((char *)to + old, 0, n - old);
-    if (own_block && to != blk) hl__blk_free(blk, old);
+    /* The inline block may hold bytes of an earlier, longer content. */
+    if (n > old) memset((char *)to + old, 0, n - old);
+    if (own_block) hl__blk_free(blk, old);
     return to;
 }
 

@@ -38,6 +38,9 @@ static inline void hl__blk_zero(void *p, size_t cls) {
 }
 
 void *hl__blk_alloc(size_t n);
+/* A block of n bytes holding the first min(old, n) bytes of from, the rest zeroed: a moving
+** resize clears only what the copy does not cover. */
+void *hl__blk_alloc_copy(const void *from, size_t old, size_t n);
 void  hl__blk_free(void *p, size_t n);
 void *hl__blk_realloc(void *p, size_t old, size_t n);   /* the grown tail is zeroed */
 void  hl__blk_release_all(void);                        /* hl_shutdown: return the chunks */

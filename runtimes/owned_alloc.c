@@ -108,6 +108,21 @@ void *hl__blk_alloc(size_t n) {
     return b;
 }
 
+void *hl__blk_alloc_copy(const void *from, size_t old, size_t n) {
+    size_t kept = old < n ? old : n;
+    void *b;
+    if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) {
+        b = malloc(n);
+    } else {
+        size_t size, cls = blk_class(n, &size);
+        b = blk_take(cls, size);
+    }
+    if (!b) return NULL;
+    memcpy(b, from, kept);
+    memset((char *)b + kept, 0, n - kept);
+    return b;
+}
+
 void hl__blk_free(void *p, size_t n) {
     if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) {
         free(p);
@@ -130,9 +145,8 @@ void *hl__blk_realloc(void *p, size_t old, size_t n) {
         if (n > old) memset((char *)p + old, 0, n - old);
         return p;
     }
-    void *q = hl__blk_alloc(n);
+    void *q = hl__blk_alloc_copy(p, old, n);
     if (!q) return NULL;
-    memcpy(q, p, old < n ? old : n);
     hl__blk_free(p, old);
     return q;
 }

@@ -37,11 +37,19 @@ static bool holds(hl_ref b, size_t seed, size_t from, size_t to, bool zero) {
     return true;
 }
 
+/* Leave a dirty block of the class of a buffer of n bytes on its free list. */
+static void dirty_block(size_t n) {
+    hl_ref d = hl_new_bytes(n);
+    fill(d, 99);
+    hl_drop(&d);
+}
+
 /* A bytes buffer born in its slot (48-byte inline block) grows out of it, shrinks back into it
 ** and grows in place: the content is kept each time, and growth reads zeros, although the
 ** inline block still holds what was written there before. */
 static void bytes_buffer_moves_out_of_its_slot_and_back(void) {
     hl_init();
+    dirty_block(2000);   /* the block b moves to first holds another buffer's bytes */
     hl_ref b = hl_new_bytes(40);
     fill(b, 1);
     hl_resize(&b, 2000);   /* out: a block of its own */
@@ -182,6 +190,8 @@ Test(own_blocks, blocks_of_every_medium_class_and_of_malloc_never_overlap) {
 ** from class to class, to a block from malloc and back, it keeps its content each time. */
 static void own_block_resized(void) {
     hl_init();
+    dirty_block(5000);   /* each move below gets a block holding another buffer's bytes */
+    dirty_block(70000);
     hl_ref b = hl_new_bytes(1000);   /* class of 1024 bytes */
     fill(b, 1);
     hl_resize(&b, 990);
