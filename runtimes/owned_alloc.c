@@ -45,17 +45,26 @@ static blk_free  *free_lists[BLK_CLASSES];
 static char      *bump, *bump_end;
 static blk_chunk *chunks;
 
-/* The class of a block of n bytes (n <= BLK_MEDIUM_MAX), and its size in *size. */
-static inline size_t blk_class(size_t n, size_t *size) {
-    if (n <= HL_BLK_SMALL_MAX) {
-        size_t cls = hl__blk_class(n);
-        *size = cls * 8;
-        return cls;
-    }
-    unsigned b = 63 - (unsigned)__builtin_clzll(n - 1);   /* 2^b <= n - 1 < 2^(b+1), b >= 9 */
-    size_t k = (n - 1) >> (b - 3);                          /* BLK_STEPS..2*BLK_STEPS-1 */
-    *size = (k + 1) << (b - 3);
+/* The class of a block of n bytes (n <= BLK_MEDIUM_MAX). A medium class's size is
+** (k + 1) << (b - 3) for the k (BLK_STEPS..2*BLK_STEPS-1) and b (>= 9) of its index. */
+static inline size_t blk_class(size_t n) {
+    if (n <= HL_BLK_SMALL_MAX) return hl__blk_class(n);
+    unsigned b = 63 - (unsigned)__builtin_clzll(n - 1);   /* 2^b <= n - 1 < 2^(b+1) */
+    size_t k = (n - 1) >> (b - 3);
     return BLK_SMALL_N + (b - 9) * BLK_STEPS + (k - BLK_STEPS);
+}
+
+/* The size of every block of class cls: the inverse of blk_class. */
+static size_t blk_class_size(size_t cls) {
+    if (cls < BLK_SMALL_N) return cls * 8;
+    size_t m = cls - BLK_SMALL_N, b = 9 + m / BLK_STEPS, k = BLK_STEPS + m % BLK_STEPS;
+    return (k + 1) << (b - 3);
+}
+
+static inline void blk_push(size_t cls, void *p) {
+    blk_free *b = p;
+    b->next = free_lists[cls];
+    free_lists[cls] = b;
 }
 
 static bool chunk_new(void) {
@@ -74,19 +83,19 @@ static void chunk_retire_tail(void) {
     while (bump_end - bump >= 8) {
         size_t n = (size_t)(bump_end - bump) / 8 * 8;
         if (n > HL_BLK_SMALL_MAX) n = HL_BLK_SMALL_MAX;
-        blk_free *b = (blk_free *)bump;
-        b->next = free_lists[n / 8];
-        free_lists[n / 8] = b;
+        blk_push(n / 8, bump);
         bump += n;
     }
 }
 
-static void *blk_take(size_t cls, size_t size) {
+/* A block of class cls, its content undefined; NULL when memory is exhausted. */
+static void *blk_take(size_t cls) {
     blk_free *b = free_lists[cls];
     if (HL__LIKELY(b != NULL)) {
         free_lists[cls] = b->next;
         return b;
     }
+    size_t size = blk_class_size(cls);
     if (HL__UNLIKELY((size_t)(bump_end - bump) < size)) {
         chunk_retire_tail();
         if (!chunk_new()) return NULL;
@@ -98,8 +107,8 @@ static void *blk_take(size_t cls, size_t size) {
 
 void *hl__blk_alloc(size_t n) {
     if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) return hl__zalloc(n);
-    size_t size, cls = blk_class(n, &size);
-    void *b = blk_take(cls, size);
+    size_t cls = blk_class(n);
+    void *b = blk_take(cls);
     if (!b) return NULL;
     if (HL__LIKELY(cls < BLK_SMALL_N))
         hl__blk_zero(b, cls);
@@ -110,13 +119,7 @@ void *hl__blk_alloc(size_t n) {
 
 void *hl__blk_alloc_copy(const void *from, size_t old, size_t n) {
     size_t kept = old < n ? old : n;
-    void *b;
-    if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) {
-        b = malloc(n);
-    } else {
-        size_t size, cls = blk_class(n, &size);
-        b = blk_take(cls, size);
-    }
+    void *b = HL__UNLIKELY(n > BLK_MEDIUM_MAX) ? malloc(n) : blk_take(blk_class(n));
     if (!b) return NULL;
     memcpy(b, from, kept);
     memset((char *)b + kept, 0, n - kept);
@@ -128,10 +131,7 @@ void hl__blk_free(void *p, size_t n) {
         free(p);
         return;
     }
-    size_t size, cls = blk_class(n, &size);
-    blk_free *b = p;
-    b->next = free_lists[cls];
-    free_lists[cls] = b;
+    blk_push(blk_class(n), p);
 }
 
 void *hl__blk_realloc(void *p, size_t old, size_t n) {
@@ -140,8 +140,7 @@ void *hl__blk_realloc(void *p, size_t old, size_t n) {
         if (q && n > old) memset(q + old, 0, n - old);
         return q;
     }
-    size_t old_size, size;
-    if (old <= BLK_MEDIUM_MAX && n <= BLK_MEDIUM_MAX && blk_class(old, &old_size) == blk_class(n, &size)) {
+    if (old <= BLK_MEDIUM_MAX && n <= BLK_MEDIUM_MAX && blk_class(old) == blk_class(n)) {
         if (n > old) memset((char *)p + old, 0, n - old);
         return p;
     }
