@@ -334,16 +334,17 @@ typedef struct hl_region { uint64_t bits; } hl_region;
 ** HL_READ_BYTES/HL_READ_REFS (or the WRITE forms) would check it (null handle, use of moved
 ** value, use after free, type mismatch between bytes and refs, already (mutably) borrowed).
 ** The length is read once; the buffer cannot be resized while borrowed, so HL_AT and
-** HL_RANGE then check only the index against s.len. An index out of range is reported on
-** every runtime, like a Rust panic (exit status 101):
+** HL_RANGE then check only the index against s.len. owned and owned-fast check every index,
+** as Rust does; manual, gc and region check none by default, as a C array access checks
+** none (the contract's checked accessors, hl_byte and the rest, are unchecked there too), and
+** check them all when the program defines HL_CHECKED_INDEX before including this header
+** (-DHL_CHECKED_INDEX); owned-off checks nothing, this included. A checked index out of range
+** is reported like a Rust panic (exit status 101):
 **     heaplab: error: index out of bounds
 **       --> file:line
 **        = note: the len is N but the index is I
 ** (HL_RANGE: "range end index E out of range for slice of length N"); owned adds where the
-** buffer was allocated. On manual, gc and region that compare is the only check. It is
-** compiled out by defining HL_UNCHECKED_INDEX before including this header
-** (-DHL_UNCHECKED_INDEX) on manual, gc and region; owned-off checks nothing, this included;
-** owned and owned-fast always check (HL_UNCHECKED_INDEX is an error there). s.ptr[i] is a raw
+** buffer was allocated. s.ptr[i] is a raw
 ** access, checked nowhere.
 */
 
@@ -384,7 +385,9 @@ typedef struct hl_vec {
 ** len are always HL_NULL, so dropping the buffer drops exactly the elements in use. A vector
 ** field of an object is owned through its buffer: list `field.buf` in HL_TYPE, e.g.
 ** `HL_TYPE(Node, edges.buf)`. len is a plain field: a len larger than the capacity (only by
-** writing it directly) is reported as index out of bounds where it is used. */
+** writing it directly) is reported as index out of bounds where it is used, as an index is
+** (see the slices above); manual, gc and region's out-of-line vector operations (a push that
+** grows, truncate, shrink) report it always. */
 
 static inline size_t hl_vec_len(const hl_vec *v) { return v->len; }
 
@@ -591,16 +594,15 @@ void hl__drop_at_scope_end(hl_ref *r);
 /* ---- slices and vectors: what the runtimes' fast-path headers need --------------------- */
 
 /* Is an index checked? owned and owned-fast: always; owned-off: never; manual, gc and region:
-** unless HL_UNCHECKED_INDEX is defined. */
+** only when HL_CHECKED_INDEX is defined (plain C checks no array index). */
 #if defined(HL_RUNTIME_OWNED) && !defined(HL_OWNED_OFF)
-#ifdef HL_UNCHECKED_INDEX
-#error "heaplab: HL_UNCHECKED_INDEX applies to manual, gc, region and owned-off; owned and owned-fast check every index"
-#endif
 #define HL__INDEX_CHECKS 1
-#elif defined(HL_RUNTIME_OWNED) || defined(HL_UNCHECKED_INDEX)
+#elif defined(HL_RUNTIME_OWNED)
 #define HL__INDEX_CHECKS 0
-#else
+#elif defined(HL_CHECKED_INDEX)
 #define HL__INDEX_CHECKS 1
+#else
+#define HL__INDEX_CHECKS 0
 #endif
 
 /* The kind of buffer holding elements of type T, as a code: 1 refs (T = hl_ref), 0 bytes

@@ -97,7 +97,11 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
         direct_resize(r, n, 0, at);
 }
 
-/* ---- slices, vectors and helpers ----------------------------------------------------------- */
+/* ---- slices, vectors and helpers -----------------------------------------------------------
+** The vector operations here, out of line (growth, truncate, shrink), check the vector's len
+** against its capacity whether or not the program checks indices (HL_CHECKED_INDEX): they are
+** off every hot path, and a len written past the capacity would have truncate drop handles
+** beyond the buffer. */
 
 /* The capacity a vector of len elements grows to when n more must fit: double, at least
 ** 8 one-byte or 4 larger elements (Rust's RawVec does the same), at least len + n. */
@@ -114,7 +118,7 @@ static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, in
                                                                    const hl_site *at) {
     size_t units = hl__dunits(kind, es), len = v->len;
     size_t cap = v->buf.bits ? hl__buf_len(v->buf) / units : 0;
-    if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
+    if (len > cap) hl__vec_len_fail(len, cap, 0, at);
     size_t nunits = hl__size(direct_vec_grown(cap, len, n, es, at), units, 0, HL__KIND_TYPE(kind)->name, at);
     if (v->buf.bits)
         direct_resize(&v->buf, nunits, kind, at);
@@ -138,7 +142,7 @@ void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *a
     size_t len = v->len;
     if (n >= len) return;
     size_t cap = hl__vec_capacity(v, kind, es, at);
-    if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
+    if (len > cap) hl__vec_len_fail(len, cap, 0, at);
     if (kind)
         for (size_t k = n; k < len; k++) hl__drop((hl_ref *)hl__ptr(v->buf) + k, at);
     v->len = n;
@@ -146,7 +150,7 @@ void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *a
 
 void hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t len = v->len, cap = hl__vec_capacity(v, kind, es, at);
-    if (HL__INDEX_CHECKS && len > cap) hl__vec_len_fail(len, cap, 0, at);
+    if (len > cap) hl__vec_len_fail(len, cap, 0, at);
     size_t target = n > len ? n : len;
     if (target >= cap) return;
     if (target == 0)

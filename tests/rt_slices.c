@@ -5,9 +5,11 @@
 ** Compiled once per runtime. What the contract makes runtime-specific is asserted through
 ** hl_runtime_name(): gc does not see frees and region's drops free nothing (so frees are only
 ** counted elsewhere), and owned-off checks no index (so the index error is asserted on the
-** others).
+** others). The file asks for index checks (HL_CHECKED_INDEX), which manual, gc and region
+** leave out by default; tests/rt_index_checks.c covers the default.
 */
 #define _GNU_SOURCE
+#define HL_CHECKED_INDEX
 #include "heaplab.h"
 #include "hl_test.h"
 
@@ -38,7 +40,7 @@ HL_SLICE_TYPES(Pt);
 
 static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 0; }
 static bool sees_frees(void) { return !rt_is("gc") && !rt_is("region"); }
-static bool checks_indices(void) { return !rt_is("owned-off"); }
+static bool checks_indices(void) { return HL__INDEX_CHECKS; }
 
 static void fresh(void) {
     hl_shutdown();
