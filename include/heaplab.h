@@ -415,11 +415,12 @@ hl_ref hl_bytes_from_cstr(const char *s);
 ** cannot know are 0 (gc does not see frees; manual, owned and region have no collections or
 ** GC heap). region frees nothing on hl_drop: its frees are the objects released by
 ** hl_region_end, and its live figures count everything not yet released that way. Objects
-** are always counted; the byte fields
-** (bytes_allocated, peak_live_bytes) only when statistics are requested, that is when the
-** environment variable HEAPLAB_STATS exists when hl_init runs (an empty value requests the
-** counts without a file), and are 0 otherwise: keeping them costs every allocation and free
-** a few instructions, which a timed run should not pay. */
+** are always counted on manual, owned and region (their hl_shutdown counts leaks from them);
+** the byte fields (bytes_allocated, peak_live_bytes), and gc's allocations, only when
+** statistics are requested, that is when the environment variable HEAPLAB_STATS exists when
+** hl_init runs (an empty value requests the counts without a file), and are 0 otherwise:
+** keeping them costs every allocation and free a few instructions, which a timed run should
+** not pay. */
 typedef struct hl_stats {
     uint64_t allocations;      /* objects and buffers created */
     uint64_t frees;            /* objects and buffers freed (manual, owned; region: released) */
@@ -501,9 +502,10 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 #define HL__OFF_16(T, a, ...) HL__OFF(T, a) HL__OFF_15(T, __VA_ARGS__)
 
 /* Counters behind hl_get_stats, updated inline by every runtime's allocation paths.
-** Object counts are always kept (hl_shutdown's leak count comes from them); byte totals only
-** when statistics were requested (hl__count_bytes, see hl_stats), so that a timed run pays
-** one predictable branch for them instead of the bookkeeping. live_bytes is the running
+** Object counts are always kept where hl_shutdown's leak count comes from them (all but gc);
+** byte totals, and gc's object counts, only when statistics were requested (hl__count_bytes,
+** see hl_stats), so that a timed run pays one predictable branch for them instead of the
+** bookkeeping. live_bytes is the running
 ** payload total that peak_live_bytes tracks; runtimes that cannot see frees (gc) leave frees
 ** and live_bytes alone. */
 typedef struct hl__counters {
@@ -512,9 +514,19 @@ typedef struct hl__counters {
 extern hl__counters hl__count;
 extern bool hl__count_bytes;
 
+/* Does the runtime count objects in every run? manual, owned and region do: hl_shutdown's
+** leak count (region's, its release accounting) comes from the counts. gc reports no leaks,
+** so it counts objects, like bytes, only when statistics were requested. */
+#if defined(HL_RUNTIME_GC)
+#define HL__COUNTS_ALWAYS 0
+#else
+#define HL__COUNTS_ALWAYS 1
+#endif
+
 static inline void hl__count_alloc(size_t bytes) {
-    hl__count.allocations++;
+    if (HL__COUNTS_ALWAYS) hl__count.allocations++;
     if (HL__UNLIKELY(hl__count_bytes)) {
+        if (!HL__COUNTS_ALWAYS) hl__count.allocations++;
         hl__count.bytes_allocated += bytes;
         hl__count.live_bytes += bytes;
         if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
