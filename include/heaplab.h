@@ -378,8 +378,11 @@ typedef struct hl_vec {
 /* HL_OWNED_VEC hl_vec v = ...;    v's buffer is dropped when its block ends, unless moved
 **                                 out (a Vec local); two declarations at owned, as HL_OWNED */
 /*
-** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements)
-** with hl_resize, so a push may replace v.buf's handle: keep no copies of it. Push, pop,
+** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements),
+** as hl_resize does, so a push may replace v.buf's handle: keep no copies of it. Elements of a
+** bytes vector past len are unspecified, as a Rust Vec's spare capacity is: a truncate or a
+** pop leaves them as they were, and on manual, gc and region a growth does not clear the
+** capacity it adds (a C array grown with realloc is not cleared either); owned clears it. Push, pop,
 ** truncate and shrink need exclusive access to the buffer (no live slice of it), as &mut self
 ** does in Rust; on owned they are checked as writes to it. Elements of a refs vector past
 ** len are always HL_NULL, so dropping the buffer drops exactly the elements in use. A vector

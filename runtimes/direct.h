@@ -75,8 +75,10 @@ hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(1, n, a
 
 void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 
-/* Resize *r, a buffer of kind, to n elements (inlined per kind, as direct_buf_new). */
-static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_t n, int kind, const hl_site *at) {
+/* Resize *r, a buffer of kind, to n elements (inlined per kind, as direct_buf_new); zero_tail:
+** clear the elements it gains, as hl_resize must. */
+static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_t n, int kind, bool zero_tail,
+                                                                const hl_site *at) {
     size_t es = DIRECT_ES(kind), old = hl__buf_len(*r);
     if (DIRECT_DROP_FREES && kind)
         for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);
@@ -84,7 +86,7 @@ static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_
     char *blk = (char *)hl__ptr(*r) - DIRECT_BUF_HDR;
     blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, n * es + DIRECT_BUF_HDR, !kind);
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
-    if (n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
+    if (zero_tail && n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
     *(size_t *)blk = n;
     hl__count_resize(old * es, n * es);
     *r = direct_buf_handle((size_t *)blk, kind);
@@ -92,9 +94,9 @@ static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_
 
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
     if (direct_buf_kind(*r))
-        direct_resize(r, n, 1, at);
+        direct_resize(r, n, 1, true, at);
     else
-        direct_resize(r, n, 0, at);
+        direct_resize(r, n, 0, true, at);
 }
 
 /* ---- slices, vectors and helpers -----------------------------------------------------------
@@ -113,7 +115,11 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
 }
 
 /* A vector's growth, inlined per kind: the vector's kind is known, so its buffer's need not be
-** looked up (on gc that asks the collector). */
+** looked up (on gc that asks the collector). The capacity a bytes vector gains is left as the
+** allocator gives it, as Rust's Vec leaves it: no operation of the vector reads past len, and
+** what lies there is already unspecified after a truncate or a pop. A C program growing an
+** array with realloc does the same, and the pages of a capacity never filled are never
+** touched. A refs vector's gain is cleared: its elements past len must stay HL_NULL. */
 static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, int kind, size_t es, size_t n,
                                                                    const hl_site *at) {
     size_t units = hl__dunits(kind, es), len = v->len;
@@ -121,7 +127,7 @@ static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, in
     if (len > cap) hl__vec_len_fail(len, cap, 0, at);
     size_t nunits = hl__size(direct_vec_grown(cap, len, n, es, at), units, 0, HL__KIND_TYPE(kind)->name, at);
     if (v->buf.bits)
-        direct_resize(&v->buf, nunits, kind, at);
+        direct_resize(&v->buf, nunits, kind, kind != 0, at);
     else
         v->buf = direct_buf_new(kind, nunits, at);
     v->len = len + n;

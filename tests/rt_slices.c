@@ -427,6 +427,36 @@ Test(vectors, refs_vector_owns_its_elements) {
     if (sees_frees()) cr_assert_eq(after.frees - before.frees, 21);
 }
 
+/* Dirty memory, dropped, so that an allocator that reuses it hands it to a vector's growth:
+** blocks of the sizes a refs vector grows through (4 to 64 handles: size-class free lists,
+** glibc's per-thread cache) and larger ones, which glibc's realloc splits when it moves a
+** block (it bypasses the per-thread cache). */
+static void leave_dirty_blocks(void) {
+    static const size_t sizes[] = {4 * 8, 8 * 8, 16 * 8, 32 * 8, 64 * 8, 4096, 16384};
+    hl_ref junk[sizeof sizes / sizeof sizes[0]][2];
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int k = 0; k < 2; k++) {
+            junk[i][k] = hl_new_bytes(sizes[i]);
+            HL_WRITE_BYTES(w, junk[i][k]);
+            memset(w, 0xA5, sizes[i]);
+        }
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int k = 0; k < 2; k++) hl_drop(&junk[i][k]);
+}
+
+Test(vectors, a_growing_refs_vector_keeps_its_spare_elements_null) {
+    leave_dirty_blocks();
+    hl_vec v = HL_VEC_NEW;
+    for (int64_t i = 0; i < 40; i++) {
+        HL_VEC_PUSH(hl_ref, &v, item_new(i));
+        HL_READ_REFS(e, v.buf);
+        for (size_t k = hl_vec_len(&v); k < hl_len(v.buf); k++)
+            cr_assert(hl_is_null(e[k]), "element %zu of %zu past len %zu after push %lld", k, hl_len(v.buf),
+                      hl_vec_len(&v), (long long)i);
+    }
+    hl_drop(&v.buf);
+}
+
 Test(vectors, shrinking_an_empty_vector_frees_its_buffer) {
     hl_vec v = HL_VEC_WITH_CAPACITY(hl_ref, 4);
     HL_VEC_PUSH(hl_ref, &v, item_new(1));
