@@ -344,8 +344,7 @@ typedef struct hl_region { uint64_t bits; } hl_region;
 **       --> file:line
 **        = note: the len is N but the index is I
 ** (HL_RANGE: "range end index E out of range for slice of length N"); owned adds where the
-** buffer was allocated. s.ptr[i] is a raw
-** access, checked nowhere.
+** buffer was allocated. s.ptr[i] is a raw access, checked nowhere.
 */
 
 /* ------------------------------------------------------------------------------------------
@@ -378,15 +377,15 @@ typedef struct hl_vec {
 /* HL_OWNED_VEC hl_vec v = ...;    v's buffer is dropped when its block ends, unless moved
 **                                 out (a Vec local); two declarations at owned, as HL_OWNED */
 /*
-** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements),
-** as hl_resize does, so a push may replace v.buf's handle: keep no copies of it. Elements of a
+** A full vector grows by doubling its capacity (at least 8 one-byte or 4 larger elements), as
+** hl_resize does, so a push may replace v.buf's handle: keep no copies of it. Elements of a
 ** bytes vector past len are unspecified, as a Rust Vec's spare capacity is: a truncate or a
 ** pop leaves them as they were, and on manual, gc and region a growth does not clear the
-** capacity it adds (a C array grown with realloc is not cleared either); owned clears it. Push, pop,
-** truncate and shrink need exclusive access to the buffer (no live slice of it), as &mut self
-** does in Rust; on owned they are checked as writes to it. Elements of a refs vector past
-** len are always HL_NULL, so dropping the buffer drops exactly the elements in use. A vector
-** field of an object is owned through its buffer: list `field.buf` in HL_TYPE, e.g.
+** capacity it adds (a C array grown with realloc is not cleared either); owned clears it.
+** Push, pop, truncate and shrink need exclusive access to the buffer (no live slice of it), as
+** &mut self does in Rust; on owned they are checked as writes to it. Elements of a refs vector
+** past len are always HL_NULL, so dropping the buffer drops exactly the elements in use. A
+** vector field of an object is owned through its buffer: list `field.buf` in HL_TYPE, e.g.
 ** `HL_TYPE(Node, edges.buf)`. len is a plain field: a len larger than the capacity (only by
 ** writing it directly) is reported as index out of bounds where it is used, as an index is
 ** (see the slices above); manual, gc and region's out-of-line vector operations (a push that
@@ -508,9 +507,8 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 ** Object counts are always kept where hl_shutdown's leak count comes from them (all but gc);
 ** byte totals, and gc's object counts, only when statistics were requested (hl__count_bytes,
 ** see hl_stats), so that a timed run pays one predictable branch for them instead of the
-** bookkeeping. live_bytes is the running
-** payload total that peak_live_bytes tracks; runtimes that cannot see frees (gc) leave frees
-** and live_bytes alone. */
+** bookkeeping. live_bytes is the running payload total that peak_live_bytes tracks; runtimes
+** that cannot see frees (gc) leave frees and live_bytes alone. */
 typedef struct hl__counters {
     uint64_t allocations, frees, bytes_allocated, live_bytes, peak_live_bytes;
 } hl__counters;
