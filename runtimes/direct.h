@@ -99,11 +99,17 @@ void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
         direct_resize(r, n, 0, true, at);
 }
 
-/* ---- slices, vectors and helpers -----------------------------------------------------------
-** The vector operations here, out of line (growth, truncate, shrink), check the vector's len
-** against its capacity whether or not the program checks indices (HL_CHECKED_INDEX): they are
-** off every hot path, and a len written past the capacity would have truncate drop handles
-** beyond the buffer. */
+/* ---- slices, vectors and helpers ----------------------------------------------------------- */
+
+/* The capacity of v, once its len is known to fit in it. The out-of-line vector operations
+** (growth, truncate, shrink) check this whether or not the program checks indices
+** (HL_CHECKED_INDEX): they are off every hot path, and a len written past the capacity would
+** have truncate drop handles beyond the buffer. */
+static inline size_t direct_vec_checked_cap(const hl_vec *v, int kind, size_t es, const hl_site *at) {
+    size_t cap = hl__vec_capacity(v, kind, es, at);
+    if (v->len > cap) hl__vec_len_fail(v->len, cap, 0, at);
+    return cap;
+}
 
 /* The capacity a vector of len elements grows to when n more must fit: double, at least
 ** 8 one-byte or 4 larger elements (Rust's RawVec does the same), at least len + n. */
@@ -122,9 +128,7 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
 ** touched. A refs vector's gain is cleared: its elements past len must stay HL_NULL. */
 static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, int kind, size_t es, size_t n,
                                                                    const hl_site *at) {
-    size_t units = hl__dunits(kind, es), len = v->len;
-    size_t cap = v->buf.bits ? hl__buf_len(v->buf) / units : 0;
-    if (len > cap) hl__vec_len_fail(len, cap, 0, at);
+    size_t units = hl__dunits(kind, es), len = v->len, cap = direct_vec_checked_cap(v, kind, es, at);
     size_t nunits = hl__size(direct_vec_grown(cap, len, n, es, at), units, 0, HL__KIND_TYPE(kind)->name, at);
     if (v->buf.bits)
         direct_resize(&v->buf, nunits, kind, kind != 0, at);
@@ -147,16 +151,14 @@ hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
 void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
     size_t len = v->len;
     if (n >= len) return;
-    size_t cap = hl__vec_capacity(v, kind, es, at);
-    if (len > cap) hl__vec_len_fail(len, cap, 0, at);
+    direct_vec_checked_cap(v, kind, es, at);
     if (kind)
         for (size_t k = n; k < len; k++) hl__drop((hl_ref *)hl__ptr(v->buf) + k, at);
     v->len = n;
 }
 
 void hl__vec_shrink_to(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
-    size_t len = v->len, cap = hl__vec_capacity(v, kind, es, at);
-    if (len > cap) hl__vec_len_fail(len, cap, 0, at);
+    size_t len = v->len, cap = direct_vec_checked_cap(v, kind, es, at);
     size_t target = n > len ? n : len;
     if (target >= cap) return;
     if (target == 0)
