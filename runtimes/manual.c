@@ -30,7 +30,10 @@ static inline void direct_free(void *p) { free(p); }
 ** owned fields. It is computed once, when the id is registered, so that freeing an object
 ** reads one 8-byte entry, indexed by the tag, instead of the descriptor's nrefs and refs[]. */
 enum {
-    GLUE_TWO = 1,   /* a typed object with two owned fields (a tree node, a keyed list node) */
+    GLUE_PAIR = 1,  /* a typed object whose first two words are its two owned fields (a tree
+                    ** node, a keyed list node): GLUE_TWO with offsets 0 and 8, which hl_drop
+                    ** walks with drop_pair */
+    GLUE_TWO,       /* a typed object with two owned fields elsewhere */
     GLUE_ONE,       /* ... with one (a list node, an object owning a buffer) */
     GLUE_LEAF,      /* ... with none */
     GLUE_BYTES,     /* a bytes buffer */
@@ -39,7 +42,7 @@ enum {
 };
 typedef struct direct_glue {
     uint16_t shape;
-    uint16_t first, last;   /* GLUE_TWO: both owned fields' offsets; GLUE_ONE: last only */
+    uint16_t first, last;   /* GLUE_PAIR, GLUE_TWO: both owned fields' offsets; GLUE_ONE: last only */
     uint16_t unused;
 } direct_glue;
 
@@ -65,6 +68,7 @@ static direct_glue glue_of(const hl_type *t) {
     bool small = n == 0 || (t->refs[0] <= UINT16_MAX && t->refs[n - 1] <= UINT16_MAX);
     if (n == 0) return (direct_glue){GLUE_LEAF, 0, 0, 0};
     if (n == 1 && small) return (direct_glue){GLUE_ONE, 0, (uint16_t)t->refs[0], 0};
+    if (n == 2 && t->refs[0] == 0 && t->refs[1] == sizeof(hl_ref)) return (direct_glue){GLUE_PAIR, 0, sizeof(hl_ref), 0};
     if (n == 2 && small) return (direct_glue){GLUE_TWO, (uint16_t)t->refs[0], (uint16_t)t->refs[1], 0};
     return (direct_glue){GLUE_MANY, 0, 0, 0};
 }
@@ -95,16 +99,18 @@ static bool direct_stopped;
 #include "direct.h"
 
 /* ---- hl_drop ----------------------------------------------------------------------------
-** A type-specific free walks a tree recursively. This walks it with an explicit stack instead:
-** a few dozen handles in the drop's own frame (no call, no prologue per node), spilling to the
-** process-wide worklist, so that a tree or a list of millions costs heap, not stack. An
-** object's owned handles are read and the object freed before its children are: the last
-** one is dropped next, the others wait on the stack (free order is not observable on manual).
-** Handles are used as their bits here: the tag selects the glue, the rest is the address.
+** Two walks free what an object owns. The general walk (drop_rest) takes every shape with an
+** explicit stack: a few dozen handles in the drop's own frame, spilling to the process-wide
+** worklist, so that a structure of millions costs heap, not stack, however deep. Trees of
+** pair nodes, the commonest deep shape, take drop_pair instead, which recurses as a
+** type-specific free does, and hands what it cannot recurse into to the general walk.
+** In both an object's owned handles are read and the object freed before its children are
+** (free order is not observable on manual). Handles are used as their bits here: the tag
+** selects the glue, the rest is the address.
 **
-** The walk is compiled twice: for timed runs, counting only frees, and for runs that asked
-** for statistics (HEAPLAB_STATS), counting bytes too, so that the common case tests no flag
-** per object. */
+** The general walk is compiled twice: for timed runs, counting only frees, and for runs that
+** asked for statistics (HEAPLAB_STATS), counting bytes too, so that the common case tests no
+** flag per object. Statistics runs take it for pair trees too. */
 #define DROP_STACK 64
 /* Handles from this one up may own something (refs buffers, typed objects); those below are
 ** null or bytes buffers (tag HL__MTID_BYTES), which own nothing. */
@@ -169,7 +175,7 @@ static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uin
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     char *p = addr(h);
     *later = 0;
-    if (HL__LIKELY(g.shape == GLUE_TWO)) {
+    if (HL__LIKELY(g.shape <= GLUE_TWO)) {
         uintptr_t first = field(p, g.first), last = field(p, g.last);
         free_typed(h, bytes);
         if (first >= DROP_MAY_OWN)
@@ -224,6 +230,63 @@ static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uint
 static void drop_rest_objects(uintptr_t next, uintptr_t later, size_t base) { drop_rest(next, later, base, false); }
 static HL__COLD void drop_rest_bytes(uintptr_t next, size_t base) { drop_rest(next, 0, base, true); }
 
+/* Trees of pair nodes (GLUE_PAIR: binary trees, expression trees, keyed lists) are dropped as
+** a type-specific free drops them: recursively, with the fields' offsets constants, and a
+** child of the node's own type known to be a pair node by its tag alone, without reading the
+** glue. Leaves are freed without a call. The first field recurses, up to DROP_DEPTH calls
+** deep (about 24 KiB of stack); the last is a loop, so a list costs no stack. A field of
+** another type, or one at the depth limit, goes to the general walk.
+** binary_trees (callgrind, size 14): 21 instructions a node besides free's own, against 26 in
+** the general walk; its C peer's hand-written free takes 8, knowing that a node without a left
+** child is a leaf and so never reading a leaf's fields or a tag. */
+#define DROP_DEPTH 512
+
+static inline bool same_type(uintptr_t a, uintptr_t b) { return (a ^ b) >> HL__TAG_SHIFT == 0; }
+
+/* Drop h, a field of a node that drop_pair does not walk itself: a bytes buffer inline, the
+** rest through the general walk. */
+static inline void drop_other(uintptr_t h) {
+    if (h >> HL__TAG_SHIFT == HL__MTID_BYTES)
+        free_buf(h, 1, false);
+    else
+        drop_rest_objects(h, 0, worklist.len);
+}
+
+static inline bool is_leaf_pair(uintptr_t h) {
+    const uintptr_t *p = (const uintptr_t *)addr(h);
+    return !(p[0] | p[1]);
+}
+
+static void drop_pair(uintptr_t h, unsigned depth);
+
+/* Drop f, an owned field of parent, a pair node; depth: the calls left before the limit. */
+static inline void drop_pair_field(uintptr_t f, uintptr_t parent, unsigned depth) {
+    if (!f) return;
+    if (!same_type(f, parent))
+        drop_other(f);
+    else if (is_leaf_pair(f))
+        free_typed(f, false);   /* a leaf: freed without a call */
+    else if (depth)
+        drop_pair(f, depth - 1);
+    else
+        drop_other(f);
+}
+
+static void drop_pair(uintptr_t h, unsigned depth) {
+    for (;;) {
+        const uintptr_t *p = (const uintptr_t *)addr(h);
+        uintptr_t first = p[0], last = p[1];
+        free_typed(h, false);
+        drop_pair_field(first, h, depth);
+        if (!last) return;
+        if (!same_type(last, h)) {
+            drop_other(last);
+            return;
+        }
+        h = last;
+    }
+}
+
 /* The object itself is freed here, so that dropping one that owns nothing (the common case:
 ** a buffer, a node whose fields were moved out) costs no walk. */
 void hl__drop(hl_ref *r, const hl_site *at) {
@@ -245,7 +308,20 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         free_buf(h, 1, false);
         return;
     }
-    if (HL__UNLIKELY(glues[h >> HL__TAG_SHIFT].shape >= GLUE_REFS)) {
+    direct_glue g = glues[h >> HL__TAG_SHIFT];
+    if (g.shape == GLUE_PAIR) {
+        const uintptr_t *p = (const uintptr_t *)addr(h);
+        if (is_leaf_pair(h)) {
+            free_typed(h, false);
+            return;
+        }
+        if (same_type(p[0], h) || same_type(p[1], h)) {   /* a tree or a list */
+            drop_pair(h, DROP_DEPTH);
+            return;
+        }
+        /* fields of other types only (a node of buffers): the general case below */
+    }
+    if (HL__UNLIKELY(g.shape >= GLUE_REFS)) {
         drop_rest_objects(h, 0, worklist.len);   /* the shapes that use the worklist */
         return;
     }

@@ -56,6 +56,12 @@ typedef struct Pair {   /* two owned fields with a plain one between them */
 } Pair;
 HL_TYPE(Pair, first, second);
 
+typedef struct Twig {   /* two owned fields leading the struct: a binary tree node */
+    hl_ref  left, right;
+    int64_t v;
+} Twig;
+HL_TYPE(Twig, left, right);
+
 typedef struct Far {    /* an owned field more than 64 KiB into the object */
     uint8_t pad[70000];
     hl_ref  next;
@@ -887,16 +893,22 @@ static hl_ref every_shape(void) {
     return far;
 }
 
-static void drop_every_shape(bool bytes) {
+/* Restart the runtime with byte statistics requested or not: manual's drop glue has a walk for
+** each case. */
+static void restart_counting_bytes(bool bytes) {
     hl_shutdown();
     if (bytes)
         cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
     else
         cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
     hl_init();
-    hl_ref all = every_shape();
-    uint64_t made = hl_get_stats().allocations;
-    cr_assert_eq(made, bytes || counts_always() ? 20000 * 11 + 3 : 0, "gc counts objects only when asked to");
+}
+
+/* Drop all, which the runtime counted as made allocations (0 if it does not count), and check
+** that every one of them was freed. */
+static void drop_and_count(hl_ref all, uint64_t made, bool bytes) {
+    cr_assert_eq(hl_get_stats().allocations, bytes || counts_always() ? made : 0,
+                 "gc counts objects only when asked to");
     hl_drop(&all);
     cr_assert(hl_is_null(all));
     if (sees_frees()) {
@@ -909,8 +921,81 @@ static void drop_every_shape(bool bytes) {
     finish();
 }
 
+static void drop_every_shape(bool bytes) {
+    restart_counting_bytes(bytes);
+    drop_and_count(every_shape(), 20000 * 11 + 3, bytes);
+}
+
 Test(conformance, drop_glue_frees_every_shape) { drop_every_shape(false); }
 Test(conformance, drop_glue_frees_every_shape_counting_bytes) { drop_every_shape(true); }
+
+/* Trees of nodes whose owned fields lead the struct, which manual drops recursively while
+** shallow: a full tree, a chain far deeper than any recursion could go (through the first
+** field, each node with a leaf in the second), a keyed list (a buffer first, the chain second),
+** and nodes whose fields hold other types that hold such nodes again. */
+static hl_ref twig_new(hl_ref *left, hl_ref *right) {
+    hl_ref t = hl_new(&Twig_type);
+    HL_WRITE(Twig, w, t);
+    w->left = hl_move(left);
+    w->right = hl_move(right);
+    return t;
+}
+
+static hl_ref twig_leaf(void) { return hl_new(&Twig_type); }
+
+static hl_ref twig_full(int depth) {   /* 2^(depth+1) - 1 nodes */
+    if (depth == 0) return twig_leaf();
+    hl_ref l = twig_full(depth - 1), r = twig_full(depth - 1);
+    return twig_new(&l, &r);
+}
+
+enum { TWIG_DEPTH = 10, TWIG_CHAIN = 300000, TWIG_MIXED = 1000 };
+
+static hl_ref twig_forest(void) {
+    hl_ref full = twig_full(TWIG_DEPTH), left_deep = HL_NULL, keyed = HL_NULL, mixed = HL_NULL;
+    for (size_t i = 0; i < TWIG_CHAIN; i++) {
+        hl_ref leaf = twig_leaf();
+        left_deep = twig_new(&left_deep, &leaf);
+        hl_ref key = hl_new_bytes(1 + i % 9);
+        keyed = twig_new(&key, &keyed);
+    }
+    for (size_t i = 0; i < TWIG_MIXED; i++) {
+        /* a refs buffer holding a small tree, and a Tri holding a list and the chain so far */
+        hl_ref refs = hl_new_refs(2), tri = hl_new(&Tri_type), list = list_new(3, 0), small = twig_full(2);
+        *hl_slot(refs, 0) = hl_move(&small);
+        {
+            HL_WRITE(Tri, w, tri);
+            w->a = hl_move(&list);
+            w->c = hl_move(&mixed);
+        }
+        hl_ref inner = twig_new(&refs, &tri);
+        hl_ref leaf = twig_leaf();
+        mixed = twig_new(&inner, &leaf);
+    }
+    hl_ref a = twig_new(&full, &left_deep), b = twig_new(&keyed, &mixed);
+    return twig_new(&a, &b);
+}
+
+static void drop_twig_forest(bool bytes) {
+    restart_counting_bytes(bytes);
+    /* mixed: the refs buffer, the Tri, its list, the small tree, inner, the leaf and the node */
+    uint64_t full = (UINT64_C(2) << TWIG_DEPTH) - 1, mixed = 1 + 1 + 3 + 7 + 1 + 1 + 1;
+    drop_and_count(twig_forest(), full + TWIG_CHAIN * 4 + TWIG_MIXED * mixed + 3, bytes);
+}
+
+Test(conformance, drop_glue_frees_trees_of_pair_nodes) { drop_twig_forest(false); }
+Test(conformance, drop_glue_frees_trees_of_pair_nodes_counting_bytes) { drop_twig_forest(true); }
+
+Test(conformance, dropping_a_pair_leaf_or_a_node_of_buffers_frees_it) {
+    restart_counting_bytes(false);
+    hl_ref leaf = twig_leaf(), b1 = hl_new_bytes(3), b2 = hl_new_bytes(5);
+    hl_ref bufs = twig_new(&b1, &b2);
+    hl_drop(&leaf);
+    hl_drop(&bufs);
+    cr_assert(hl_is_null(leaf) && hl_is_null(bufs));
+    if (sees_frees()) cr_assert_eq(frees(), 4);
+    finish();
+}
 
 /* ---- statistics ------------------------------------------------------------------------------- */
 
