@@ -139,33 +139,25 @@ static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
     free(p - DIRECT_BUF_HDR);
 }
 
-/* Room on the worklist for n more handles; returns where they go. */
-static inline hl_ref *worklist_room(size_t n) {
-    while (HL__UNLIKELY(worklist.cap - worklist.len < n)) hl__worklist_grow(&worklist);
-    return worklist.items + worklist.len;
-}
-
 /* The shapes the walk does not take inline (refs buffers, many fields): pushes every owned
-** handle but the last onto the worklist, frees the object and returns the last (0 if none). */
+** handle but the first onto the worklist, so that they pop in order, frees the object and
+** returns the first (0 if none). */
 static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
     char *p = addr(h);
     if (glues[h >> HL__TAG_SHIFT].shape == GLUE_REFS) {
         size_t n = buf_len(p);
         const uintptr_t *e = (const uintptr_t *)p;
-        uintptr_t last = n ? e[n - 1] : 0;
-        hl_ref *top = worklist_room(n);
-        for (size_t k = 0; k + 1 < n; k++)
-            if (e[k]) (top++)->bits = e[k];
-        worklist.len = (size_t)(top - worklist.items);
+        uintptr_t first = n ? e[0] : 0;
+        if (n > 1) hl__worklist_push_owned(&worklist, e + 1, NULL, n - 1);
         free_buf(h, sizeof(hl_ref), bytes);
-        return last;
+        return first;
     }
     const hl_type *t = hl__mtypes[h >> HL__TAG_SHIFT];
     size_t n = t->nrefs;   /* GLUE_MANY: n > 2, or offsets past 64 KiB */
-    uintptr_t last = field(p, t->refs[n - 1]);
-    hl__worklist_push_owned(&worklist, p, t->refs, n - 1);
+    uintptr_t first = field(p, t->refs[0]);
+    hl__worklist_push_owned(&worklist, p, t->refs + 1, n - 1);
     free_typed(h, bytes);
-    return last;
+    return first;
 }
 
 /* Free the object h. Returns the owned handle to drop next (0 if none: the first field that
