@@ -283,6 +283,20 @@ static void drop_pair(uintptr_t h, unsigned depth) {
     }
 }
 
+/* Drop the pair node h, not a leaf: a tree or a list through drop_pair, a node whose fields
+** hold other types (buffers) as free_one frees it. Out of hl__drop, whose other shapes would
+** otherwise pay for its registers. */
+static __attribute__((noinline)) void drop_pair_root(uintptr_t h) {
+    const uintptr_t *p = (const uintptr_t *)addr(h);
+    uintptr_t later;
+    if (same_type(p[0], h) || same_type(p[1], h)) {
+        drop_pair(h, DROP_DEPTH);
+        return;
+    }
+    uintptr_t next = free_one(h, &later, false);
+    if (next || later) drop_rest_objects(next, later, worklist.len);
+}
+
 /* The object itself is freed here, so that dropping one that owns nothing (the common case:
 ** a buffer, a node whose fields were moved out) costs no walk. */
 void hl__drop(hl_ref *r, const hl_site *at) {
@@ -306,16 +320,11 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     }
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     if (g.shape == GLUE_PAIR) {
-        const uintptr_t *p = (const uintptr_t *)addr(h);
-        if (is_leaf_pair(h)) {
+        if (is_leaf_pair(h))
             free_typed(h, false);
-            return;
-        }
-        if (same_type(p[0], h) || same_type(p[1], h)) {   /* a tree or a list */
-            drop_pair(h, DROP_DEPTH);
-            return;
-        }
-        /* fields of other types only (a node of buffers): the general case below */
+        else
+            drop_pair_root(h);
+        return;
     }
     if (HL__UNLIKELY(g.shape >= GLUE_REFS)) {
         drop_rest_objects(h, 0, worklist.len);   /* the shapes that use the worklist */
