@@ -68,7 +68,8 @@ static direct_glue glue_of(const hl_type *t) {
     bool small = n == 0 || (t->refs[0] <= UINT16_MAX && t->refs[n - 1] <= UINT16_MAX);
     if (n == 0) return (direct_glue){GLUE_LEAF, 0, 0, 0};
     if (n == 1 && small) return (direct_glue){GLUE_ONE, 0, (uint16_t)t->refs[0], 0};
-    if (n == 2 && t->refs[0] == 0 && t->refs[1] == sizeof(hl_ref)) return (direct_glue){GLUE_PAIR, 0, sizeof(hl_ref), 0};
+    if (n == 2 && t->refs[0] == 0 && t->refs[1] == sizeof(hl_ref))
+        return (direct_glue){GLUE_PAIR, 0, sizeof(hl_ref), 0};
     if (n == 2 && small) return (direct_glue){GLUE_TWO, (uint16_t)t->refs[0], (uint16_t)t->refs[1], 0};
     return (direct_glue){GLUE_MANY, 0, 0, 0};
 }
@@ -107,8 +108,9 @@ static bool direct_stopped;
 ** Both free in the order a program builds: an object before what it owns, its first field's
 ** tree before its last's (pre-order). malloc's free lists hand the most recently freed block
 ** out first, so the next structure built the same way gets the same blocks in address order,
-** which the processor prefetches: binary_trees takes 0.74x its C peer's wall time, whose
-** textbook free (children first) scatters them; the C peer freeing in pre-order takes 0.71x.
+** which the processor prefetches: binary_trees takes 0.74x its C peer's wall time in
+** interleaved runs (0.82x in `make bench`), whose textbook free (children first) scatters
+** them; the C peer freeing in pre-order takes 0.71x.
 ** Handles are used as their bits here: the tag selects the glue, the rest is the address.
 **
 ** The general walk is compiled twice: for timed runs, counting only frees, and for runs that
@@ -162,10 +164,10 @@ static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
 
 /* Free the object h. Returns the owned handle to drop next (0 if none: the first field that
 ** may own something) and sets *later to one that must wait its turn (0 if none); the shapes
-** with more (refs buffers, many fields) leave the rest on the worklist. A bytes buffer owns nothing, so a first or only field that holds
-** one is freed on the spot: the stack does not grow along a list whose nodes own a buffer, and
-** an object owning one buffer is freed without a walk. The shapes are tested in the order of
-** how often programs free them. */
+** with more (refs buffers, many fields) leave the rest on the worklist. A bytes buffer owns
+** nothing, so a first or only field that holds one is freed on the spot: the stack does not
+** grow along a list whose nodes own a buffer, and an object owning one buffer is freed
+** without a walk. The shapes are tested in the order of how often programs free them. */
 static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uintptr_t *later, bool bytes) {
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     char *p = addr(h);
