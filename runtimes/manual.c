@@ -125,7 +125,6 @@ static hl__worklist worklist;
 
 static inline uintptr_t field(const char *p, size_t off) { return *(const uintptr_t *)(p + off); }
 static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
-static inline size_t buf_len(const char *p) { return ((const size_t *)p)[-1]; }
 
 /* Free the typed object h; bytes: keep the byte statistics (a constant in each walk). */
 static inline void free_typed(uintptr_t h, bool bytes) {
@@ -137,7 +136,7 @@ static inline void free_typed(uintptr_t h, bool bytes) {
 static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
     char *p = addr(h);
     hl__count.frees++;
-    if (bytes) hl__count.live_bytes -= buf_len(p) * elem;
+    if (bytes) hl__count.live_bytes -= hl__buf_len((hl_ref){h}) * elem;
     free(p - DIRECT_BUF_HDR);
 }
 
@@ -147,7 +146,7 @@ static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
 static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
     char *p = addr(h);
     if (glues[h >> HL__TAG_SHIFT].shape == GLUE_REFS) {
-        size_t n = buf_len(p);
+        size_t n = hl__buf_len((hl_ref){h});
         const uintptr_t *e = (const uintptr_t *)p;
         uintptr_t first = n ? e[0] : 0;
         if (n > 1) hl__worklist_push_owned(&worklist, e + 1, NULL, n - 1);
@@ -285,20 +284,6 @@ static void drop_pair(uintptr_t h, unsigned depth) {
     }
 }
 
-/* Drop the pair node h, not a leaf: a tree or a list through drop_pair, a node whose fields
-** hold other types (buffers) as free_one frees it. Out of hl__drop, whose other shapes would
-** otherwise pay for its registers. */
-static __attribute__((noinline)) void drop_pair_root(uintptr_t h) {
-    const uintptr_t *p = (const uintptr_t *)addr(h);
-    uintptr_t later;
-    if (same_type(p[0], h) || same_type(p[1], h)) {
-        drop_pair(h, DROP_DEPTH);
-        return;
-    }
-    uintptr_t next = free_one(h, &later, false);
-    if (next || later) drop_rest_objects(next, later, worklist.len);
-}
-
 /* The object itself is freed here, so that dropping one that owns nothing (the common case:
 ** a buffer, a node whose fields were moved out) costs no walk. */
 void hl__drop(hl_ref *r, const hl_site *at) {
@@ -322,11 +307,16 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     }
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     if (g.shape == GLUE_PAIR) {
-        if (is_leaf_pair(h))
+        const uintptr_t *p = (const uintptr_t *)addr(h);
+        if (is_leaf_pair(h)) {
             free_typed(h, false);
-        else
-            drop_pair_root(h);
-        return;
+            return;
+        }
+        if (same_type(p[0], h) || same_type(p[1], h)) {   /* a tree or a list */
+            drop_pair(h, DROP_DEPTH);
+            return;
+        }
+        /* its fields hold other types only (a pair of buffers): free_one below takes it */
     }
     if (HL__UNLIKELY(g.shape >= GLUE_REFS)) {
         drop_rest_objects(h, 0, worklist.len);   /* the shapes that use the worklist */
