@@ -145,6 +145,16 @@ hl_ref hl_new(const hl_type *t);
 /* A zeroed pointer-free buffer of n bytes (n may be 0). */
 hl_ref hl_new_bytes(size_t n);
 
+/* A pointer-free buffer of n bytes whose content is unspecified until the program writes it
+** (Rust: Box::new_uninit_slice), for a buffer the program fills before it reads it, as C code
+** fills what malloc returns. It saves hl_new_bytes's clearing where nothing reads the zeros.
+** manual, gc, region and owned-off hand out the block as their allocator returns it (it may
+** hold an earlier object's bytes: reading a byte before writing it reads that garbage, as in
+** C). owned and owned-fast zero it all the same: a checked runtime never lets a program read
+** memory it did not write (Rust allows such reads only through unsafe code). Allocation
+** failure is reported as hl_new_bytes reports it. */
+hl_ref hl_new_bytes_uninit(size_t n);
+
 /* A zeroed array of n owned hl_ref elements (vectors, buckets, arenas). */
 hl_ref hl_new_refs(size_t n);
 
@@ -558,11 +568,13 @@ HL__NORETURN HL__COLD void hl__out_of_memory(size_t bytes, const char *what, con
 ** the hl__ functions, out of line or inline in its fast-path header (hl__new and hl__drop are
 ** declared there, since manual and gc define them inline). */
 hl_ref hl__new_bytes(size_t n, const hl_site *at);
+hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at);
 hl_ref hl__new_refs(size_t n, const hl_site *at);
 void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 
 #define hl_new(t) hl__new((t), HL__SITE)
 #define hl_new_bytes(n) hl__new_bytes((n), HL__SITE)
+#define hl_new_bytes_uninit(n) hl__new_bytes_uninit((n), HL__SITE)
 #define hl_new_refs(n) hl__new_refs((n), HL__SITE)
 #define hl_len(buf) hl__len((buf), HL__SITE)
 #define hl_resize(r, n) hl__resize((r), (n), HL__SITE)
@@ -777,9 +789,10 @@ static inline void hl__swap_refs(hl_ref *a, hl_ref *b, const hl_site *at) {
                  default: HL__SWAP_VALUES(a, b));                                          \
     })
 
-/* A new buffer, filled through an exclusive slice of it: the same code on every runtime. */
+/* A new buffer, filled through an exclusive slice of it: the same code on every runtime. Every
+** byte is written before the buffer is returned, so it need not be cleared first. */
 static inline hl_ref hl__bytes_from(const void *src, size_t n, const hl_site *at) {
-    hl_ref b = hl__new_bytes(n, at);
+    hl_ref b = hl__new_bytes_uninit(n, at);
     if (n) {
         HL_WRITE_SLICE(uint8_t, d, b);
         memcpy(HL_RANGE(d, 0, n), src, n);

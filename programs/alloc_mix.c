@@ -15,7 +15,9 @@
 **
 ** Objects are mostly bytes buffers whose sizes follow a power law over 8 B..4 KiB (most are
 ** small, a few are page-sized); one in eight is a small typed Pair object owning two such
-** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
+** buffers (one drop frees three blocks). Buffers are allocated uninitialised
+** (hl_new_bytes_uninit), as a C program mallocs them: only their stamp and check byte are
+** ever written and read (the checked owned levels zero them all the same; safe Rust must). Each object carries a stamp written at creation and
 ** checked when it dies, so the checksum covers every object's life. The run borrows each
 ** pool's slots and bookkeeping once, as slices, and indexes them (Rust indexes the pool's two
 ** Vecs, checking each index against their lengths).
@@ -70,7 +72,7 @@ static size_t draw_size(hlp_rng *rng) { return MIN_SIZE - 1 + hlp_rng_pow(rng, M
 
 /* A bytes buffer of size >= 8 bytes: the stamp in its first 8 bytes, a check byte last. */
 static hl_ref new_bytes(size_t size, uint64_t stamp) {
-    hl_ref b = hl_new_bytes(size);
+    hl_ref b = hl_new_bytes_uninit(size);   /* only the stamp and the check byte are read */
     HL_WRITE_SLICE(uint8_t, w, b);
     hlp_put_u64(HL_RANGE(w, 0, 8), 0, stamp);
     if (size > 8) HL_AT(w, size - 1) = (uint8_t)(stamp >> 3);

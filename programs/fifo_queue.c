@@ -88,7 +88,7 @@ static hl_ref q_pop(Queue *q) {
 static uint8_t payload_byte(uint64_t seq, size_t i) { return (uint8_t)(seq * 131 + i * 7 + (i >> 3)); }
 
 static hl_ref make_msg(uint64_t seq, uint32_t len) {
-    hl_ref payload = hl_new_bytes(len);
+    hl_ref payload = hl_new_bytes_uninit(len);   /* filled below */
     {
         HL_WRITE_SLICE(uint8_t, b, payload);
         for (size_t i = 0; i < b.len; i++) HL_AT(b, i) = payload_byte(seq, i);

@@ -151,7 +151,7 @@ static uint8_t value_byte(uint64_t key, uint64_t version, size_t i) {
 }
 
 static hl_ref make_value(uint64_t key, uint64_t version, uint32_t len) {
-    hl_ref v = hl_new_bytes(len);
+    hl_ref v = hl_new_bytes_uninit(len);   /* filled below */
     HL_WRITE_SLICE(uint8_t, b, v);
     for (size_t i = 0; i < b.len; i++) HL_AT(b, i) = value_byte(key, version, i);
     return v;
@@ -221,7 +221,7 @@ int main(int argc, char **argv) {
     uint32_t nbuckets = 1;
     while (nbuckets < capacity) nbuckets *= 2;
     uint64_t keyspace = 4 * (uint64_t)capacity;
-    Cache c = {hl_new_refs(capacity), hl_new_bytes(4 * (size_t)nbuckets), NIL, NIL, 0, capacity, nbuckets};
+    Cache c = {hl_new_refs(capacity), hl_new_bytes_uninit(4 * (size_t)nbuckets), NIL, NIL, 0, capacity, nbuckets};
     {
         HL_WRITE_SLICE(uint32_t, heads, c.heads);
         for (size_t b = 0; b < heads.len; b++) HL_AT(heads, b) = NIL;

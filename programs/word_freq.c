@@ -68,7 +68,7 @@ static size_t vocab_word(uint64_t w, uint8_t out[MAX_WORD]) {
 
 /* One chunk of text: whole words separated by single spaces, at most CHUNK bytes. */
 static hl_ref make_chunk(hlp_rng *rng, size_t *used) {
-    hl_ref chunk = hl_new_bytes(CHUNK);
+    hl_ref chunk = hl_new_bytes_uninit(CHUNK);   /* read only up to *used */
     HL_WRITE_SLICE(uint8_t, t, chunk);
     size_t n = 0;
     for (;;) {

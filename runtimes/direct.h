@@ -3,7 +3,10 @@
 ** the payload (layout in heaplab/direct_fast.h). manual.c, gc.c and region.c each define the
 ** allocator below as static inline functions and then include this file, so the calls inline:
 **
-**   static void *direct_alloc(size_t n, bool pointer_free);     zeroed block, NULL on failure
+**   static void *direct_alloc(size_t n, bool pointer_free, bool zero);
+**                                                               a block, zeroed when zero is true
+**                                                               (else as the allocator returns
+**                                                               it), NULL on failure
 **   static void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free);
 **                                                               content kept, tail NOT zeroed
 **   static void  direct_free(void *p);                          release a block
@@ -55,20 +58,22 @@ static HL__COLD HL__NORETURN void direct_buf_oom(int kind, size_t n, const hl_si
     hl__out_of_memory(bytes, HL__KIND_TYPE(kind)->name, at);
 }
 
-/* Inlined into one function per kind, so that the element size and the tag are constants and
-** the failure paths are out of the way. */
-static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, size_t n, const hl_site *at) {
+/* Inlined into one function per kind (and, for bytes, per zero), so that the element size, the
+** tag and the clearing are constants and the failure paths are out of the way. */
+static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, size_t n, bool zero,
+                                                                   const hl_site *at) {
     size_t es = DIRECT_ES(kind);
     if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
-    size_t *blk = direct_alloc(n * es + DIRECT_BUF_HDR, !kind);
+    size_t *blk = direct_alloc(n * es + DIRECT_BUF_HDR, !kind, zero);
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
     blk[0] = n;
     hl__count_alloc(n * es);
     return direct_buf_handle(blk, kind);
 }
 
-hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, at); }
-hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(1, n, at); }
+hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, true, at); }
+hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) { return direct_buf_new(0, n, false, at); }
+hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(1, n, true, at); }
 
 /* hl_drop on manual, the one runtime whose drop frees, is its drop glue (manual.c): it knows
 ** the type ids that manual's handles carry. gc and region define hl_drop inline, as forgetting. */
@@ -121,8 +126,8 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
 }
 
 /* A vector's growth, inlined per kind: the vector's kind is known, so its buffer's need not be
-** looked up (on gc that asks the collector). The capacity a bytes vector gains is left as the
-** allocator gives it, as Rust's Vec leaves it: no operation of the vector reads past len, and
+** looked up (on gc that asks the collector). The capacity a bytes vector gains, its first
+** buffer's included, is left as the allocator gives it, as Rust's Vec leaves it: no operation of the vector reads past len, and
 ** what lies there is already unspecified after a truncate or a pop. A C program growing an
 ** array with realloc does the same, and the pages of a capacity never filled are never
 ** touched. A refs vector's gain is cleared: its elements past len must stay HL_NULL. */
@@ -133,7 +138,7 @@ static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, in
     if (v->buf.bits)
         direct_resize(&v->buf, nunits, kind, kind != 0, at);
     else
-        v->buf = direct_buf_new(kind, nunits, at);
+        v->buf = direct_buf_new(kind, nunits, kind != 0, at);
     v->len = len + n;
     return (char *)hl__ptr(v->buf) + len * es;
 }
@@ -145,7 +150,7 @@ void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_sit
 hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
     if (n == 0) return (hl_vec){HL_NULL, 0};
     size_t units = hl__size(n, hl__dunits(kind, es), 0, HL__KIND_TYPE(kind)->name, at);
-    return (hl_vec){kind ? hl__new_refs(units, at) : hl__new_bytes(units, at), 0};
+    return (hl_vec){kind ? hl__new_refs(units, at) : hl__new_bytes_uninit(units, at), 0};
 }
 
 void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {

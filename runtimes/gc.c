@@ -3,7 +3,8 @@
 ** only forgets the handle (*r = HL_NULL) and the collector reclaims what is unreachable.
 **
 ** Best honest configuration: pointer-free bytes buffers come from GC_MALLOC_ATOMIC (neither
-** cleared nor scanned, so we clear them), everything else from GC_MALLOC (cleared). Large
+** cleared nor scanned, so we clear them, except for hl_new_bytes_uninit), everything else from
+** GC_MALLOC (cleared). Large
 ** blocks use the _ignore_off_page variants, which are valid because a handle always points
 ** into the first 16 bytes of its block; this avoids Boehm's warnings and false retention for
 ** big buffers. Heap tuning is Boehm's own environment: GC_INITIAL_HEAP_SIZE,
@@ -17,10 +18,10 @@
 #include <gc.h>
 
 
-static inline void *direct_alloc(size_t n, bool pointer_free) {
+static inline void *direct_alloc(size_t n, bool pointer_free, bool zero) {
     if (!pointer_free) return n < HL__GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
     void *p = n < HL__GC_LARGE_BLOCK ? GC_MALLOC_ATOMIC(n) : GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(n);
-    if (p) memset(p, 0, n);
+    if (p && zero) memset(p, 0, n);
     return p;
 }
 

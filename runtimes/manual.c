@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline void *direct_alloc(size_t n, bool pointer_free) {
+static inline void *direct_alloc(size_t n, bool pointer_free, bool zero) {
     (void)pointer_free;
-    return hl__zalloc(n);
+    return zero ? hl__zalloc(n) : malloc(n);
 }
 
 static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free) {

@@ -224,19 +224,19 @@ static uint32_t slot_take(void) { return slot_take_class(0); }
 /* The class whose inline block holds n bytes, 0 when none does. */
 static size_t inline_class(size_t n) { return n <= HL_BLK_SMALL_MAX ? hl__blk_class(n) : 0; }
 
-/* A vacant slot (*i) and n zeroed bytes for its new object: the slot's inline block when n
-** fits one, else a block of its own. NULL when memory is exhausted. Inlined into its two
-** callers, where n is a descriptor's size or a buffer's: GCC would otherwise keep it out of
-** line, which cost binary_trees 4% of its instructions. */
-static inline __attribute__((always_inline)) void *slot_place(size_t n, uint32_t *i) {
+/* A vacant slot (*i) and n bytes for its new object, zeroed when zero is true: the slot's
+** inline block when n fits one, else a block of its own. NULL when memory is exhausted.
+** Inlined into its two callers, where n is a descriptor's size or a buffer's: GCC would
+** otherwise keep it out of line, which cost binary_trees 4% of its instructions. */
+static inline __attribute__((always_inline)) void *slot_place(size_t n, bool zero, uint32_t *i) {
     size_t cls = inline_class(n);
     if (HL__LIKELY(cls)) {
         *i = slot_take_class(cls);
         void *p = hl__oslot_inline(*i);
-        hl__blk_zero(p, cls);
+        if (zero) hl__blk_zero(p, cls);
         return p;
     }
-    void *p = hl__blk_alloc(n);
+    void *p = hl__blk_alloc(n, zero);
     if (p) *i = slot_take();
     return p;
 }
@@ -280,7 +280,7 @@ static void ensure_running(void) {
 hl_ref hl__new(const hl_type *t, const hl_site *at) {
     ensure_running();
     uint32_t i;
-    void *obj = slot_place(t->size, &i);
+    void *obj = slot_place(t->size, true, &i);
     if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
     hl__count_alloc(t->size);
     hl_ref r = slot_fill(i, type_id(t), obj, HL__OLEVEL >= 2 ? hl__osite(at) : HL__SITE_NONE);
@@ -288,12 +288,13 @@ hl_ref hl__new(const hl_type *t, const hl_site *at) {
     return r;
 }
 
-static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
+/* A new buffer of n elements of kind tid; zero: clear them (a refs buffer's must be). */
+static hl_ref buf_new(uint32_t tid, size_t n, bool zero, const hl_site *at) {
     ensure_running();
     const hl_type *kind = hl__orun.types[tid];
     size_t bytes = hl__size(n, hl__elem_size(kind), 0, kind->name, at);
     uint32_t i;
-    size_t *blk = slot_place(hl__size(1, bytes, sizeof(size_t), kind->name, at), &i);
+    size_t *blk = slot_place(hl__size(1, bytes, sizeof(size_t), kind->name, at), zero, &i);
     if (!blk) hl__out_of_memory(bytes, kind->name, at);
     blk[0] = n;
     hl__count_alloc(bytes);
@@ -302,8 +303,12 @@ static hl_ref buf_new(uint32_t tid, size_t n, const hl_site *at) {
     return r;
 }
 
-hl_ref hl__new_bytes(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, at); }
-hl_ref hl__new_refs(size_t n, const hl_site *at) { return buf_new(HL__TID_REFS, n, at); }
+hl_ref hl__new_bytes(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, true, at); }
+hl_ref hl__new_refs(size_t n, const hl_site *at) { return buf_new(HL__TID_REFS, n, true, at); }
+
+/* The checked levels clear it anyway, so that no program reads what it did not write;
+** owned-off, which checks nothing, leaves it as manual does. */
+hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, HL__OLEVEL >= 1, at); }
 
 /* ---- borrows ---------------------------------------------------------------------------- */
 
@@ -547,7 +552,7 @@ void *hl__ovec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_sit
         if (v->buf.bits != 0)
             hl__resize(&v->buf, units, at);
         else
-            v->buf = buf_new(kind_tid(kind), units, at);
+            v->buf = buf_new(kind_tid(kind), units, true, at);
     }
     v->len = len + n;
     return (char *)hl__oslot_at((uint32_t)v->buf.bits)->obj + len * es;
@@ -562,7 +567,7 @@ void *hl__ovec_pop_slow(hl_vec *v, int kind, size_t es, const hl_site *at) {
 
 hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {
     if (n == 0) return (hl_vec){HL_NULL, 0};
-    return (hl_vec){buf_new(kind_tid(kind), hl__size(n, HL__UNITS(kind, es), 0, HL__KIND_TYPE(kind)->name, at), at), 0};
+    return (hl_vec){buf_new(kind_tid(kind), hl__size(n, HL__UNITS(kind, es), 0, HL__KIND_TYPE(kind)->name, at), true, at), 0};
 }
 
 void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {

@@ -37,7 +37,7 @@ static inline void hl__blk_zero(void *p, size_t cls) {
     }
 }
 
-void *hl__blk_alloc(size_t n);
+void *hl__blk_alloc(size_t n, bool zero);   /* n bytes, zeroed when zero is true */
 /* A block of n bytes holding the first min(old, n) bytes of from, the rest zeroed: a moving
 ** resize clears only what the copy does not cover. */
 void *hl__blk_alloc_copy(const void *from, size_t old, size_t n);

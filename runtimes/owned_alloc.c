@@ -105,11 +105,11 @@ static void *blk_take(size_t cls) {
     return b;
 }
 
-void *hl__blk_alloc(size_t n) {
-    if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) return hl__zalloc(n);
+void *hl__blk_alloc(size_t n, bool zero) {
+    if (HL__UNLIKELY(n > BLK_MEDIUM_MAX)) return zero ? hl__zalloc(n) : malloc(n);
     size_t cls = blk_class(n);
     void *b = blk_take(cls);
-    if (!b) return NULL;
+    if (!b || !zero) return b;
     if (HL__LIKELY(cls < BLK_SMALL_N))
         hl__blk_zero(b, cls);
     else

@@ -67,9 +67,9 @@ void *hl__region_alloc_slow(size_t n) {
 #define DIRECT_KIND_POINTER_FREE 0
 #define DIRECT_KIND_REFS 1
 
-static inline void *direct_alloc(size_t n, bool pointer_free) {
+static inline void *direct_alloc(size_t n, bool pointer_free, bool zero) {
     if (n > SIZE_MAX - sizeof(size_t)) return NULL;
-    size_t *p = hl__region_alloc(n + sizeof(size_t));
+    size_t *p = hl__region_alloc(n + sizeof(size_t), zero);
     if (!p) return NULL;
     p[0] = pointer_free ? DIRECT_KIND_POINTER_FREE : DIRECT_KIND_REFS;
     return p + 1;
@@ -79,7 +79,7 @@ static inline int direct_alloc_kind(const void *p) { return (int)((const size_t 
 
 /* A resize allocates anew and copies: the old block stays where it is until its region ends. */
 static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free) {
-    void *q = direct_alloc(n, pointer_free);
+    void *q = direct_alloc(n, pointer_free, false);   /* copied into; direct_resize clears the tail */
     if (q) memcpy(q, p, old < n ? old : n);
     return q;
 }

@@ -240,6 +240,54 @@ Test(conformance, new_buffers_are_zeroed) {
     finish();
 }
 
+/* hl_new_bytes_uninit: a buffer of the length asked for that holds what is written to it, and
+** on the checked owned levels no byte of an earlier object (the block of the buffer dropped just
+** before is the one its allocator hands out next). */
+Test(conformance, uninit_buffers_hold_what_is_written) {
+    static const size_t sizes[] = {0, 1, 7, 16, 100, 4096, 70000};   /* 70000: a large block */
+    bool zeroes = rt_is("owned") || rt_is("owned-fast");
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        hl_ref old = hl_new_bytes(n);
+        {
+            HL_WRITE_BYTES(p, old);
+            memset(p, 0xee, n);
+        }
+        hl_drop(&old);
+        hl_ref b = hl_new_bytes_uninit(n);
+        cr_assert(!hl_is_null(b), "a %zu-byte buffer is still a buffer", n);
+        cr_assert_eq(hl_len(b), n);
+        if (zeroes) {
+            HL_READ_BYTES(p, b);
+            cr_assert(all_zero(p, n), "%s hands out %zu unwritten bytes that are not zero", hl_runtime_name(), n);
+        }
+        {
+            HL_WRITE_BYTES(p, b);
+            for (size_t i = 0; i < n; i++) p[i] = (uint8_t)(i * 13 + k);
+        }
+        for (size_t i = 0; i < n; i++) cr_assert_eq(hl_byte(b, i), (uint8_t)(i * 13 + k), "byte %zu of %zu", i, n);
+        hl_resize(&b, n + 50);   /* a resize keeps the content and zeroes what it adds */
+        for (size_t i = 0; i < n; i++) cr_assert_eq(hl_byte(b, i), (uint8_t)(i * 13 + k), "byte %zu lost", i);
+        for (size_t i = n; i < n + 50; i++) cr_assert_eq(hl_byte(b, i), 0, "new byte %zu not zero", i);
+        hl_drop(&b);
+    }
+    finish();
+}
+
+static void uninit_too_big(void) {
+    hl_init();
+    hl_ref b = hl_new_bytes_uninit(SIZE_MAX - 4);
+    (void)b;
+}
+
+Test(conformance, uninit_buffer_exhaustion_is_reported) {
+    hl_child c = hl_child_run(uninit_too_big);
+    cr_assert(!c.signaled && c.code == 101, "expected exit status 101, got %s", hl_child_status(&c));
+    cr_assert(hl_find_line_prefix(c.err, "heaplab: error: out of memory allocating "),
+              "expected the out-of-memory diagnostic, got: %s", c.err);
+    hl_child_free(&c);
+}
+
 /* ---- drop ------------------------------------------------------------------------------------ */
 
 Test(conformance, drop_sets_handle_to_null) {

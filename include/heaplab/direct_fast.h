@@ -81,12 +81,14 @@ extern hl__rbump hl__rbump_now;
 ** chunk of its own when n is large; NULL when memory is exhausted. */
 void *hl__region_alloc_slow(size_t n);
 
-static inline void *hl__region_alloc(size_t n) {
+/* A block of n bytes, zeroed when zero is true (hl_new_bytes_uninit's blocks are not: chunks
+** are reused, so they may hold an earlier region's bytes). */
+static inline void *hl__region_alloc(size_t n, bool zero) {
     n = (n + 7) & ~(size_t)7;
     uintptr_t p = hl__rbump_now.next;
-    if (HL__LIKELY(hl__rbump_now.end - p >= n)) {   /* chunks are reused: zero what is handed out */
+    if (HL__LIKELY(hl__rbump_now.end - p >= n)) {
         hl__rbump_now.next = p + n;
-        return memset((void *)p, 0, n);
+        return zero ? memset((void *)p, 0, n) : (void *)p;
     }
     return hl__region_alloc_slow(n);
 }
@@ -95,7 +97,7 @@ static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
-    void *obj = hl__region_alloc(t->size ? t->size : 1);   /* a distinct object even when empty */
+    void *obj = hl__region_alloc(t->size ? t->size : 1, true);   /* a distinct object even when empty */
     if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
     hl__count_alloc(t->size);
     return (hl_ref){(uintptr_t)obj};
