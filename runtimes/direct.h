@@ -36,18 +36,13 @@
 ** which a compiler folds where the descriptors' addresses it could not. */
 #define DIRECT_BUF_HDR sizeof(size_t)
 #define DIRECT_ES(kind) ((kind) ? sizeof(hl_ref) : (size_t)1)
+/* The block of buffer r: its length word, then its elements. */
+static inline char *direct_buf_block(hl_ref r) { return (char *)hl__bufp(r) - DIRECT_BUF_HDR; }
 #ifdef HL__TAG_SHIFT
-static inline hl_ref direct_buf_handle(size_t *blk, int kind) {
-    return hl__tagged(blk + 1, kind ? HL__MTID_REFS : HL__MTID_BYTES);
-}
 static inline int direct_buf_kind(hl_ref r) { return r.bits >> HL__TAG_SHIFT == HL__MTID_REFS; }
 #else
-static inline hl_ref direct_buf_handle(size_t *blk, int kind) {
-    (void)kind;
-    return (hl_ref){(uintptr_t)(blk + 1)};
-}
 static inline int direct_buf_kind(hl_ref r) {
-    return direct_alloc_kind((const char *)hl__ptr(r) - DIRECT_BUF_HDR) != DIRECT_KIND_POINTER_FREE;
+    return direct_alloc_kind(direct_buf_block(r)) != DIRECT_KIND_POINTER_FREE;
 }
 #endif
 
@@ -68,7 +63,7 @@ static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, siz
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
     blk[0] = n;
     hl__count_alloc(n * es);
-    return direct_buf_handle(blk, kind);
+    return hl__buf_handle(blk, kind);
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, true, at); }
@@ -88,13 +83,13 @@ static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_
     if (DIRECT_DROP_FREES && kind)
         for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);
     if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
-    char *blk = (char *)hl__ptr(*r) - DIRECT_BUF_HDR;
+    char *blk = direct_buf_block(*r);
     blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, n * es + DIRECT_BUF_HDR, !kind);
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
     if (zero_tail && n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
     *(size_t *)blk = n;
     hl__count_resize(old * es, n * es);
-    *r = direct_buf_handle((size_t *)blk, kind);
+    *r = hl__buf_handle((size_t *)blk, kind);
 }
 
 void hl__resize(hl_ref *r, size_t n, const hl_site *at) {
@@ -140,7 +135,7 @@ static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, in
     else
         v->buf = direct_buf_new(kind, nunits, kind != 0, at);
     v->len = len + n;
-    return (char *)hl__ptr(v->buf) + len * es;
+    return (char *)hl__bufp(v->buf) + len * es;
 }
 
 void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
@@ -158,7 +153,7 @@ void hl__vec_truncate(hl_vec *v, int kind, size_t es, size_t n, const hl_site *a
     if (n >= len) return;
     direct_vec_checked_cap(v, kind, es, at);
     if (kind)
-        for (size_t k = n; k < len; k++) hl__drop((hl_ref *)hl__ptr(v->buf) + k, at);
+        for (size_t k = n; k < len; k++) hl__drop((hl_ref *)hl__bufp(v->buf) + k, at);
     v->len = n;
 }
 

@@ -2,14 +2,19 @@
 ** include/heaplab/direct_fast.h: the inline half of the manual, gc and region runtimes
 ** (included by heaplab.h).
 **
-** In these runtimes a handle holds the address of the object's payload, and every access is
-** a plain memory access: no checks, no function call. This is what C gives you, and the
-** baseline the other runtimes are measured against. Blocks (8-byte aligned payload):
+** In these runtimes a handle holds an object's address, and every access is a plain memory
+** access: no checks, no function call. This is what C gives you, and the baseline the other
+** runtimes are measured against. Blocks (8-byte aligned payload):
 **
-**              manual (handle = address | type id << 48)     gc, region (handle = address)
-**   typed:     [ payload: type->size bytes ]                 [ payload ]
-**   buffer:    [ size_t len ][ payload: len elements ]       [ size_t len ][ payload ]
+**              manual (handle = payload | type id << 48)   region (handle = payload)   gc (handle = block)
+**   typed:     [ payload: type->size bytes ]               [ payload ]                 [ payload ]
+**   buffer:    [ size_t len ][ payload: len elements ]     [ size_t len ][ payload ]   [ size_t len ][ payload ]
 **
+** A gc handle points at the start of its block, a buffer's length included, because the
+** collector finds the block of a pointer to its start fastest (an interior pointer costs it a
+** lookup of the offset on every visit). hl__ptr is a typed object's payload; hl__bufp is a
+** buffer's elements (hl__bufp_or_null: NULL for HL_NULL), and hl__buf_len its length,
+** whatever the runtime's layout.
 ** A buffer's kind (bytes or refs) is in manual's tag; on gc it is the block's kind in the
 ** collector (bytes are pointer-free); on region a word before the length (runtimes/region.c).
 ** A moved-out variable is HL_NULL.
@@ -45,10 +50,16 @@ HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 #define HL__OPAQUE(p) __asm__("" : "+r"(p))
 
 static inline void *hl__ptr(hl_ref r) { return (void *)(uintptr_t)(r.bits & HL__ADDR_MASK); }
+static inline void *hl__bufp(hl_ref r) { return hl__ptr(r); }
+static inline void *hl__bufp_or_null(hl_ref r) { return hl__ptr(r); }   /* HL_NULL's is NULL */
 static inline const hl_type *hl__type_of(hl_ref r) { return hl__mtypes[r.bits >> HL__TAG_SHIFT]; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)hl__ptr(r))[-1]; }
 static inline hl_ref hl__tagged(void *payload, uint32_t id) {
     return (hl_ref){(uintptr_t)payload | (uint64_t)id << HL__TAG_SHIFT};
+}
+/* The handle of a buffer whose block (its length word) is at blk; kind: 1 refs, 0 bytes. */
+static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
+    return hl__tagged(blk + 1, kind ? HL__MTID_REFS : HL__MTID_BYTES);
 }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
@@ -94,7 +105,13 @@ static inline void *hl__region_alloc(size_t n, bool zero) {
 }
 
 static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
+static inline void *hl__bufp(hl_ref r) { return (void *)r.bits; }
+static inline void *hl__bufp_or_null(hl_ref r) { return (void *)r.bits; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
+static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
+    (void)kind;
+    return (hl_ref){(uintptr_t)(blk + 1)};
+}
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     void *obj = hl__region_alloc(t->size ? t->size : 1, true);   /* a distinct object even when empty */
@@ -110,15 +127,21 @@ static inline void hl__drop(hl_ref *r, const hl_site *at) {
 }
 
 #else
-/* gc: a handle is the payload's address, untagged: the conservative collector must recognise
-** it as a pointer. Typed objects carry no header (the collector needs no drop glue); a buffer
-** carries its length: [len][payload]. Allocation is inline so
-** the descriptor's constant size folds into the call; blocks of 64 KiB and more use Boehm's
-** _ignore_off_page variant (a handle always points near the block's start). */
+/* gc: a handle is the block's address, untagged: the conservative collector must recognise
+** it as a pointer, and finds its block fastest from the block's start. Typed objects carry no
+** header (the collector needs no drop glue); a buffer carries its length: [len][payload].
+** Allocation is inline so the descriptor's constant size folds into the call; blocks of
+** 64 KiB and more use Boehm's _ignore_off_page variant (a handle points at the block's start). */
 #define HL__GC_LARGE_BLOCK (64 * 1024)
 
 static inline void *hl__ptr(hl_ref r) { return (void *)r.bits; }
-static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[-1]; }
+static inline void *hl__bufp(hl_ref r) { return (size_t *)r.bits + 1; }
+static inline void *hl__bufp_or_null(hl_ref r) { return r.bits ? hl__bufp(r) : NULL; }
+static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)r.bits)[0]; }
+static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
+    (void)kind;
+    return (hl_ref){(uintptr_t)blk};
+}
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     void *obj = t->size < HL__GC_LARGE_BLOCK ? GC_MALLOC(t->size) : GC_MALLOC_IGNORE_OFF_PAGE(t->size);
@@ -148,30 +171,30 @@ static inline hl_ref hl__move(hl_ref *from, const hl_site *at) {
 
 static inline uint8_t hl__byte(hl_ref b, size_t i, const hl_site *at) {
     (void)at;
-    return ((const uint8_t *)hl__ptr(b))[i];
+    return ((const uint8_t *)hl__bufp(b))[i];
 }
 
 static inline void hl__set_byte(hl_ref b, size_t i, uint8_t v, const hl_site *at) {
     (void)at;
-    ((uint8_t *)hl__ptr(b))[i] = v;
+    ((uint8_t *)hl__bufp(b))[i] = v;
 }
 
 static inline hl_ref hl__ref_at(hl_ref r, size_t i, const hl_site *at) {
     (void)at;
-    return ((const hl_ref *)hl__ptr(r))[i];
+    return ((const hl_ref *)hl__bufp(r))[i];
 }
 
 static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
     (void)at;
-    return (hl_ref *)hl__ptr(r) + i;
+    return (hl_ref *)hl__bufp(r) + i;
 }
 
 #define HL_READ(T, name, ref) const T *name = (const T *)hl__ptr(ref)
 #define HL_WRITE(T, name, ref) T *name = (T *)hl__ptr(ref)
-#define HL_READ_BYTES(name, ref) const uint8_t *name = (const uint8_t *)hl__ptr(ref)
-#define HL_WRITE_BYTES(name, ref) uint8_t *name = (uint8_t *)hl__ptr(ref)
-#define HL_READ_REFS(name, ref) const hl_ref *name = (const hl_ref *)hl__ptr(ref)
-#define HL_WRITE_REFS(name, ref) hl_ref *name = (hl_ref *)hl__ptr(ref)
+#define HL_READ_BYTES(name, ref) const uint8_t *name = (const uint8_t *)hl__bufp(ref)
+#define HL_WRITE_BYTES(name, ref) uint8_t *name = (uint8_t *)hl__bufp(ref)
+#define HL_READ_REFS(name, ref) const hl_ref *name = (const hl_ref *)hl__bufp(ref)
+#define HL_WRITE_REFS(name, ref) hl_ref *name = (hl_ref *)hl__bufp(ref)
 
 /* ---- stack objects and regions (docs/design.md, "Stack objects", "Regions") ----------------
 ** A stack object lies in the block's storage exactly as a heap object of its kind lies in its
@@ -190,7 +213,7 @@ static inline hl_ref *hl__slot(hl_ref r, size_t i, const hl_site *at) {
 static inline void hl__dlocal_end(const hl_ref *r) {
     const hl_type *t = hl__type_of(*r);
     if (t == &hl__refs_type) {
-        for (size_t i = 0; i < hl__buf_len(*r); i++) hl__drop((hl_ref *)hl__ptr(*r) + i, NULL);
+        for (size_t i = 0; i < hl__buf_len(*r); i++) hl__drop((hl_ref *)hl__bufp(*r) + i, NULL);
         return;
     }
     for (size_t k = 0; k < t->nrefs; k++) hl__drop((hl_ref *)((char *)hl__ptr(*r) + t->refs[k]), NULL);
@@ -212,17 +235,11 @@ static inline hl_ref hl__dlocal_init(void *obj, size_t size, const hl_type *t, c
 }
 
 /* A stack buffer (kind: 1 refs, 0 bytes): storage is [ size_t len ][ n elements ], a heap
-** buffer's layout. */
-static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len, void *data, size_t n,
-                                         int kind) {
+** buffer's layout, and its handle is made as a heap buffer's is. */
+static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len, size_t n, int kind) {
     memset(storage, 0, size);
     *len = n;
-#if defined(HL_RUNTIME_MANUAL)
-    return hl__tagged(data, kind ? HL__MTID_REFS : HL__MTID_BYTES);
-#else
-    (void)kind;
-    return (hl_ref){(uintptr_t)data};
-#endif
+    return hl__buf_handle(len, kind);
 }
 
 #define HL_LOCAL(T, name)                                                                  \
@@ -238,8 +255,7 @@ static inline hl_ref hl__dlocal_buf_init(void *storage, size_t size, size_t *len
 #define HL__LOCAL_BUF(name, n, ET, kind)                                                   \
     HL__LOCAL_STORAGE(name, n, ET);                                                        \
     HL__DLOCAL_END_##kind const hl_ref name =                                              \
-        hl__dlocal_buf_init(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len, \
-                            hl__local_##name.data, (n), (kind))
+        hl__dlocal_buf_init(&hl__local_##name, sizeof hl__local_##name, &hl__local_##name.len, (n), (kind))
 
 /* Regions are tokens here (region.c has its own). */
 #if defined(HL_RUNTIME_REGION)
@@ -266,7 +282,7 @@ typedef struct hl__dguard {
 static inline size_t hl__dunits(int kind, size_t es) { return HL__UNITS(kind, es); }
 
 static inline hl__dguard hl__dslice(hl_ref buf, int kind, size_t es) {
-    return (hl__dguard){hl__ptr(buf), hl__buf_len(buf) / hl__dunits(kind, es)};
+    return (hl__dguard){hl__bufp(buf), hl__buf_len(buf) / hl__dunits(kind, es)};
 }
 
 /* The first len elements of v (none without a buffer). */
@@ -274,7 +290,7 @@ static inline hl__dguard hl__dvec(const hl_vec *v, int kind, size_t es, const hl
     hl_ref b = v->buf;
     size_t len = v->len, cap = b.bits ? hl__buf_len(b) / hl__dunits(kind, es) : 0;
     if (HL__INDEX_CHECKS && HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
-    return (hl__dguard){hl__ptr(b), len};
+    return (hl__dguard){hl__bufp_or_null(b), len};
 }
 
 #define HL__SLICE_DECL(mode, ST, CT, name, buf, kind, es, g)                                \
@@ -299,7 +315,7 @@ static inline void *hl__vec_place(hl_vec *v, int kind, size_t es, size_t n, cons
         size_t cap = hl__buf_len(b) / hl__dunits(kind, es);
         if (HL__LIKELY(len <= cap && n <= cap - len)) {
             v->len = len + n;
-            return (char *)hl__ptr(b) + len * es;
+            return (char *)hl__bufp(b) + len * es;
         }
     }
     return hl__dvec_place_slow(v, kind, es, n, at);
@@ -313,7 +329,7 @@ static inline void *hl__vec_pop_place(hl_vec *v, int kind, size_t es, const hl_s
         if (HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
     }
     v->len = len - 1;
-    return (char *)hl__ptr(v->buf) + (len - 1) * es;
+    return (char *)hl__bufp(v->buf) + (len - 1) * es;
 }
 
 #endif
