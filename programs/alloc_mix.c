@@ -15,10 +15,11 @@
 **
 ** Objects are mostly bytes buffers whose sizes follow a power law over 8 B..4 KiB (most are
 ** small, a few are page-sized); one in eight is a small typed Pair object owning two such
-** buffers (one drop frees three blocks). Buffers are allocated uninitialised
-** (hl_new_bytes_uninit), as a C program mallocs them: only their stamp and check byte are
-** ever written and read (the checked owned levels zero them all the same; safe Rust must). Each object carries a stamp written at creation and
-** checked when it dies, so the checksum covers every object's life. The run borrows each
+** buffers (one drop frees three blocks). Each object carries a stamp written at creation and
+** checked when it dies, so the checksum covers every object's life. Buffers are allocated
+** uninitialised (hl_new_bytes_uninit), as a C program mallocs them: only their stamp and check
+** byte are ever written and read (the checked owned levels zero them all the same, as safe
+** Rust must). The run borrows each
 ** pool's slots and bookkeeping once, as slices, and indexes them (Rust indexes the pool's two
 ** Vecs, checking each index against their lengths).
 **

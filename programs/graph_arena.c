@@ -85,7 +85,8 @@ static void new_node(Graph *g, uint32_t i, hlp_rng *rng, bool targets_live) {
 /* BFS from src: folds (nodes reached, sum of distances, reached weight) into *sum. */
 static uint64_t bfs(const Graph *g, uint32_t src, uint64_t *sum) {
     /* dist is filled below; queue is read only where it was written (head < tail) */
-    HL_OWNED hl_ref dist = hl_new_bytes_uninit(4 * (size_t)g->n), queue = hl_new_bytes_uninit(4 * (size_t)g->n);
+    HL_OWNED hl_ref dist = hl_new_bytes_uninit(4 * (size_t)g->n);
+    HL_OWNED hl_ref queue = hl_new_bytes_uninit(4 * (size_t)g->n);
     HL_READ_SLICE(hl_ref, arena, g->arena);
     HL_WRITE_SLICE(uint32_t, d, dist);
     HL_WRITE_SLICE(uint32_t, q, queue);

@@ -1,7 +1,8 @@
 /*
-** direct.h: the runtime shape shared by manual, gc and region, where a handle is a pointer to
-** the payload (layout in heaplab/direct_fast.h). manual.c, gc.c and region.c each define the
-** allocator below as static inline functions and then include this file, so the calls inline:
+** direct.h: the runtime shape shared by manual, gc and region, where a handle is a pointer into
+** the object's block (layout in heaplab/direct_fast.h). manual.c, gc.c and region.c each define
+** the allocator below as static inline functions and then include this file, so the calls
+** inline:
 **
 **   static void *direct_alloc(size_t n, bool pointer_free, bool zero);
 **                                                               a block, zeroed when zero is true

@@ -4,10 +4,9 @@
 **
 ** Best honest configuration: pointer-free bytes buffers come from GC_MALLOC_ATOMIC (neither
 ** cleared nor scanned, so we clear them, except for hl_new_bytes_uninit), everything else from
-** GC_MALLOC (cleared). Large
-** blocks use the _ignore_off_page variants, which are valid because a handle always points
-** into the first 16 bytes of its block; this avoids Boehm's warnings and false retention for
-** big buffers. Heap tuning is Boehm's own environment: GC_INITIAL_HEAP_SIZE,
+** GC_MALLOC (cleared). Large blocks use the _ignore_off_page variants, which are valid because
+** a handle always points at its block's start; this avoids Boehm's warnings and false
+** retention for big buffers. Heap tuning is Boehm's own environment: GC_INITIAL_HEAP_SIZE,
 ** GC_MAXIMUM_HEAP_SIZE, GC_FREE_SPACE_DIVISOR (see docs/measuring.md).
 */
 #include "runtime.h"

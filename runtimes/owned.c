@@ -308,7 +308,9 @@ hl_ref hl__new_refs(size_t n, const hl_site *at) { return buf_new(HL__TID_REFS, 
 
 /* The checked levels clear it anyway, so that no program reads what it did not write;
 ** owned-off, which checks nothing, leaves it as manual does. */
-hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) { return buf_new(HL__TID_BYTES, n, HL__OLEVEL >= 1, at); }
+hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) {
+    return buf_new(HL__TID_BYTES, n, HL__OLEVEL >= 1, at);
+}
 
 /* ---- borrows ---------------------------------------------------------------------------- */
 

@@ -4,12 +4,13 @@
 **
 ** In these runtimes a handle holds an object's address, and every access is a plain memory
 ** access: no checks, no function call. This is what C gives you, and the baseline the other
-** runtimes are measured against. Blocks (8-byte aligned payload):
+** runtimes are measured against. Blocks (8-byte aligned payload), the same on all three:
 **
-**              manual (handle = payload | type id << 48)   region (handle = payload)   gc (handle = block)
-**   typed:     [ payload: type->size bytes ]               [ payload ]                 [ payload ]
-**   buffer:    [ size_t len ][ payload: len elements ]     [ size_t len ][ payload ]   [ size_t len ][ payload ]
+**   typed:     [ payload: type->size bytes ]
+**   buffer:    [ size_t len ][ payload: len elements ]
 **
+** A handle holds the payload's address on manual (with the type id in its top 16 bits:
+** payload | id << 48) and on region, the block's address on gc.
 ** A gc handle points at the start of its block, a buffer's length included, because the
 ** collector finds the block of a pointer to its start fastest (an interior pointer costs it a
 ** lookup of the offset on every visit). hl__ptr is a typed object's payload; hl__bufp is a
