@@ -323,7 +323,10 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         return;
     }
     uintptr_t next = free_one(h, &later, false);
-    if (next || later) drop_rest_objects(next, later, worklist.len);
+    if (later)
+        drop_rest_objects(next, later, worklist.len);
+    else if (next)
+        drop_other(next);   /* a last field that is a bytes buffer is freed without the walk */
 }
 
 const char *hl_runtime_name(void) { return "manual"; }
