@@ -109,7 +109,7 @@ static bool direct_stopped;
 ** tree before its last's (pre-order). malloc's free lists hand the most recently freed block
 ** out first, so the next structure built the same way gets the same blocks in address order,
 ** which the processor prefetches: binary_trees takes 0.74x its C peer's wall time in
-** interleaved runs (0.82x in `make bench`), whose textbook free (children first) scatters
+** interleaved runs (0.72x to 0.84x in `make bench`), whose textbook free (children first) scatters
 ** them; the C peer freeing in pre-order takes 0.71x.
 ** Handles are used as their bits here: the tag selects the glue, the rest is the address.
 **
