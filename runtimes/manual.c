@@ -134,10 +134,9 @@ static inline void free_typed(uintptr_t h, bool bytes) {
 }
 
 static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
-    char *p = addr(h);
     hl__count.frees++;
     if (bytes) hl__count.live_bytes -= hl__buf_len((hl_ref){h}) * elem;
-    free(p - DIRECT_BUF_HDR);
+    free(direct_buf_block((hl_ref){h}));
 }
 
 /* The shapes the walk does not take inline (refs buffers, many fields): pushes every owned
