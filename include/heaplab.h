@@ -517,7 +517,7 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 ** Object counts are always kept where hl_shutdown's leak count comes from them (all but gc);
 ** byte totals, and gc's object counts, only when statistics were requested (hl__count_bytes,
 ** see hl_stats), so that a timed run pays one predictable branch for them instead of the
-** bookkeeping. live_bytes is the running payload total that peak_live_bytes tracks; runtimes
+** bookkeeping (manual's inline paths not even that: heaplab/direct_fast.h). live_bytes is the running payload total that peak_live_bytes tracks; runtimes
 ** that cannot see frees (gc) leave frees and live_bytes alone. */
 typedef struct hl__counters {
     uint64_t allocations, frees, bytes_allocated, live_bytes, peak_live_bytes;
@@ -534,13 +534,18 @@ extern bool hl__count_bytes;
 #define HL__COUNTS_ALWAYS 1
 #endif
 
+/* The byte totals of an allocation of `bytes` of payload (statistics runs only). */
+static inline void hl__count_alloc_bytes(size_t bytes) {
+    hl__count.bytes_allocated += bytes;
+    hl__count.live_bytes += bytes;
+    if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
+}
+
 static inline void hl__count_alloc(size_t bytes) {
     if (HL__COUNTS_ALWAYS) hl__count.allocations++;
     if (HL__UNLIKELY(hl__count_bytes)) {
         if (!HL__COUNTS_ALWAYS) hl__count.allocations++;
-        hl__count.bytes_allocated += bytes;
-        hl__count.live_bytes += bytes;
-        if (hl__count.live_bytes > hl__count.peak_live_bytes) hl__count.peak_live_bytes = hl__count.live_bytes;
+        hl__count_alloc_bytes(bytes);
     }
 }
 
@@ -566,9 +571,11 @@ HL__NORETURN HL__COLD void hl__out_of_memory(size_t bytes, const char *what, con
 
 /* The API calls take the caller's location; the macros below pass it. Each runtime defines
 ** the hl__ functions, out of line or inline in its fast-path header (hl__new and hl__drop are
-** declared there, since manual and gc define them inline). */
+** declared there, since manual and gc define them inline, and manual's hl__new_bytes_uninit). */
 hl_ref hl__new_bytes(size_t n, const hl_site *at);
+#if !defined(HL_RUNTIME_MANUAL)
 hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at);
+#endif
 hl_ref hl__new_refs(size_t n, const hl_site *at);
 void   hl__resize(hl_ref *r, size_t n, const hl_site *at);
 

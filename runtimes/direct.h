@@ -68,7 +68,14 @@ static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, siz
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, true, at); }
+#if defined(HL_RUNTIME_MANUAL)
+hl_ref hl__mbytes_uninit_slow(size_t n, const hl_site *at) {   /* the inline path is direct_fast.h's */
+    if (!hl__count_bytes) hl__mbytes_inline_max = SIZE_MAX - DIRECT_BUF_HDR;
+    return direct_buf_new(0, n, false, at);
+}
+#else
 hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) { return direct_buf_new(0, n, false, at); }
+#endif
 hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(1, n, true, at); }
 
 /* hl_drop on manual, the one runtime whose drop frees, is its drop glue (manual.c): it knows

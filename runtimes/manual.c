@@ -53,6 +53,8 @@ typedef struct direct_glue {
 ** peak RSS for every manual program (the data mapping's Rss in /proc/PID/smaps, 68 KiB
 ** against 4). */
 const hl_type *hl__mtypes[HL__MTYPES];
+const hl_type *hl__mfast[HL__MTYPES];
+size_t hl__mbytes_inline_max;
 static direct_glue glues[HL__MTYPES];
 static uint32_t nmtypes = HL__MTID_REFS + 1;
 
@@ -77,6 +79,7 @@ static direct_glue glue_of(const hl_type *t) {
 /* The id of t, registered on first use, and cached in the hl_new call site. Ids live as long
 ** as the process: a descriptor keeps its id across hl_init/hl_shutdown. */
 uint32_t hl__mtype_register(const hl_type *t, hl_site *at) {
+    if (hl__mtypes[at->id] == t) return at->id;   /* hl_new in a statistics run */
     uint32_t id = 1;
     while (id < nmtypes && hl__mtypes[id] != t) id++;
     if (id == nmtypes) {
@@ -92,9 +95,37 @@ uint32_t hl__mtype_register(const hl_type *t, hl_site *at) {
     return id;
 }
 
+/* hl_new's out-of-line path (heaplab/direct_fast.h): the type's id, and its bytes counted in a
+** statistics run; otherwise the id goes into the inline path's cache. */
+uint32_t hl__mnew_slow(const hl_type *t, hl_site *at) {
+    uint32_t id = hl__mtype_register(t, at);
+    if (hl__count_bytes)
+        hl__count_alloc_bytes(t->size);
+    else
+        hl__mfast[id] = t;
+    return id;
+}
+
 /* Set by hl_shutdown until the runtime starts again: drops are harmless no-ops meanwhile, as
 ** the contract says, instead of freeing. */
 static bool direct_stopped;
+
+/* Whether hl_drop may take its common path: the runtime is running and statistics do not count
+** bytes. Cleared with the inline allocation paths (inline_paths_off); the next drop checks both
+** and sets it again, so that a drop tests one flag instead of two. */
+static bool drop_plain;
+
+/* Turn off every path that skips the byte statistics (hl_new's type cache, the inline
+** hl_new_bytes_uninit, the plain drop); each out-of-line path turns its own on again when it
+** finds statistics off and the runtime running. Called whenever either may have changed:
+** hl_init (HEAPLAB_STATS is read again) and hl_shutdown. Before the first hl_init all three are
+** off already (zero, in .bss), so statistics requested at process start are counted from the
+** first allocation. */
+static void inline_paths_off(void) {
+    memset(hl__mfast, 0, nmtypes * sizeof *hl__mfast);
+    hl__mbytes_inline_max = 0;
+    drop_plain = false;
+}
 
 #define DIRECT_DROP_FREES 1
 #include "direct.h"
@@ -290,15 +321,18 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     uintptr_t h = r->bits, later;
     *r = HL_NULL;
     if (!h) return;
-    if (HL__UNLIKELY(direct_stopped)) {
-        /* After hl_shutdown drops do nothing, until the runtime starts again: through hl_init,
-        ** or implicitly, through an allocation (the counters restart at shutdown). */
-        if (hl__count.allocations == 0) return;
-        direct_stopped = false;
-    }
-    if (HL__UNLIKELY(hl__count_bytes)) {
-        drop_rest_bytes(h, worklist.len);
-        return;
+    if (HL__UNLIKELY(!drop_plain)) {
+        if (direct_stopped) {
+            /* After hl_shutdown drops do nothing, until the runtime starts again: through
+            ** hl_init, or implicitly, through an allocation (the counters restart at shutdown). */
+            if (hl__count.allocations == 0) return;
+            direct_stopped = false;
+        }
+        if (hl__count_bytes) {
+            drop_rest_bytes(h, worklist.len);
+            return;
+        }
+        drop_plain = true;
     }
     if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
         free_buf(h, 1, false);
@@ -337,6 +371,7 @@ void hl_init(void) {
     running = true;
     direct_stopped = false;
     hl__start();
+    inline_paths_off();   /* statistics may have been requested */
 }
 
 /* manual counts allocations and frees, so it knows how many objects were never dropped. */
@@ -344,6 +379,7 @@ size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;
     direct_stopped = true;
+    inline_paths_off();
     hl__stop();
     return live;
 }

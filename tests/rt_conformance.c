@@ -1112,6 +1112,49 @@ Test(conformance, stats_bytes_only_when_requested) {
     finish();
 }
 
+/* Objects of each kind whose allocation has an inline path on some runtime (a typed object, a
+** buffer the caller fills), INLINE_KINDS_EACH of each, made at the same two call sites every
+** time (the first allocation at a site may take the out-of-line path, the next ones not);
+** returns their bytes. */
+enum { INLINE_KINDS_EACH = 3 };
+static size_t make_inline_kinds(hl_ref objs[2 * INLINE_KINDS_EACH]) {
+    for (int i = 0; i < INLINE_KINDS_EACH; i++) {
+        objs[2 * i] = node_new(i);
+        objs[2 * i + 1] = hl_new_bytes_uninit(100);
+    }
+    return INLINE_KINDS_EACH * (sizeof(Node) + 100);
+}
+
+/* Check the statistics of make_inline_kinds's objects (bytes: whether they were requested),
+** then drop them. */
+static void check_inline_kinds(hl_ref objs[2 * INLINE_KINDS_EACH], size_t made, bool bytes, const char *when) {
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.bytes_allocated, bytes ? made : 0, "%s: %llu bytes counted, %zu made", when,
+                 (unsigned long long)s.bytes_allocated, made);
+    if (!rt_is("gc")) cr_assert_eq(s.peak_live_bytes, bytes ? made : 0, "%s", when);   /* gc: no frees, no peak */
+    cr_assert_eq(s.allocations, bytes || counts_always() ? 2 * INLINE_KINDS_EACH : 0, "%s", when);
+    for (int i = 0; i < 2 * INLINE_KINDS_EACH; i++) hl_drop(&objs[i]);
+    if (sees_frees()) cr_assert_eq(hl_get_stats().frees, 2 * INLINE_KINDS_EACH, "%s", when);
+#ifdef HL_RUNTIME_MANUAL
+    cr_assert_eq(hl__count.live_bytes, 0, "%s: every byte counted in is counted out", when);
+#endif
+}
+
+/* The inline allocation paths skip the byte statistics once their out-of-line path has seen
+** that they are off (manual): statistics requested at a later hl_init must count every
+** allocation of sites that took the inline path before, and a start without them must stop
+** counting again. */
+Test(conformance, stats_requested_after_a_run_without_them_count_every_allocation) {
+    hl_ref objs[2 * INLINE_KINDS_EACH];
+    static const char *const rounds[] = {"without statistics", "with statistics", "without them again"};
+    for (int round = 0; round < 3; round++) {
+        bool bytes = round == 1;
+        restart_counting_bytes(bytes);
+        check_inline_kinds(objs, make_inline_kinds(objs), bytes, rounds[round]);
+    }
+    finish();
+}
+
 Test(conformance, stats_restart_with_hl_init) {
     hl_ref a = node_new(1);
     hl_drop(&a);

@@ -47,6 +47,18 @@ static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
 extern const hl_type *hl__mtypes[HL__MTYPES];
 HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 
+/* Statistics runs (HEAPLAB_STATS) count bytes, and the inline allocation paths do not: each
+** folds "statistics are off" into a test it makes anyway, so that a timed run pays nothing
+** for statistics. hl__mfast is hl_new's type cache: hl__mtypes' entry of each id, filled by
+** the out-of-line path (hl__mnew_slow, which registers the type and counts the bytes) only
+** while statistics are off. hl__mbytes_inline_max bounds the sizes hl_new_bytes_uninit takes
+** inline: 0 (none) until its out-of-line path finds statistics off. Both are cleared at hl_init
+** (statistics may have been requested) and hl_shutdown. */
+extern const hl_type *hl__mfast[HL__MTYPES];
+extern size_t hl__mbytes_inline_max;
+HL__COLD uint32_t hl__mnew_slow(const hl_type *t, hl_site *at);
+hl_ref hl__mbytes_uninit_slow(size_t n, const hl_site *at);
+
 /* Hide where a pointer came from from the optimiser (an empty asm that "may change" it). */
 #define HL__OPAQUE(p) __asm__("" : "+r"(p))
 
@@ -56,7 +68,10 @@ static inline void *hl__bufp_or_null(hl_ref r) { return hl__ptr(r); }   /* HL_NU
 static inline const hl_type *hl__type_of(hl_ref r) { return hl__mtypes[r.bits >> HL__TAG_SHIFT]; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)hl__ptr(r))[-1]; }
 static inline hl_ref hl__tagged(void *payload, uint32_t id) {
-    return (hl_ref){(uintptr_t)payload | (uint64_t)id << HL__TAG_SHIFT};
+    uintptr_t a = (uintptr_t)payload;
+    /* Said to the optimiser, so that it drops the mask from hl__ptr of a handle it just made. */
+    if (a >> HL__TAG_SHIFT) __builtin_unreachable();
+    return (hl_ref){a | (uint64_t)id << HL__TAG_SHIFT};
 }
 /* The handle of a buffer whose block (its length word) is at blk; kind: 1 refs, 0 bytes. */
 static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
@@ -70,11 +85,29 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
     HL__OPAQUE(obj);   /* or GCC fuses malloc + memset back into calloc */
     memset(obj, 0, t->size);
-    hl__count_alloc(t->size);
+    hl__count.allocations++;
     /* The site's id is read after malloc, so that it is not kept in a register across the call. */
     uint32_t id = at->id;
-    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);   /* [0] is NULL */
+    if (HL__UNLIKELY(hl__mfast[id] != t)) id = hl__mnew_slow(t, (hl_site *)at);   /* [0] is NULL */
     return hl__tagged(obj, id);
+}
+
+/* A bytes buffer whose content the caller writes is C's malloc and a length word: inline, as
+** hl_new is. (Zeroed buffers stay out of line: runtime.h chooses between calloc and
+** malloc + memset by size.) Sizes from hl__mbytes_inline_max up, a failed malloc and
+** statistics runs take the out-of-line path, which checks the size and reports failure. */
+static inline hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) {
+    size_t max = hl__mbytes_inline_max;
+    if (max > SIZE_MAX - sizeof(size_t)) __builtin_unreachable();   /* so n + 8 cannot wrap */
+    if (HL__LIKELY(n < max)) {
+        size_t *blk = malloc(n + sizeof(size_t));
+        if (HL__LIKELY(blk != NULL)) {
+            blk[0] = n;
+            hl__count.allocations++;
+            return hl__buf_handle(blk, 0);
+        }
+    }
+    return hl__mbytes_uninit_slow(n, at);
 }
 
 /* Frees the object and, through its descriptor's drop glue, what it owns (out of line). */
