@@ -571,9 +571,9 @@ HL__NORETURN HL__COLD void hl__out_of_memory(size_t bytes, const char *what, con
 
 /* The API calls take the caller's location; the macros below pass it. Each runtime defines
 ** the hl__ functions, out of line or inline in its fast-path header (hl__new and hl__drop are
-** declared there, since manual and gc define them inline, and manual's hl__new_bytes_uninit). */
+** declared there, since manual and gc define them inline, as they do hl__new_bytes_uninit). */
 hl_ref hl__new_bytes(size_t n, const hl_site *at);
-#if !defined(HL_RUNTIME_MANUAL)
+#if !defined(HL_RUNTIME_MANUAL) && !defined(HL_RUNTIME_GC)
 hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at);
 #endif
 hl_ref hl__new_refs(size_t n, const hl_site *at);

@@ -12,6 +12,8 @@
 **                                                               content kept, tail NOT zeroed
 **   static void  direct_free(void *p);                          release a block
 **   #define DIRECT_DROP_FREES  1 if hl_drop frees (manual), 0 if it only forgets (gc)
+**   #define DIRECT_BYTES_INLINE_MAX  where hl_new_bytes_uninit is inline (manual, gc): the
+**                                    payload sizes below it take the inline path
 **
 ** Only a runtime whose drop frees needs a typed object's descriptor at run time (for the
 ** drop glue), so gc allocates typed objects without the descriptor word: a 16-byte node
@@ -68,9 +70,11 @@ static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, siz
 }
 
 hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, true, at); }
-#if defined(HL_RUNTIME_MANUAL)
-hl_ref hl__mbytes_uninit_slow(size_t n, const hl_site *at) {   /* the inline path is direct_fast.h's */
-    if (!hl__count_bytes) hl__mbytes_inline_max = SIZE_MAX - DIRECT_BUF_HDR;
+#ifdef DIRECT_BYTES_INLINE_MAX
+/* hl_new_bytes_uninit's out-of-line path; the inline one is heaplab/direct_fast.h's. */
+size_t hl__bytes_inline_max;
+hl_ref hl__bytes_uninit_slow(size_t n, const hl_site *at) {
+    if (!hl__count_bytes) hl__bytes_inline_max = DIRECT_BYTES_INLINE_MAX;
     return direct_buf_new(0, n, false, at);
 }
 #else

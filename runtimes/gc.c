@@ -38,6 +38,7 @@ static inline void direct_free(void *p) { (void)p; }
 static inline int direct_alloc_kind(const void *p) { return GC_get_kind_and_size(p, NULL); }
 
 #define DIRECT_DROP_FREES 0
+#define DIRECT_BYTES_INLINE_MAX (HL__GC_LARGE_BLOCK - DIRECT_BUF_HDR)   /* as direct_alloc */
 #include "direct.h"
 
 const char *hl_runtime_name(void) { return "gc"; }
@@ -49,12 +50,14 @@ void hl_init(void) {
     running = true;
     GC_INIT();
     hl__start();
+    hl__bytes_inline_max = 0;   /* statistics may have been requested */
 }
 
 /* The collector does not know which objects the program still means to own. */
 size_t hl_shutdown(void) {
     running = false;
     hl__stop();
+    hl__bytes_inline_max = 0;
     return 0;
 }
 

@@ -54,7 +54,6 @@ typedef struct direct_glue {
 ** against 4). */
 const hl_type *hl__mtypes[HL__MTYPES];
 const hl_type *hl__mfast[HL__MTYPES];
-size_t hl__mbytes_inline_max;
 static direct_glue glues[HL__MTYPES];
 static uint32_t nmtypes = HL__MTID_REFS + 1;
 
@@ -123,11 +122,12 @@ static bool drop_plain;
 ** first allocation. */
 static void inline_paths_off(void) {
     memset(hl__mfast, 0, nmtypes * sizeof *hl__mfast);
-    hl__mbytes_inline_max = 0;
+    hl__bytes_inline_max = 0;
     drop_plain = false;
 }
 
 #define DIRECT_DROP_FREES 1
+#define DIRECT_BYTES_INLINE_MAX (SIZE_MAX - DIRECT_BUF_HDR)
 #include "direct.h"
 
 /* ---- hl_drop ----------------------------------------------------------------------------

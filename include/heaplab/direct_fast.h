@@ -51,13 +51,10 @@ HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 ** folds "statistics are off" into a test it makes anyway, so that a timed run pays nothing
 ** for statistics. hl__mfast is hl_new's type cache: hl__mtypes' entry of each id, filled by
 ** the out-of-line path (hl__mnew_slow, which registers the type and counts the bytes) only
-** while statistics are off. hl__mbytes_inline_max bounds the sizes hl_new_bytes_uninit takes
-** inline: 0 (none) until its out-of-line path finds statistics off. Both are cleared at hl_init
-** (statistics may have been requested) and hl_shutdown. */
+** while statistics are off, and cleared at hl_init (statistics may have been requested) and
+** hl_shutdown. hl_new_bytes_uninit does the same with a size limit (below). */
 extern const hl_type *hl__mfast[HL__MTYPES];
-extern size_t hl__mbytes_inline_max;
 HL__COLD uint32_t hl__mnew_slow(const hl_type *t, hl_site *at);
-hl_ref hl__mbytes_uninit_slow(size_t n, const hl_site *at);
 
 /* Hide where a pointer came from from the optimiser (an empty asm that "may change" it). */
 #define HL__OPAQUE(p) __asm__("" : "+r"(p))
@@ -90,24 +87,6 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     uint32_t id = at->id;
     if (HL__UNLIKELY(hl__mfast[id] != t)) id = hl__mnew_slow(t, (hl_site *)at);   /* [0] is NULL */
     return hl__tagged(obj, id);
-}
-
-/* A bytes buffer whose content the caller writes is C's malloc and a length word: inline, as
-** hl_new is. (Zeroed buffers stay out of line: runtime.h chooses between calloc and
-** malloc + memset by size.) Sizes from hl__mbytes_inline_max up, a failed malloc and
-** statistics runs take the out-of-line path, which checks the size and reports failure. */
-static inline hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) {
-    size_t max = hl__mbytes_inline_max;
-    if (max > SIZE_MAX - sizeof(size_t)) __builtin_unreachable();   /* so n + 8 cannot wrap */
-    if (HL__LIKELY(n < max)) {
-        size_t *blk = malloc(n + sizeof(size_t));
-        if (HL__LIKELY(blk != NULL)) {
-            blk[0] = n;
-            hl__count.allocations++;
-            return hl__buf_handle(blk, 0);
-        }
-    }
-    return hl__mbytes_uninit_slow(n, at);
 }
 
 /* Frees the object and, through its descriptor's drop glue, what it owns (out of line). */
@@ -188,6 +167,36 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
 static inline void hl__drop(hl_ref *r, const hl_site *at) {
     (void)at;
     *r = HL_NULL;
+}
+#endif
+
+#if !defined(HL_RUNTIME_REGION)
+/* A bytes buffer whose content the caller writes is the allocator's raw block and a length
+** word: C's malloc (manual) or GC_MALLOC_ATOMIC (gc, below its large-block size), inline as
+** hl_new is. (Zeroed buffers stay out of line: runtime.h chooses between calloc and
+** malloc + memset by size.) Sizes from hl__bytes_inline_max up, a failed allocation and
+** statistics runs take the out-of-line path (runtimes/direct.h), which checks the size, counts
+** the bytes and reports failure: hl__bytes_inline_max is 0 (none inline) until that path finds
+** statistics off, and again from hl_init (statistics may have been requested) and hl_shutdown. */
+extern size_t hl__bytes_inline_max;
+hl_ref hl__bytes_uninit_slow(size_t n, const hl_site *at);
+
+static inline hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) {
+    size_t max = hl__bytes_inline_max;
+    if (max > SIZE_MAX - sizeof(size_t)) __builtin_unreachable();   /* so n + 8 cannot wrap */
+    if (HL__LIKELY(n < max)) {
+#if defined(HL_RUNTIME_MANUAL)
+        size_t *blk = malloc(n + sizeof(size_t));
+#else
+        size_t *blk = GC_MALLOC_ATOMIC(n + sizeof(size_t));
+#endif
+        if (HL__LIKELY(blk != NULL)) {
+            blk[0] = n;
+            if (HL__COUNTS_ALWAYS) hl__count.allocations++;
+            return hl__buf_handle(blk, 0);
+        }
+    }
+    return hl__bytes_uninit_slow(n, at);
 }
 #endif
 
