@@ -43,6 +43,23 @@ static inline int direct_alloc_kind(const void *p) { return GC_get_kind_and_size
 
 const char *hl_runtime_name(void) { return "gc"; }
 
+/* hl_new's out-of-line path (heaplab/direct_fast.h). */
+uintptr_t hl__gc_new_min = UINTPTR_MAX;
+
+void *hl__gc_new_slow(void *obj, const hl_type *t, const hl_site *at) {
+    if (!obj) hl__out_of_memory(t->size, t->name, at);
+    if (!hl__count_bytes) hl__gc_new_min = 1;
+    hl__count_alloc(t->size);
+    return obj;
+}
+
+/* Send hl_new and hl_new_bytes_uninit out of line until they find out whether statistics are
+** on: at hl_init (statistics may have been requested) and hl_shutdown. */
+static void inline_paths_off(void) {
+    hl__gc_new_min = UINTPTR_MAX;
+    hl__bytes_inline_max = 0;
+}
+
 static bool running;
 
 void hl_init(void) {
@@ -50,14 +67,14 @@ void hl_init(void) {
     running = true;
     GC_INIT();
     hl__start();
-    hl__bytes_inline_max = 0;   /* statistics may have been requested */
+    inline_paths_off();
 }
 
 /* The collector does not know which objects the program still means to own. */
 size_t hl_shutdown(void) {
     running = false;
     hl__stop();
-    hl__bytes_inline_max = 0;
+    inline_paths_off();
     return 0;
 }
 
