@@ -517,8 +517,9 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 ** Object counts are always kept where hl_shutdown's leak count comes from them (all but gc);
 ** byte totals, and gc's object counts, only when statistics were requested (hl__count_bytes,
 ** see hl_stats), so that a timed run pays one predictable branch for them instead of the
-** bookkeeping (manual's inline paths not even that: heaplab/direct_fast.h). live_bytes is the running payload total that peak_live_bytes tracks; runtimes
-** that cannot see frees (gc) leave frees and live_bytes alone. */
+** bookkeeping (the inline paths of manual and gc not even that: heaplab/direct_fast.h).
+** live_bytes is the running payload total that peak_live_bytes tracks; runtimes that cannot
+** see frees (gc) leave frees and live_bytes alone. */
 typedef struct hl__counters {
     uint64_t allocations, frees, bytes_allocated, live_bytes, peak_live_bytes;
 } hl__counters;

@@ -1141,7 +1141,7 @@ static void check_inline_kinds(hl_ref objs[2 * INLINE_KINDS_EACH], size_t made, 
 }
 
 /* The inline allocation paths skip the byte statistics once their out-of-line path has seen
-** that they are off (manual): statistics requested at a later hl_init must count every
+** that they are off (manual, gc): statistics requested at a later hl_init must count every
 ** allocation of sites that took the inline path before, and a start without them must stop
 ** counting again. */
 Test(conformance, stats_requested_after_a_run_without_them_count_every_allocation) {

@@ -160,7 +160,7 @@ static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
 ** out-of-line path, which reports a failed allocation and counts statistics. It is 1 (only
 ** NULL is below it) once that path has found statistics off, UINTPTR_MAX before and from
 ** hl_init (statistics may have been requested) and hl_shutdown: so a timed run tests nothing
-** for statistics, as manual's inline paths do not. */
+** for statistics (as on manual, above). */
 extern uintptr_t hl__gc_new_min;
 HL__SLOW void *hl__gc_new_slow(void *obj, const hl_type *t, const hl_site *at);
 
