@@ -64,11 +64,11 @@ static inline void *hl__bufp(hl_ref r) { return hl__ptr(r); }
 static inline void *hl__bufp_or_null(hl_ref r) { return hl__ptr(r); }   /* HL_NULL's is NULL */
 static inline const hl_type *hl__type_of(hl_ref r) { return hl__mtypes[r.bits >> HL__TAG_SHIFT]; }
 static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)hl__ptr(r))[-1]; }
+/* (Telling GCC that a payload's address fits in 48 bits lets it drop hl__ptr's mask from a
+** handle just made: 0.8% of graph_arena's instructions, but fifo_queue then ran 3% longer, in
+** interleaved runs, so the hint is not given.) */
 static inline hl_ref hl__tagged(void *payload, uint32_t id) {
-    uintptr_t a = (uintptr_t)payload;
-    /* Said to the optimiser, so that it drops the mask from hl__ptr of a handle it just made. */
-    if (a >> HL__TAG_SHIFT) __builtin_unreachable();
-    return (hl_ref){a | (uint64_t)id << HL__TAG_SHIFT};
+    return (hl_ref){(uintptr_t)payload | (uint64_t)id << HL__TAG_SHIFT};
 }
 /* The handle of a buffer whose block (its length word) is at blk; kind: 1 refs, 0 bytes. */
 static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
