@@ -19,9 +19,8 @@
 ** checked when it dies, so the checksum covers every object's life. Buffers are allocated
 ** uninitialised (hl_new_bytes_uninit), as a C program mallocs them: only their stamp and check
 ** byte are ever written and read (the checked owned levels zero them all the same, as safe
-** Rust must). The run borrows each
-** pool's slots and bookkeeping once, as slices, and indexes them (Rust indexes the pool's two
-** Vecs, checking each index against their lengths).
+** Rust must). The run borrows each pool's slots and bookkeeping once, as slices, and indexes
+** them (Rust indexes the pool's two Vecs, checking each index against their lengths).
 **
 ** Regions: not LIFO. Lifetimes are random (FIFO for the ring, geometric for random stores,
 ** long for the old slots), so no stretch of the run ends with everything born in it dead. The

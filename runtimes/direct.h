@@ -134,10 +134,11 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
 
 /* A vector's growth, inlined per kind: the vector's kind is known, so its buffer's need not be
 ** looked up (on gc that asks the collector). The capacity a bytes vector gains, its first
-** buffer's included, is left as the allocator gives it, as Rust's Vec leaves it: no operation of the vector reads past len, and
-** what lies there is already unspecified after a truncate or a pop. A C program growing an
-** array with realloc does the same, and the pages of a capacity never filled are never
-** touched. A refs vector's gain is cleared: its elements past len must stay HL_NULL. */
+** buffer's included, is left as the allocator gives it, as Rust's Vec leaves it: no operation
+** of the vector reads past len, and what lies there is already unspecified after a truncate or
+** a pop. A C program growing an array with realloc does the same, and the pages of a capacity
+** never filled are never touched. A refs vector's gain is cleared: its elements past len must
+** stay HL_NULL. */
 static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, int kind, size_t es, size_t n,
                                                                    const hl_site *at) {
     size_t units = hl__dunits(kind, es), len = v->len, cap = direct_vec_checked_cap(v, kind, es, at);
