@@ -120,6 +120,8 @@ typedef struct hl_site {
     uint32_t    id;       /* runtime-private (owned: interned index); starts at 0 */
     uint32_t    hint;     /* runtime-private (owned: the type id a borrow here expects, cached);
                              starts at HL__NO_HINT */
+    const void *fast_type;   /* runtime-private (manual: the type hl_new here made last, and */
+    uintptr_t   fast_word;   /* the handle tag of its id; heaplab/direct_fast.h); start 0 */
 } hl_site;
 
 /* ------------------------------------------------------------------------------------------
@@ -483,7 +485,7 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 #define HL__NO_HINT 0xFFFF0000u
 #define HL__SITE                                                                           \
     ({                                                                                     \
-        static hl_site hl__site_ = {__FILE__, __LINE__, 0, HL__NO_HINT};                   \
+        static hl_site hl__site_ = {.file = __FILE__, .line = __LINE__, .hint = HL__NO_HINT}; \
         &hl__site_;                                                                        \
     })
 

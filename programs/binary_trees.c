@@ -30,10 +30,9 @@ HL_TYPE(Node, left, right);
 static hl_ref tree_new(int depth) {
     hl_ref node = hl_new(&Node_type);
     if (depth > 0) {
-        hl_ref left = tree_new(depth - 1), right = tree_new(depth - 1);
         HL_WRITE(Node, n, node);
-        n->left = hl_move(&left);
-        n->right = hl_move(&right);
+        n->left = tree_new(depth - 1);
+        n->right = tree_new(depth - 1);
     }
     return node;
 }

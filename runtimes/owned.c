@@ -31,7 +31,7 @@ static uint32_t       tmap_cap;
 /* Interned sites: id -> site. Ids persist across hl_init/hl_shutdown (sites keep them). */
 static const hl_site **sites;
 static uint32_t        nsites, sites_cap;
-static const hl_site   site_scope_end = {"<end of scope>", 0, HL__SITE_SCOPE_END, HL__NO_HINT};
+static const hl_site   site_scope_end = {.file = "<end of scope>", .id = HL__SITE_SCOPE_END, .hint = HL__NO_HINT};
 
 /* ---- small growable arrays ------------------------------------------------------------- */
 

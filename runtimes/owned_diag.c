@@ -122,7 +122,7 @@ HL__NORETURN static void fail(const char *kind, const hl_site *at) {
 /* The "-->" line for a call without a location: drops at the end of an HL_OWNED scope
 ** whose declaration is not known (owned-fast, or nested deeper than owned keeps). */
 static const hl_site *where(const hl_site *at) {
-    static const hl_site scope_end = {"(the end of an HL_OWNED variable's scope)", 0, 0, HL__NO_HINT};
+    static const hl_site scope_end = {.file = "(the end of an HL_OWNED variable's scope)", .hint = HL__NO_HINT};
     return at ? at : &scope_end;
 }
 

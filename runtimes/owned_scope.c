@@ -22,7 +22,8 @@ hl__oscope_state hl__oscope;
 
 /* Where an error found while ending a stack object's block is reported. Its id is the scope
 ** end's, so objects its owned fields drop are noted "dropped at the end of its scope". */
-static const hl_site block_end = {"(the end of an HL_LOCAL object's block)", 0, HL__SITE_SCOPE_END, HL__NO_HINT};
+static const hl_site block_end = {
+    .file = "(the end of an HL_LOCAL object's block)", .id = HL__SITE_SCOPE_END, .hint = HL__NO_HINT};
 
 /* ---- stack slots --------------------------------------------------------------------------- */
 

@@ -49,12 +49,12 @@ HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 
 /* Statistics runs (HEAPLAB_STATS) count bytes, and the inline allocation paths do not: each
 ** folds "statistics are off" into a test it makes anyway, so that a timed run pays nothing
-** for statistics. hl__mfast is hl_new's type cache: hl__mtypes' entry of each id, filled by
-** the out-of-line path (hl__mnew_slow, which registers the type and counts the bytes) only
-** while statistics are off, and cleared at hl_init (statistics may have been requested) and
-** hl_shutdown. hl_new_bytes_uninit does the same with a size limit (below). */
-extern const hl_type *hl__mfast[HL__MTYPES];
-HL__COLD uint32_t hl__mnew_slow(const hl_type *t, hl_site *at);
+** for statistics. hl_new's is its call site's cache: fast_type, the descriptor last allocated
+** there, and fast_word, its tag (id << 48). The out-of-line path (hl__mnew_slow, which
+** registers the type and counts the bytes) fills the cache only while statistics are off;
+** hl_init (statistics may have been requested) and hl_shutdown empty every filled cache.
+** hl_new_bytes_uninit does the same with a size limit (below). */
+HL__COLD uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at);
 
 /* Hide where a pointer came from from the optimiser (an empty asm that "may change" it). */
 #define HL__OPAQUE(p) __asm__("" : "+r"(p))
@@ -83,10 +83,9 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     HL__OPAQUE(obj);   /* or GCC fuses malloc + memset back into calloc */
     memset(obj, 0, t->size);
     hl__count.allocations++;
-    /* The site's id is read after malloc, so that it is not kept in a register across the call. */
-    uint32_t id = at->id;
-    if (HL__UNLIKELY(hl__mfast[id] != t)) id = hl__mnew_slow(t, (hl_site *)at);   /* [0] is NULL */
-    return hl__tagged(obj, id);
+    uintptr_t tag = at->fast_word;
+    if (HL__UNLIKELY(at->fast_type != t)) tag = hl__mnew_slow(t, (hl_site *)at);
+    return (hl_ref){(uintptr_t)obj | tag};
 }
 
 /* Frees the object and, through its descriptor's drop glue, what it owns (out of line). */

@@ -307,7 +307,7 @@ static inline void hl__odecl_pop(const uint32_t *depth) { hl__odecls.depth = *de
 #define HL__OWNED_SITE                                                                     \
     __attribute__((cleanup(hl__odecl_pop), unused))                                        \
     const uint32_t HL__CAT(hl__od, __COUNTER__) = hl__odecl_push(({                        \
-        static hl_site hl__dsite_ = {__FILE__, __LINE__, 0, HL__ODECL_HINT};               \
+        static hl_site hl__dsite_ = {.file = __FILE__, .line = __LINE__, .hint = HL__ODECL_HINT}; \
         &hl__dsite_;                                                                       \
     }));
 #endif
@@ -500,7 +500,8 @@ static inline void hl__olocal_end(hl__olocal *g) {
 }
 
 #define HL__OLOCAL_SITE(name)                                                              \
-    static hl__olocal_site hl__lsite_##name = {{__FILE__, __LINE__, 0, HL__NO_HINT}, 0, 0}
+    static hl__olocal_site hl__lsite_##name = {                                            \
+        .site = {.file = __FILE__, .line = __LINE__, .hint = HL__NO_HINT}}
 
 #define HL_LOCAL(T, name)                                                                  \
     _Alignas(8) T hl__local_##name;                                                        \
