@@ -7,7 +7,7 @@
 ** HL_RUNTIME_OWNED (owned-fast and owned-off with HL_OWNED_FAST or HL_OWNED_OFF) or
 ** HL_RUNTIME_REGION):
 **
-**   manual  calloc/free. Misuse through the API is undefined behaviour, as in plain C.
+**   manual  malloc/free. Misuse through the API is undefined behaviour, as in plain C.
 **   gc      Boehm-Demers-Weiser conservative collector. hl_drop only forgets; the collector
 **           reclaims. Misuse is mostly harmless: objects stay alive while reachable.
 **   owned   single-owner generational handles that mimic Rust: every call is checked and a
