@@ -288,8 +288,8 @@ static HL__COLD void drop_rest_bytes(uintptr_t next, size_t base) { drop_rest(ne
 ** The first field recurses, the last is a loop, so a list costs no stack. Each call walks
 ** three levels of the tree (drop_pair_level inlined into itself twice), so that a call's
 ** prologue and epilogue are paid once for up to seven nodes, as GCC does for a hand-written
-** recursive free. Recursion stops DROP_PAIR_STACK bytes below the frame of the hl_drop that began
-** the walk: a subtree below that, or a field of another type, goes to the general walk.
+** recursive free. Recursion stops DROP_PAIR_STACK bytes below the frame of drop_tree, which
+** begins the walk: a subtree below that, or a field of another type, goes to the general walk.
 ** binary_trees (callgrind, size 12): 15 instructions a node besides free's own, against 26 in
 ** the general walk; its C peer's hand-written free takes 7.4, knowing that a node without a
 ** left child is a leaf and so never reading a leaf's fields or a tag. */
@@ -362,8 +362,8 @@ static inline __attribute__((always_inline)) void drop_pair_2(uintptr_t a, uintp
 }
 static void drop_pair(uintptr_t a, uintptr_t tag) { drop_pair_level(a, tag, drop_pair_2); }
 
-/* Drop the tree or list of pair nodes h. (Out of line: the frame address gives hl__drop a
-** frame pointer.) */
+/* Drop the tree or list of pair nodes h. Out of line, so that hl__drop, which calls it, needs
+** no frame pointer for __builtin_frame_address. */
 static __attribute__((noinline)) void drop_tree(uintptr_t h) {
     drop_frame_min = (uintptr_t)__builtin_frame_address(0) - DROP_PAIR_STACK;
     drop_pair(h & HL__ADDR_MASK, h & ~HL__ADDR_MASK);
