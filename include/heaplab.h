@@ -426,15 +426,15 @@ hl_ref hl_bytes_from_cstr(const char *s);
 
 /* Counters since the runtime started: since hl_shutdown last ran (or the process started), so
 ** that objects allocated before a first hl_init (an implicit start) count. Fields a runtime
-** cannot know are 0 (gc does not see frees; manual, owned and region have no collections or
-** GC heap). region frees nothing on hl_drop: its frees are the objects released by
-** hl_region_end, and its live figures count everything not yet released that way. Objects
-** are always counted on manual, owned and region (their hl_shutdown counts leaks from them);
-** the byte fields (bytes_allocated, peak_live_bytes), and gc's allocations, only when
-** statistics are requested, that is when the environment variable HEAPLAB_STATS exists when
-** hl_init runs (an empty value requests the counts without a file), and are 0 otherwise:
-** keeping them costs every allocation and free a few instructions, which a timed run should
-** not pay. */
+** cannot know are 0 (gc does not see frees; manual, owned and region have no collections or GC
+** heap). region frees nothing on hl_drop: its frees are the objects released by hl_region_end,
+** and its live figures count everything not yet released that way. Objects are always counted
+** on manual, owned and region (manual's and owned's hl_shutdown counts leaks from them,
+** region's release accounting its live figures); the byte fields (bytes_allocated,
+** peak_live_bytes), and gc's allocations, only when statistics are requested, that is when the
+** environment variable HEAPLAB_STATS exists when hl_init runs (an empty value requests the
+** counts without a file), and are 0 otherwise: keeping them costs every allocation and free a
+** few instructions, which a timed run should not pay. */
 typedef struct hl_stats {
     uint64_t allocations;      /* objects and buffers created */
     uint64_t frees;            /* objects and buffers freed (manual, owned; region: released) */
@@ -528,9 +528,10 @@ typedef struct hl__counters {
 extern hl__counters hl__count;
 extern bool hl__count_bytes;
 
-/* Does the runtime count objects in every run? manual, owned and region do: hl_shutdown's
-** leak count (region's, its release accounting) comes from the counts. gc reports no leaks,
-** so it counts objects, like bytes, only when statistics were requested. */
+/* Does the runtime count objects in every run? manual, owned and region do: manual's and
+** owned's hl_shutdown count leaks from them, and region's release accounting keeps its live
+** figures. gc reports no leaks, so it counts objects, like bytes, only when statistics were
+** requested. */
 #if defined(HL_RUNTIME_GC)
 #define HL__COUNTS_ALWAYS 0
 #else
