@@ -129,8 +129,9 @@ typedef struct hl_site {
 ** ---------------------------------------------------------------------------------------- */
 
 /* Start the runtime. Call it before any other call; calling it again while running is
-** harmless, and a first hl_new before it initialises implicitly. After hl_shutdown it starts
-** a fresh runtime (handles from before are invalid). */
+** harmless, and a first allocation before it (hl_new, a buffer) starts the runtime as hl_init
+** does, statistics requested in the environment included. After hl_shutdown it starts a
+** fresh runtime (handles from before are invalid), as does an allocation then. */
 void hl_init(void);
 
 /* Stop the runtime. Returns the number of objects still owned (leaks) where the runtime

@@ -12,8 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether hl_init has started the runtime (and hl_shutdown not stopped it since). An
+** allocation that finds it stopped starts it, as hl_init would: every first allocation comes
+** out of line (the inline paths stay off until a start), through direct_alloc or
+** hl__mnew_slow. */
+static bool running;
+
+static inline void start_if_stopped(void) {
+    if (HL__UNLIKELY(!running)) hl_init();
+}
+
 static inline void *direct_alloc(size_t n, bool pointer_free, bool zero) {
     (void)pointer_free;
+    start_if_stopped();
     return zero ? hl__zalloc(n) : malloc(n);
 }
 
@@ -118,6 +129,7 @@ static void fast_site_fill(const hl_type *t, hl_site *at, uint32_t id) {
 /* hl_new's out-of-line path (heaplab/direct_fast.h): the tag of the type's id, and its bytes
 ** counted in a statistics run; otherwise the tag goes into the site's cache. */
 uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
+    start_if_stopped();
     uint32_t id = hl__mtype_register(t, at);
     if (hl__count_bytes)
         hl__count_alloc_bytes(t->size);
@@ -125,10 +137,6 @@ uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
         fast_site_fill(t, at, id);
     return (uintptr_t)id << HL__TAG_SHIFT;
 }
-
-/* Set by hl_shutdown until the runtime starts again: drops are harmless no-ops meanwhile, as
-** the contract says, instead of freeing. */
-static bool direct_stopped;
 
 /* Whether hl_drop may take its common path: the runtime is running and statistics do not count
 ** bytes. Cleared with the inline allocation paths (inline_paths_off); the next drop checks both
@@ -377,12 +385,9 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     *r = HL_NULL;
     if (!h) return;
     if (HL__UNLIKELY(!drop_plain)) {
-        if (direct_stopped) {
-            /* After hl_shutdown drops do nothing, until the runtime starts again: through
-            ** hl_init, or implicitly, through an allocation (the counters restart at shutdown). */
-            if (hl__count.allocations == 0) return;
-            direct_stopped = false;
-        }
+        /* After hl_shutdown drops are harmless no-ops, as the contract says, until the runtime
+        ** starts again (hl_init, or an allocation, which calls it). */
+        if (!running) return;
         if (hl__count_bytes) {
             drop_rest_bytes(h, worklist.len);
             return;
@@ -419,12 +424,9 @@ void hl__drop(hl_ref *r, const hl_site *at) {
 
 const char *hl_runtime_name(void) { return "manual"; }
 
-static bool running;
-
 void hl_init(void) {
     if (running) return;
     running = true;
-    direct_stopped = false;
     hl__start();
     inline_paths_off();   /* statistics may have been requested */
 }
@@ -433,7 +435,6 @@ void hl_init(void) {
 size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;
-    direct_stopped = true;
     inline_paths_off();
     hl__stop();
     return live;

@@ -1549,6 +1549,41 @@ Test(conformance, first_allocation_initialises_implicitly) {
     finish();
 }
 
+/* An implicit start is hl_init's start: statistics requested in the environment when it
+** happens are kept from the first allocation, whichever allocation it is (here a run without
+** statistics comes first, so the environment is read at the start, not only at process start). */
+static void check_implicit_start_counts_bytes(hl_ref (*first)(void), size_t first_bytes) {
+    hl_shutdown();
+    cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
+    hl_init();
+    hl_shutdown();   /* not running now */
+    cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
+    hl_ref a = first();   /* implicit start */
+    hl_ref b = hl_new_bytes(10);
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 2);
+    cr_assert_eq(s.bytes_allocated, first_bytes + 10, "an implicit start counted %llu bytes of %zu",
+                 (unsigned long long)s.bytes_allocated, first_bytes + 10);
+    hl_drop(&a);
+    hl_drop(&b);
+    if (sees_frees()) cr_assert_eq(live(), 0);
+    finish();
+}
+
+static hl_ref first_node(void) { return node_new(1); }
+static hl_ref first_buffer(void) { return hl_new_bytes_uninit(24); }
+static hl_ref first_refs(void) { return hl_new_refs(3); }
+
+Test(conformance, an_implicit_start_by_hl_new_reads_heaplab_stats) {
+    check_implicit_start_counts_bytes(first_node, sizeof(Node));
+}
+Test(conformance, an_implicit_start_by_a_buffer_reads_heaplab_stats) {
+    check_implicit_start_counts_bytes(first_buffer, 24);
+}
+Test(conformance, an_implicit_start_by_a_refs_buffer_reads_heaplab_stats) {
+    check_implicit_start_counts_bytes(first_refs, 3 * sizeof(hl_ref));
+}
+
 Test(conformance, moving_keeps_the_content) {
     /* a move transfers the object itself: no copy, nothing reset */
     hl_ref b = hl_new_bytes(32);
