@@ -11,6 +11,9 @@
 **   static void *direct_realloc(void *p, size_t old, size_t n, bool pointer_free);
 **                                                               content kept, tail NOT zeroed
 **   static void  direct_free(void *p);                          release a block
+**   static bool running;                                        whether hl_init has started the
+**                                                               runtime (and hl_shutdown not
+**                                                               stopped it since)
 **   #define DIRECT_DROP_FREES  1 if hl_drop frees (manual), 0 if it only forgets (gc)
 **   #define DIRECT_BYTES_INLINE_MAX  where hl_new_bytes_uninit is inline (manual, gc): the
 **                                    payload sizes below it take the inline path
@@ -56,10 +59,20 @@ static HL__COLD HL__NORETURN void direct_buf_oom(int kind, size_t n, const hl_si
     hl__out_of_memory(bytes, HL__KIND_TYPE(kind)->name, at);
 }
 
+/* An allocation that finds the runtime stopped (before hl_init, or after hl_shutdown) starts
+** it, as hl_init would, statistics requested in the environment included. The inline paths
+** stay off until a start, so every first allocation comes out of line: through
+** direct_buf_new, or the runtime's own hl_new path (manual's hl__mnew_slow, gc's
+** hl__gc_new_slow, region's chunk allocation). */
+static inline void direct_start_if_stopped(void) {
+    if (HL__UNLIKELY(!running)) hl_init();
+}
+
 /* Inlined into one function per kind (and, for bytes, per zero), so that the element size, the
 ** tag and the clearing are constants and the failure paths are out of the way. */
 static inline __attribute__((always_inline)) hl_ref direct_buf_new(int kind, size_t n, bool zero,
                                                                    const hl_site *at) {
+    direct_start_if_stopped();
     size_t es = DIRECT_ES(kind);
     if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
     size_t *blk = direct_alloc(n * es + DIRECT_BUF_HDR, !kind, zero);
@@ -74,8 +87,9 @@ hl_ref hl__new_bytes(size_t n, const hl_site *at) { return direct_buf_new(0, n, 
 /* hl_new_bytes_uninit's out-of-line path; the inline one is heaplab/direct_fast.h's. */
 size_t hl__bytes_inline_max;
 hl_ref hl__bytes_uninit_slow(size_t n, const hl_site *at) {
+    hl_ref b = direct_buf_new(0, n, false, at);   /* starts the runtime if it is stopped */
     if (!hl__count_bytes) hl__bytes_inline_max = DIRECT_BYTES_INLINE_MAX;
-    return direct_buf_new(0, n, false, at);
+    return b;
 }
 #else
 hl_ref hl__new_bytes_uninit(size_t n, const hl_site *at) { return direct_buf_new(0, n, false, at); }

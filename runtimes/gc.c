@@ -16,18 +16,9 @@
 
 #include <gc.h>
 
-/* Whether hl_init has started the runtime (and hl_shutdown not stopped it since). An
-** allocation that finds it stopped starts it, as hl_init would: every first allocation comes
-** out of line (the inline paths stay off until a start), through direct_alloc or
-** hl__gc_new_slow. */
-static bool running;
-
-static inline void start_if_stopped(void) {
-    if (HL__UNLIKELY(!running)) hl_init();
-}
+static bool running;   /* as direct.h says */
 
 static inline void *direct_alloc(size_t n, bool pointer_free, bool zero) {
-    start_if_stopped();
     if (!pointer_free) return n < HL__GC_LARGE_BLOCK ? GC_MALLOC(n) : GC_MALLOC_IGNORE_OFF_PAGE(n);
     void *p = n < HL__GC_LARGE_BLOCK ? GC_MALLOC_ATOMIC(n) : GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(n);
     if (p && zero) memset(p, 0, n);
@@ -57,7 +48,7 @@ const char *hl_runtime_name(void) { return "gc"; }
 uintptr_t hl__gc_new_min = UINTPTR_MAX;
 
 void *hl__gc_new_slow(void *obj, const hl_type *t, const hl_site *at) {
-    start_if_stopped();
+    direct_start_if_stopped();
     if (!obj) hl__out_of_memory(t->size, t->name, at);
     if (!hl__count_bytes) hl__gc_new_min = 1;
     hl__count_alloc(t->size);

@@ -12,19 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether hl_init has started the runtime (and hl_shutdown not stopped it since). An
-** allocation that finds it stopped starts it, as hl_init would: every first allocation comes
-** out of line (the inline paths stay off until a start), through direct_alloc or
-** hl__mnew_slow. */
-static bool running;
-
-static inline void start_if_stopped(void) {
-    if (HL__UNLIKELY(!running)) hl_init();
-}
+static bool running;   /* as direct.h says */
 
 static inline void *direct_alloc(size_t n, bool pointer_free, bool zero) {
     (void)pointer_free;
-    start_if_stopped();
     return zero ? hl__zalloc(n) : malloc(n);
 }
 
@@ -34,6 +25,10 @@ static inline void *direct_realloc(void *p, size_t old, size_t n, bool pointer_f
 }
 
 static inline void direct_free(void *p) { free(p); }
+
+#define DIRECT_DROP_FREES 1
+#define DIRECT_BYTES_INLINE_MAX (SIZE_MAX - DIRECT_BUF_HDR)
+#include "direct.h"
 
 /* ---- type ids and their drop glue ----------------------------------------------------------
 ** A handle's tag is its type id (heaplab/direct_fast.h). Each id also has a glue entry that
@@ -129,7 +124,7 @@ static void fast_site_fill(const hl_type *t, hl_site *at, uint32_t id) {
 /* hl_new's out-of-line path (heaplab/direct_fast.h): the tag of the type's id, and its bytes
 ** counted in a statistics run; otherwise the tag goes into the site's cache. */
 uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
-    start_if_stopped();
+    direct_start_if_stopped();
     uint32_t id = hl__mtype_register(t, at);
     if (hl__count_bytes)
         hl__count_alloc_bytes(t->size);
@@ -155,10 +150,6 @@ static void inline_paths_off(void) {
     hl__bytes_inline_max = 0;
     drop_plain = false;
 }
-
-#define DIRECT_DROP_FREES 1
-#define DIRECT_BYTES_INLINE_MAX (SIZE_MAX - DIRECT_BUF_HDR)
-#include "direct.h"
 
 /* ---- hl_drop ----------------------------------------------------------------------------
 ** Two walks free what an object owns. The general walk (drop_rest) takes every shape with an

@@ -32,7 +32,7 @@ typedef struct chunk {
 
 hl__rbump hl__rbump_now;
 static chunk *used, *spare, *bigs;
-static bool   running;
+static bool   running;   /* as direct.h says */
 
 /* ---- allocation ------------------------------------------------------------------------ */
 
@@ -106,7 +106,7 @@ static uint32_t     nmarks, marks_cap;
 static uint32_t     region_seq;   /* not reset by hl_init: tokens of an earlier run stay stale */
 
 hl_region hl__region_begin(const hl_site *at) {
-    if (!running) hl_init();
+    direct_start_if_stopped();
     if (nmarks == marks_cap) {
         uint32_t cap = marks_cap ? marks_cap * 2 : 16;
         region_mark *m = realloc(marks, cap * sizeof *m);
