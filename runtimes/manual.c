@@ -409,7 +409,7 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     uintptr_t next = free_one(h, &later, false);
     if (later)
         drop_rest_objects(next, later, worklist.len);
-    else if (next)
+    else
         drop_other(next);   /* a last field that is a bytes buffer is freed without the walk */
 }
 
