@@ -135,7 +135,9 @@ typedef struct hl_site {
 void hl_init(void);
 
 /* Stop the runtime. Returns the number of objects still owned (leaks) where the runtime
-** knows (manual, owned), else 0 (gc, and region, whose drops free nothing). owned also prints
+** knows: owned always, manual in a run that requested statistics (HEAPLAB_STATS, see hl_stats:
+** as plain C, a timed manual run counts nothing), else 0 (gc, and region, whose drops free
+** nothing). owned also prints
 **   heaplab: warning: N objects (B bytes) leaked
 ** with the allocation sites. Drop roots before calling it; drops after it are harmless
 ** no-ops. Writes the statistics file when HEAPLAB_STATS is set (see hl_stats below). */
@@ -430,12 +432,13 @@ hl_ref hl_bytes_from_cstr(const char *s);
 ** cannot know are 0 (gc does not see frees; manual, owned and region have no collections or GC
 ** heap). region frees nothing on hl_drop: its frees are the objects released by hl_region_end,
 ** and its live figures count everything not yet released that way. Objects are always counted
-** on manual, owned and region (manual's and owned's hl_shutdown counts leaks from them,
-** region's release accounting its live figures); the byte fields (bytes_allocated,
-** peak_live_bytes), and gc's allocations, only when statistics are requested, that is when the
+** on owned and region (owned's hl_shutdown counts leaks from them, region's release
+** accounting its live figures); the byte fields (bytes_allocated, peak_live_bytes), and
+** manual's and gc's object counts, only when statistics are requested, that is when the
 ** environment variable HEAPLAB_STATS exists when hl_init runs (an empty value requests the
-** counts without a file), and are 0 otherwise: keeping them costs every allocation and free a
-** few instructions, which a timed run should not pay. */
+** counts without a file), and are 0 otherwise: keeping them costs every allocation and free at
+** least an instruction, which a timed run should not pay (a C program pays none; on manual
+** the statistics run is also the one whose hl_shutdown counts leaks). */
 typedef struct hl_stats {
     uint64_t allocations;      /* objects and buffers created */
     uint64_t frees;            /* objects and buffers freed (manual, owned; region: released) */
@@ -517,9 +520,9 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 #define HL__OFF_16(T, a, ...) HL__OFF(T, a) HL__OFF_15(T, __VA_ARGS__)
 
 /* Counters behind hl_get_stats, updated inline by every runtime's allocation paths.
-** Object counts are always kept where hl_shutdown's leak count comes from them (all but gc);
-** byte totals, and gc's object counts, only when statistics were requested (hl__count_bytes,
-** see hl_stats), so that a timed run pays one predictable branch for them instead of the
+** Object counts are always kept where the runtime needs them in every run (owned, region);
+** byte totals, and manual's and gc's object counts, only when statistics were requested
+** (hl__count_bytes, see hl_stats), so that a timed run pays one predictable branch for them instead of the
 ** bookkeeping (the inline paths of manual and gc not even that: heaplab/direct_fast.h).
 ** live_bytes is the running payload total that peak_live_bytes tracks; runtimes that cannot
 ** see frees (gc) leave frees and live_bytes alone. */
@@ -529,11 +532,11 @@ typedef struct hl__counters {
 extern hl__counters hl__count;
 extern bool hl__count_bytes;
 
-/* Does the runtime count objects in every run? manual, owned and region do: manual's and
-** owned's hl_shutdown count leaks from them, and region's release accounting keeps its live
-** figures. gc reports no leaks, so it counts objects, like bytes, only when statistics were
-** requested. */
-#if defined(HL_RUNTIME_GC)
+/* Does the runtime count objects in every run? owned and region do: owned's hl_shutdown
+** reports leaks from them in every run, and region's release accounting keeps its live
+** figures. manual and gc count objects, like bytes, only when statistics were requested:
+** gc reports no leaks, and manual, as plain C, pays nothing for them in a timed run. */
+#if defined(HL_RUNTIME_GC) || defined(HL_RUNTIME_MANUAL)
 #define HL__COUNTS_ALWAYS 0
 #else
 #define HL__COUNTS_ALWAYS 1

@@ -121,13 +121,13 @@ static void fast_site_fill(const hl_type *t, hl_site *at, uint32_t id) {
     at->fast_word = (uintptr_t)id << HL__TAG_SHIFT;
 }
 
-/* hl_new's out-of-line path (heaplab/direct_fast.h): the tag of the type's id, and its bytes
+/* hl_new's out-of-line path (heaplab/direct_fast.h): the tag of the type's id, and the object
 ** counted in a statistics run; otherwise the tag goes into the site's cache. */
 uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
     direct_start_if_stopped();
     uint32_t id = hl__mtype_register(t, at);
     if (hl__count_bytes)
-        hl__count_alloc_bytes(t->size);
+        hl__count_alloc(t->size);
     else
         fast_site_fill(t, at, id);
     return (uintptr_t)id << HL__TAG_SHIFT;
@@ -165,9 +165,9 @@ static void inline_paths_off(void) {
 ** them; the C peer freeing in pre-order takes 0.71x.
 ** Handles are used as their bits here: the tag selects the glue, the rest is the address.
 **
-** The general walk is compiled twice: for timed runs, counting only frees, and for runs that
-** asked for statistics (HEAPLAB_STATS), counting bytes too, so that the common case tests no
-** flag per object. Statistics runs take it for pair trees too. */
+** The general walk is compiled twice: for timed runs, counting nothing, as plain C, and for
+** runs that asked for statistics (HEAPLAB_STATS), counting frees and bytes, so that the
+** common case tests no flag per object. Statistics runs take it for pair trees too. */
 #define DROP_STACK 64
 /* Handles from this one up may own something (refs buffers, typed objects); those below are
 ** null or bytes buffers (tag HL__MTID_BYTES), which own nothing. */
@@ -178,37 +178,35 @@ static hl__worklist worklist;
 static inline uintptr_t field(const char *p, size_t off) { return *(const uintptr_t *)(p + off); }
 static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
 
-/* Free the typed object h; bytes: keep the byte statistics (a constant in each walk). */
-static inline void free_typed(uintptr_t h, bool bytes) {
-    hl__count.frees++;
-    if (bytes) hl__count.live_bytes -= hl__mtypes[h >> HL__TAG_SHIFT]->size;
+/* Free the typed object h; stats: keep the statistics (a constant in each walk). */
+static inline void free_typed(uintptr_t h, bool stats) {
+    if (stats) hl__count_free(hl__mtypes[h >> HL__TAG_SHIFT]->size);
     free(addr(h));
 }
 
-static inline void free_buf(uintptr_t h, size_t elem, bool bytes) {
-    hl__count.frees++;
-    if (bytes) hl__count.live_bytes -= hl__buf_len((hl_ref){h}) * elem;
+static inline void free_buf(uintptr_t h, size_t elem, bool stats) {
+    if (stats) hl__count_free(hl__buf_len((hl_ref){h}) * elem);
     free(direct_buf_block((hl_ref){h}));
 }
 
 /* The shapes the walk does not take inline (refs buffers, many fields): pushes every owned
 ** handle but the first onto the worklist, so that they pop in order, frees the object and
 ** returns the first (0 if none). */
-static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
+static HL__COLD uintptr_t drop_general(uintptr_t h, bool stats) {
     char *p = addr(h);
     if (glues[h >> HL__TAG_SHIFT].shape == GLUE_REFS) {
         size_t n = hl__buf_len((hl_ref){h});
         const uintptr_t *e = (const uintptr_t *)p;
         uintptr_t first = n ? e[0] : 0;
         if (n > 1) hl__worklist_push_owned(&worklist, e + 1, NULL, n - 1);
-        free_buf(h, sizeof(hl_ref), bytes);
+        free_buf(h, sizeof(hl_ref), stats);
         return first;
     }
     const hl_type *t = hl__mtypes[h >> HL__TAG_SHIFT];
     size_t n = t->nrefs;   /* GLUE_MANY: n > 2, or offsets past 64 KiB */
     uintptr_t first = field(p, t->refs[0]);
     hl__worklist_push_owned(&worklist, p, t->refs + 1, n - 1);
-    free_typed(h, bytes);
+    free_typed(h, stats);
     return first;
 }
 
@@ -218,41 +216,41 @@ static HL__COLD uintptr_t drop_general(uintptr_t h, bool bytes) {
 ** nothing, so a first or only field that holds one is freed on the spot: the stack does not
 ** grow along a list whose nodes own a buffer, and an object owning one buffer is freed
 ** without a walk. The shapes are tested in the order of how often programs free them. */
-static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uintptr_t *later, bool bytes) {
+static inline __attribute__((always_inline)) uintptr_t free_one(uintptr_t h, uintptr_t *later, bool stats) {
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     char *p = addr(h);
     *later = 0;
     if (HL__LIKELY(g.shape <= GLUE_TWO)) {
         uintptr_t first = field(p, g.first), last = field(p, g.last);
-        free_typed(h, bytes);
+        free_typed(h, stats);
         if (first >= DROP_MAY_OWN) {
             *later = last;
             return first;
         }
-        if (first) free_buf(first, 1, bytes);
+        if (first) free_buf(first, 1, stats);
         return last;
     }
     if (g.shape == GLUE_BYTES) {
-        free_buf(h, 1, bytes);
+        free_buf(h, 1, stats);
         return 0;
     }
     if (g.shape == GLUE_ONE) {
         uintptr_t last = field(p, g.last);
-        free_typed(h, bytes);
+        free_typed(h, stats);
         if (last >= DROP_MAY_OWN) return last;
-        if (last) free_buf(last, 1, bytes);
+        if (last) free_buf(last, 1, stats);
         return 0;
     }
     if (g.shape == GLUE_LEAF) {
-        free_typed(h, bytes);
+        free_typed(h, stats);
         return 0;
     }
-    return drop_general(h, bytes);
+    return drop_general(h, stats);
 }
 
 /* Drop next, later and everything they own, and the worklist's entries above base. */
 static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uintptr_t later, size_t base,
-                                                            bool bytes) {
+                                                            bool stats) {
     uintptr_t stack[DROP_STACK];
     size_t n = 0;
     if (later) stack[n++] = later;
@@ -265,7 +263,7 @@ static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uint
             else
                 return;
         }
-        next = free_one(next, &later, bytes);
+        next = free_one(next, &later, stats);
         if (later) {
             if (HL__LIKELY(n < DROP_STACK))
                 stack[n++] = later;
@@ -276,7 +274,7 @@ static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uint
 }
 
 static void drop_rest_objects(uintptr_t next, uintptr_t later, size_t base) { drop_rest(next, later, base, false); }
-static HL__COLD void drop_rest_bytes(uintptr_t next, size_t base) { drop_rest(next, 0, base, true); }
+static HL__COLD void drop_rest_stats(uintptr_t next, size_t base) { drop_rest(next, 0, base, true); }
 
 /* Trees of pair nodes (GLUE_PAIR: binary trees, expression trees, keyed lists) are dropped as
 ** a type-specific free drops them: recursively, with the fields' offsets constants. A walk
@@ -317,10 +315,7 @@ static inline bool is_leaf_at(uintptr_t a) {
     return !(p[0] | p[1]);
 }
 
-static inline void free_at(uintptr_t a) {
-    hl__count.frees++;
-    free((void *)a);
-}
+static inline void free_at(uintptr_t a) { free((void *)a); }
 
 typedef void drop_pair_fn(uintptr_t a, uintptr_t tag);
 
@@ -380,7 +375,7 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         ** starts again (hl_init, or an allocation, which calls it). */
         if (!running) return;
         if (hl__count_bytes) {
-            drop_rest_bytes(h, worklist.len);
+            drop_rest_stats(h, worklist.len);
             return;
         }
         drop_plain = true;
@@ -422,7 +417,8 @@ void hl_init(void) {
     inline_paths_off();   /* statistics may have been requested */
 }
 
-/* manual counts allocations and frees, so it knows how many objects were never dropped. */
+/* In a statistics run manual counts allocations and frees, so it knows how many objects were
+** never dropped; a timed run counts nothing (both counts stay 0), as plain C. */
 size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;

@@ -12,6 +12,7 @@
 */
 #define _GNU_SOURCE
 #include "heaplab.h"
+#include "hl_free_probe.h"
 #include "hl_test.h"
 
 #include <criterion/criterion.h>
@@ -75,17 +76,30 @@ static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 
 /* gc does not see frees (frees, live_objects and peak_live_bytes are 0 there by contract), and
 ** region's hl_drop frees nothing (only hl_region_end releases): neither can count leaks. */
 static bool sees_frees(void) { return !rt_is("gc") && !rt_is("region"); }
-/* Does the runtime count objects without HEAPLAB_STATS? Every one but gc, which reports no leaks
-** (include/heaplab.h, hl_stats). */
-static bool counts_always(void) { return !rt_is("gc"); }
+/* Does the runtime count objects without HEAPLAB_STATS? owned and region do; manual and gc count
+** only in statistics runs (include/heaplab.h, hl_stats). */
+static bool counts_always(void) { return !rt_is("gc") && !rt_is("manual"); }
 
-/* Every test starts a fresh runtime with byte statistics requested (HEAPLAB_STATS present,
-** empty: counts without a file). */
-static void fresh(void) {
+/* Whether the runtime was started with statistics requested, and the free probe's count then
+** (see frees). */
+static bool stats_on;
+static uint64_t probe_at_start;
+
+/* Restart the runtime with statistics requested (HEAPLAB_STATS present, empty: counts without
+** a file) or not. */
+static void restart(bool stats) {
     hl_shutdown();
-    cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
+    if (stats)
+        cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
+    else
+        cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
     hl_init();
+    stats_on = stats;
+    probe_at_start = hl_free_probe_count();
 }
+
+/* Every test starts a fresh runtime with statistics requested. */
+static void fresh(void) { restart(true); }
 
 static hl_ref node_new(int64_t val) {
     hl_ref n = hl_new(&Node_type);
@@ -124,8 +138,22 @@ static size_t list_len(hl_ref head) {
     return n;
 }
 
+/* Objects freed since the runtime started: its own count where it keeps one. manual keeps none
+** without statistics, so there it is the blocks freed since the start, seen by the free probe
+** (manual frees one block an object), and 0 where the probe sees nothing (see can_count_frees). */
+static uint64_t frees(void) {
+    if (rt_is("manual") && !stats_on) return hl_free_probe_count() - probe_at_start;
+    return hl_get_stats().frees;
+}
+
+/* Whether frees() counts in this run: the runtime sees frees (sees_frees), and counts them now or
+** has the probe to count them (not under AddressSanitizer or valgrind: hl_free_probe.h). */
+static bool can_count_frees(void) {
+    return sees_frees() && (stats_on || !rt_is("manual") || hl_free_probe_works());
+}
+
+/* Objects allocated and not freed: the runtime's count, where it keeps one now. */
 static uint64_t live(void) { return hl_get_stats().live_objects; }
-static uint64_t frees(void) { return hl_get_stats().frees; }
 
 /* Leak check at the end of a test: every test drops what it made. */
 static void finish(void) {
@@ -942,25 +970,15 @@ static hl_ref every_shape(void) {
     return far;
 }
 
-/* Restart the runtime with byte statistics requested or not: manual's drop glue has a walk for
-** each case. */
-static void restart_counting_bytes(bool bytes) {
-    hl_shutdown();
-    if (bytes)
-        cr_assert_eq(setenv("HEAPLAB_STATS", "", 1), 0);
-    else
-        cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
-    hl_init();
-}
-
 /* Drop all, which the runtime counted as made allocations (0 if it does not count), and check
-** that every one of them was freed. */
+** that every one of them was freed. (manual's drop glue has a walk for runs with statistics and
+** one for runs without.) */
 static void drop_and_count(hl_ref all, uint64_t made, bool bytes) {
     cr_assert_eq(hl_get_stats().allocations, bytes || counts_always() ? made : 0,
-                 "gc counts objects only when asked to");
+                 "manual and gc count objects only when asked to");
     hl_drop(&all);
     cr_assert(hl_is_null(all));
-    if (sees_frees()) {
+    if (can_count_frees()) {
         cr_assert_eq(frees(), made, "freed %llu of %llu", (unsigned long long)frees(), (unsigned long long)made);
         cr_assert_eq(live(), 0);
     }
@@ -971,7 +989,7 @@ static void drop_and_count(hl_ref all, uint64_t made, bool bytes) {
 }
 
 static void drop_every_shape(bool bytes) {
-    restart_counting_bytes(bytes);
+    restart(bytes);
     drop_and_count(every_shape(), 20000 * 11 + 3, bytes);
 }
 
@@ -1026,7 +1044,7 @@ static hl_ref twig_forest(void) {
 }
 
 static void drop_twig_forest(bool bytes) {
-    restart_counting_bytes(bytes);
+    restart(bytes);
     /* mixed: the refs buffer, the Tri, its list, the small tree, inner, the leaf and the node */
     uint64_t full = (UINT64_C(2) << TWIG_DEPTH) - 1, mixed = 1 + 1 + 3 + 7 + 1 + 1 + 1;
     hl_ref forest = twig_forest();
@@ -1050,7 +1068,7 @@ static __attribute__((noinline)) hl_ref new_of(const hl_type *t) { return hl_new
 
 Test(conformance, one_hl_new_call_site_makes_objects_of_several_types) {
     for (int round = 0; round < 4; round++) {
-        restart_counting_bytes(round == 2);
+        restart(round == 2);
         hl_ref twig = new_of(&Twig_type), node = new_of(&Node_type), leaf = new_of(&Twig_type);
         {
             HL_WRITE(Node, n, node);
@@ -1062,7 +1080,7 @@ Test(conformance, one_hl_new_call_site_makes_objects_of_several_types) {
             w->right = hl_move(&leaf);
         }
         hl_drop(&twig);
-        if (sees_frees()) {
+        if (can_count_frees()) {
             cr_assert_eq(frees(), 3, "round %d: freed %llu of 3 objects", round, (unsigned long long)frees());
             cr_assert_eq(live(), 0);
         }
@@ -1071,13 +1089,13 @@ Test(conformance, one_hl_new_call_site_makes_objects_of_several_types) {
 }
 
 Test(conformance, dropping_a_pair_leaf_or_a_node_of_buffers_frees_it) {
-    restart_counting_bytes(false);
+    restart(false);
     hl_ref leaf = twig_leaf(), b1 = hl_new_bytes(3), b2 = hl_new_bytes(5);
     hl_ref bufs = twig_new(&b1, &b2);
     hl_drop(&leaf);
     hl_drop(&bufs);
     cr_assert(hl_is_null(leaf) && hl_is_null(bufs));
-    if (sees_frees()) cr_assert_eq(frees(), 4);
+    if (can_count_frees()) cr_assert_eq(frees(), 4);
     finish();
 }
 
@@ -1131,20 +1149,19 @@ Test(conformance, stats_count_what_they_say) {
 }
 
 Test(conformance, stats_bytes_only_when_requested) {
-    hl_shutdown();
-    cr_assert_eq(unsetenv("HEAPLAB_STATS"), 0);
-    hl_init();
+    restart(false);
     hl_ref a = node_new(1), b = hl_new_bytes(100);
     hl_stats s = hl_get_stats();
     if (counts_always())
         cr_assert_eq(s.allocations, 2, "objects are counted even without HEAPLAB_STATS");
     else
-        cr_assert_eq(s.allocations, 0, "gc counts objects only when statistics are requested");
+        cr_assert_eq(s.allocations, 0, "manual and gc count objects only when statistics are requested");
     cr_assert_eq(s.bytes_allocated, 0, "byte totals are kept only when statistics are requested");
     cr_assert_eq(s.peak_live_bytes, 0);
     hl_drop(&a);
     hl_drop(&b);
-    if (sees_frees()) cr_assert_eq(hl_get_stats().frees, 2);
+    if (can_count_frees()) cr_assert_eq(frees(), 2);
+    cr_assert_eq(hl_get_stats().frees, sees_frees() && counts_always() ? 2 : 0, "frees are counted as objects are");
     finish();
 }
 
@@ -1170,7 +1187,7 @@ static void check_inline_kinds(hl_ref objs[2 * INLINE_KINDS_EACH], size_t made, 
     if (!rt_is("gc")) cr_assert_eq(s.peak_live_bytes, bytes ? made : 0, "%s", when);   /* gc: no frees, no peak */
     cr_assert_eq(s.allocations, bytes || counts_always() ? 2 * INLINE_KINDS_EACH : 0, "%s", when);
     for (int i = 0; i < 2 * INLINE_KINDS_EACH; i++) hl_drop(&objs[i]);
-    if (sees_frees()) cr_assert_eq(hl_get_stats().frees, 2 * INLINE_KINDS_EACH, "%s", when);
+    if (can_count_frees()) cr_assert_eq(frees(), 2 * INLINE_KINDS_EACH, "%s", when);
 #ifdef HL_RUNTIME_MANUAL
     cr_assert_eq(hl__count.live_bytes, 0, "%s: every byte counted in is counted out", when);
 #endif
@@ -1185,7 +1202,7 @@ Test(conformance, stats_requested_after_a_run_without_them_count_every_allocatio
     static const char *const rounds[] = {"without statistics", "with statistics", "without them again"};
     for (int round = 0; round < 3; round++) {
         bool bytes = round == 1;
-        restart_counting_bytes(bytes);
+        restart(bytes);
         check_inline_kinds(objs, make_inline_kinds(objs), bytes, rounds[round]);
     }
     finish();
@@ -1441,10 +1458,13 @@ Test(conformance, hl_init_after_an_implicit_start_keeps_the_counts) {
 Test(conformance, drop_after_shutdown_is_a_no_op) {
     hl_ref a = node_new(7);
     hl_shutdown();
+    uint64_t freed = hl_free_probe_count();
     hl_drop(&a);
     cr_assert(hl_is_null(a));
     hl_stats s = hl_get_stats();
     cr_assert_eq(s.frees, 0, "a drop after hl_shutdown freed something");
+    if (rt_is("manual") && hl_free_probe_works())
+        cr_assert_eq(hl_free_probe_count(), freed, "a drop after hl_shutdown called free");
     hl_init();
     finish();
 }

@@ -35,6 +35,20 @@ const hlb_cmd_spec hlb_safety_spec = {
     "written, 2 on bad arguments, 130 when interrupted.\n",
 };
 
+/* Every run asks for the runtime's statistics (HEAPLAB_STATS, empty: the counts without a file):
+** manual counts objects only then, and its count is how the leak fault knows what it lost. No
+** cell is timed, so the counting costs nothing here. */
+static char stats_kv[] = "HEAPLAB_STATS=";
+
+/* The environment of a column's runs: the variant's own variables, then stats_kv. */
+static char **column_env(const hlb_variant *v) {
+    char **env = hlb_xcalloc(HLB_MAX_ENV + 2, sizeof *env);
+    size_t n = 0;
+    while (v->env[n]) env[n] = v->env[n], n++;
+    env[n] = stats_kv;
+    return env;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Every fault heaplab knows: the expectations table's (in its order), then any other fault
@@ -140,6 +154,8 @@ int hlb_cmd_safety(hlb_ctx *ctx) {
     hlb_job *jobs = hlb_xcalloc(ncells + 1, sizeof *jobs);
     size_t *job_cell = hlb_xcalloc(ncells + 1, sizeof *job_cell);
     char ***argvs = hlb_xcalloc(ncells + 1, sizeof *argvs);
+    char ***envs = hlb_xcalloc(s.ncols + 1, sizeof *envs);
+    for (size_t k = 0; k < s.ncols; k++) envs[k] = column_env(s.cols[k]);
     for (size_t i = 0; i < s.faults.n; i++)
         for (size_t k = 0; k < s.ncols; k++) {
             const hlb_variant *v = s.cols[k];
@@ -156,7 +172,7 @@ int hlb_cmd_safety(hlb_ctx *ctx) {
             for (size_t w = 0; w < nw; w++) argv[w] = (char *)v->wrap[w];
             argv[nw] = path;
             argvs[njobs] = argv;
-            jobs[njobs] = (hlb_job){argv, v->env[0] ? v->env : NULL, o->timeout_s, {0}};
+            jobs[njobs] = (hlb_job){argv, envs[k], o->timeout_s, {0}};
             job_cell[njobs++] = i * s.ncols + k;
         }
     char a[64], b[64], d[64];
@@ -223,6 +239,8 @@ out:
         free(argvs[n]);
     }
     free(argvs);
+    for (size_t k = 0; k < s.ncols; k++) free(envs[k]);
+    free(envs);
     free(jobs);
     free(job_cell);
     free_safety(&s);

@@ -47,13 +47,13 @@ static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
 extern const hl_type *hl__mtypes[HL__MTYPES];
 HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 
-/* Statistics runs (HEAPLAB_STATS) count bytes, and the inline allocation paths do not: each
-** folds "statistics are off" into a test it makes anyway, so that a timed run pays nothing
-** for statistics. hl_new's is its call site's cache: fast_type, the descriptor last allocated
-** there, and fast_word, its tag (id << 48). The out-of-line path (hl__mnew_slow, which
-** registers the type and counts the bytes) fills the cache only while statistics are off;
-** hl_init (statistics may have been requested) and hl_shutdown empty every filled cache.
-** hl_new_bytes_uninit does the same with a size limit (below). */
+/* Statistics runs (HEAPLAB_STATS) count objects and bytes, and the inline allocation paths
+** do not: each folds "statistics are off" into a test it makes anyway, so that a timed run
+** pays nothing for statistics. hl_new's is its call site's cache: fast_type, the descriptor
+** last allocated there, and fast_word, its tag (id << 48). The out-of-line path
+** (hl__mnew_slow, which registers the type and counts) fills the cache only while statistics
+** are off; hl_init (statistics may have been requested) and hl_shutdown empty every filled
+** cache. hl_new_bytes_uninit does the same with a size limit (below). */
 HL__COLD uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at);
 
 /* Hide where a pointer came from from the optimiser (an empty asm that "may change" it). */
@@ -82,7 +82,6 @@ static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
     HL__OPAQUE(obj);   /* or GCC fuses malloc + memset back into calloc */
     memset(obj, 0, t->size);
-    hl__count.allocations++;
     uintptr_t tag = at->fast_word;
     if (HL__UNLIKELY(at->fast_type != t)) tag = hl__mnew_slow(t, (hl_site *)at);
     return (hl_ref){(uintptr_t)obj | tag};

@@ -4,11 +4,13 @@
 ** The bug: every iteration allocates a 1 KiB buffer, uses it and lets the handle go out of
 ** scope without hl_drop (the allocation marked FAULT). The program's result is right either
 ** way; what is lost is memory. At the end it prints "lost: N objects", N being what
-** hl_shutdown says is still owned (manual and owned know; gc says 0: its collector reclaims
-** unreachable buffers).
+** hl_shutdown says is still owned (owned knows; manual knows in a run with statistics, which
+** `heaplab safety` requests through HEAPLAB_STATS, and says 0 otherwise, as plain C counts
+** nothing; gc says 0: its collector reclaims unreachable buffers).
 **
 ** Expected:
-**   manual  silent: result correct, 10000 buffers (10 MB) never freed ("lost: 10000 objects")
+**   manual  silent: result correct, 10000 buffers (10 MB) never freed ("lost: 10000 objects"
+**           with HEAPLAB_STATS set)
 **   gc      prevented: the collector reclaims the unreachable buffers
 **   owned   leak reported: "heaplab: warning: 10000 objects (... bytes) leaked" at shutdown
 **   manual + AddressSanitizer: LeakSanitizer "detected memory leaks";

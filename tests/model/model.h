@@ -233,6 +233,7 @@ const char *hlm_runtime(void);   /* hl_runtime_name() */
 
 /* What a run showed, parsed from its exit status, stdout and stderr. */
 typedef struct hlm_actual {
+    bool     stats;            /* the run requested statistics (HEAPLAB_STATS) */
     bool     exited, signaled;
     int      code, sig;
     int      progress;
