@@ -133,10 +133,14 @@ uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
     return (uintptr_t)id << HL__TAG_SHIFT;
 }
 
-/* Whether hl_drop may take its common path: the runtime is running and statistics do not count
-** bytes. Cleared with the inline allocation paths (inline_paths_off); the next drop checks both
-** and sets it again, so that a drop tests one flag instead of two. */
-static bool drop_plain;
+/* Whether hl_drop may take its common path (the runtime is running and statistics are off),
+** kept as the type id of bytes buffers then and as an id no handle has (DROP_NOT_PLAIN)
+** otherwise: hl_drop's first test, whether the handle is a bytes buffer it may free on the spot,
+** then tests both at once, and the commonest drop of all tests nothing else. Set to
+** DROP_NOT_PLAIN with the inline allocation paths (inline_paths_off); the next drop checks the
+** runtime and the statistics and sets it again. */
+#define DROP_NOT_PLAIN HL__MTYPES
+static uintptr_t drop_plain_bytes_id = DROP_NOT_PLAIN;   /* a word, compared in place */
 
 /* Turn off every path that skips the byte statistics (hl_new's type cache, the inline
 ** hl_new_bytes_uninit, the plain drop); each out-of-line path turns its own on again when it
@@ -148,7 +152,7 @@ static void inline_paths_off(void) {
     for (size_t i = 0; i < fast_sites.len; i++) fast_sites.items[i]->fast_type = NULL;
     fast_sites.len = 0;
     hl__bytes_inline_max = 0;
-    drop_plain = false;
+    drop_plain_bytes_id = DROP_NOT_PLAIN;
 }
 
 /* ---- hl_drop ----------------------------------------------------------------------------
@@ -297,11 +301,17 @@ static uintptr_t drop_frame_min;
 
 static inline bool same_type(uintptr_t a, uintptr_t b) { return (a ^ b) >> HL__TAG_SHIFT == 0; }
 
+/* Free the bytes buffer h, outside statistics: its tag is known, so its block's address is one
+** subtraction away. */
+static inline void free_bytes_plain(uintptr_t h) {
+    free((void *)(h - ((uintptr_t)HL__MTID_BYTES << HL__TAG_SHIFT) - DIRECT_BUF_HDR));
+}
+
 /* Drop h (HL_NULL included), a field of a node that drop_pair does not walk itself: a bytes
 ** buffer inline, the rest through the general walk. */
 static inline void drop_other(uintptr_t h) {
     if (h >> HL__TAG_SHIFT == HL__MTID_BYTES)
-        free_buf(h, 1, false);
+        free_bytes_plain(h);
     else if (h)
         drop_rest_objects(h, 0, worklist.len);
 }
@@ -369,8 +379,12 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     (void)at;
     uintptr_t h = r->bits, later;
     *r = HL_NULL;
+    if (h >> HL__TAG_SHIFT == drop_plain_bytes_id) {
+        free_bytes_plain(h);
+        return;
+    }
     if (!h) return;
-    if (HL__UNLIKELY(!drop_plain)) {
+    if (HL__UNLIKELY(drop_plain_bytes_id == DROP_NOT_PLAIN)) {
         /* After hl_shutdown drops are harmless no-ops, as the contract says, until the runtime
         ** starts again (hl_init, or an allocation, which calls it). */
         if (!running) return;
@@ -378,11 +392,11 @@ void hl__drop(hl_ref *r, const hl_site *at) {
             drop_rest_stats(h, worklist.len);
             return;
         }
-        drop_plain = true;
-    }
-    if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
-        free_buf(h, 1, false);
-        return;
+        drop_plain_bytes_id = HL__MTID_BYTES;
+        if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
+            free_bytes_plain(h);
+            return;
+        }
     }
     direct_glue g = glues[h >> HL__TAG_SHIFT];
     if (g.shape == GLUE_PAIR) {
