@@ -522,8 +522,9 @@ extern const hl_type hl__bytes_type, hl__refs_type;
 /* Counters behind hl_get_stats, updated inline by every runtime's allocation paths.
 ** Object counts are always kept where the runtime needs them in every run (owned, region);
 ** byte totals, and manual's and gc's object counts, only when statistics were requested
-** (hl__count_bytes, see hl_stats), so that a timed run pays one predictable branch for them instead of the
-** bookkeeping (the inline paths of manual and gc not even that: heaplab/direct_fast.h).
+** (hl__count_bytes, see hl_stats), so that a timed run pays one predictable branch for them
+** instead of the bookkeeping (the inline paths of manual and gc not even that:
+** heaplab/direct_fast.h).
 ** live_bytes is the running payload total that peak_live_bytes tracks; runtimes that cannot
 ** see frees (gc) leave frees and live_bytes alone. */
 typedef struct hl__counters {

@@ -135,8 +135,8 @@ uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
 
 /* Whether hl_drop may take its common path (the runtime is running and statistics are off),
 ** kept as the type id of bytes buffers then and as an id no handle has (DROP_NOT_PLAIN)
-** otherwise: hl_drop's first test, whether the handle is a bytes buffer it may free on the spot,
-** then tests both at once, and the commonest drop of all tests nothing else. Set to
+** otherwise. hl_drop's first test, whether the handle is a bytes buffer it may free on the
+** spot, so tests both at once: the commonest drop, a buffer's, makes no other test. Set to
 ** DROP_NOT_PLAIN with the inline allocation paths (inline_paths_off); the next drop checks the
 ** runtime and the statistics and sets it again. */
 #define DROP_NOT_PLAIN HL__MTYPES
