@@ -148,7 +148,8 @@ bool hlm_check(const hlm_op *ops, size_t n, char *why, size_t cap, hlm_pred *pre
         child_prog = (hlm_prog){ops, n, p.script, p.nscript};
         child_stats = n % 2 == 0;
         hl_child c = hl_child_run(child_main);
-        hlm_actual a = {.stats = child_stats, .exited = c.exited, .signaled = c.signaled, .code = c.code, .sig = c.sig, .progress = hl_marks[0]};
+        hlm_actual a = {.stats = child_stats, .exited = c.exited, .signaled = c.signaled,
+                        .code = c.code, .sig = c.sig, .progress = hl_marks[0]};
         hlm_parse(c.out, c.err, &a);
         ok = hlm_agrees(&p, &a, rt, why, cap);
         if (!ok && *c.err) {
