@@ -9,9 +9,18 @@
 ** otherwise fold the count around a call to it. */
 static volatile uint64_t freed;
 
-#if !defined(__SANITIZE_ADDRESS__)
-/* glibc's free under its other exported name: the probe's free counts and hands the block on.
-** (AddressSanitizer defines free itself.) */
+/* AddressSanitizer defines free itself (GCC says so with __SANITIZE_ADDRESS__, Clang with
+** __has_feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define HL_PROBE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HL_PROBE_ASAN 1
+#endif
+#endif
+
+#if !defined(HL_PROBE_ASAN)
+/* glibc's free under its other exported name: the probe's free counts and hands the block on. */
 extern void __libc_free(void *p);
 
 void free(void *p) {
