@@ -157,6 +157,8 @@ Test(e2e, list_and_run) {
     cr_assert(strstr(r.out, "binary_trees size=12 checksum="), "the program's own output comes first");
     cr_assert(strstr(r.out, "| run | wall s | CPU s | peak RSS MiB |"), "%s", r.out);
     cr_assert(strstr(r.out, "collections"));
+    /* the statistics come from a run of their own, not from a timed one */
+    cr_assert(strstr(r.out, "runtime statistics (gc, from the untimed statistics run):"), "%s", r.out);
     hlb_proc_result_free(&r);
     r = run((char *[]){HEAPLAB, "run", "binary_trees", "--size=small", "--reps=2", "--format=json", NULL});
     cr_assert_eq(r.code, 0, "%s", r.err);

@@ -52,7 +52,7 @@ static void run_md(FILE *f, const hlb_results *r) {
     hlb_table_free(&t);
     const hlb_rtstats *s = &c->stats;
     if (s->have) {
-        fprintf(f, "\nruntime statistics (%s, last run):\n\n", s->runtime);
+        fprintf(f, "\nruntime statistics (%s, from the untimed statistics run):\n\n", s->runtime);
         fprintf(f, "| allocations | frees | bytes allocated | live objects | peak live bytes | collections | GC heap bytes |\n"
                    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         fprintf(f, "| %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " |\n",
