@@ -188,9 +188,12 @@ static inline void free_typed(uintptr_t h, bool stats) {
     free(addr(h));
 }
 
+/* Free the buffer h of elements of elem bytes (1: bytes, 8: refs). Its tag follows from elem,
+** so its block's address is one subtraction away. */
 static inline void free_buf(uintptr_t h, size_t elem, bool stats) {
+    uintptr_t tag = (uintptr_t)(elem == 1 ? HL__MTID_BYTES : HL__MTID_REFS) << HL__TAG_SHIFT;
     if (stats) hl__count_free(hl__buf_len((hl_ref){h}) * elem);
-    free(direct_buf_block((hl_ref){h}));
+    free((void *)(h - tag - DIRECT_BUF_HDR));
 }
 
 /* The shapes the walk does not take inline (refs buffers, many fields): pushes every owned
@@ -301,17 +304,11 @@ static uintptr_t drop_frame_min;
 
 static inline bool same_type(uintptr_t a, uintptr_t b) { return (a ^ b) >> HL__TAG_SHIFT == 0; }
 
-/* Free the bytes buffer h, outside statistics: its tag is known, so its block's address is one
-** subtraction away. */
-static inline void free_bytes_plain(uintptr_t h) {
-    free((void *)(h - ((uintptr_t)HL__MTID_BYTES << HL__TAG_SHIFT) - DIRECT_BUF_HDR));
-}
-
 /* Drop h (HL_NULL included), a field of a node that drop_pair does not walk itself: a bytes
 ** buffer inline, the rest through the general walk. */
 static inline void drop_other(uintptr_t h) {
     if (h >> HL__TAG_SHIFT == HL__MTID_BYTES)
-        free_bytes_plain(h);
+        free_buf(h, 1, false);
     else if (h)
         drop_rest_objects(h, 0, worklist.len);
 }
@@ -325,8 +322,6 @@ static inline bool is_leaf_at(uintptr_t a) {
     return !(p[0] | p[1]);
 }
 
-static inline void free_at(uintptr_t a) { free((void *)a); }
-
 typedef void drop_pair_fn(uintptr_t a, uintptr_t tag);
 
 /* Drop the pair node at address a, of tag tag, and its tree; deeper walks a first field that is
@@ -336,11 +331,11 @@ static inline __attribute__((always_inline)) void drop_pair_level(uintptr_t a, u
     for (;;) {
         const uintptr_t *p = (const uintptr_t *)a;
         uintptr_t first = p[0] - tag, last = p[1] - tag;
-        free_at(a);
+        free((void *)a);
         if (first > HL__ADDR_MASK)
             drop_other_untagged(first, tag);
         else if (is_leaf_at(first))
-            free_at(first);
+            free((void *)first);
         else if ((uintptr_t)__builtin_frame_address(0) > drop_frame_min)
             deeper(first, tag);
         else
@@ -350,7 +345,7 @@ static inline __attribute__((always_inline)) void drop_pair_level(uintptr_t a, u
             return;
         }
         if (is_leaf_at(last)) {
-            free_at(last);
+            free((void *)last);
             return;
         }
         a = last;
@@ -380,7 +375,7 @@ void hl__drop(hl_ref *r, const hl_site *at) {
     uintptr_t h = r->bits, later;
     *r = HL_NULL;
     if (h >> HL__TAG_SHIFT == drop_plain_bytes_id) {
-        free_bytes_plain(h);
+        free_buf(h, 1, false);
         return;
     }
     if (!h) return;
@@ -394,7 +389,7 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         }
         drop_plain_bytes_id = HL__MTID_BYTES;
         if (h >> HL__TAG_SHIFT == HL__MTID_BYTES) {
-            free_bytes_plain(h);
+            free_buf(h, 1, false);
             return;
         }
     }
