@@ -31,10 +31,11 @@ static inline void direct_free(void *p) { free(p); }
 #include "direct.h"
 
 /* ---- type ids and their drop glue ----------------------------------------------------------
-** A handle's tag is its type id (heaplab/direct_fast.h). Each id also has a glue entry that
-** says how hl_drop frees an object of that type: its shape, and the byte offsets of up to two
-** owned fields. It is computed once, when the id is registered, so that freeing an object
-** reads one 8-byte entry, indexed by the tag, instead of the descriptor's nrefs and refs[]. */
+** A handle's tag is its type id (heaplab/direct_fast.h): a shape id, or a registered type's.
+** Each id has a glue entry that says how hl_drop frees an object of that type: its shape, and
+** the byte offsets of up to two owned fields. Shape ids' entries are filled before main runs,
+** a registered type's when it is registered, so that freeing an object reads one 8-byte entry,
+** indexed by the tag, instead of a descriptor's nrefs and refs[]. */
 enum {
     GLUE_PAIR = 1,  /* a typed object whose first two words are its two owned fields (a tree
                     ** node, a keyed list node): GLUE_TWO with offsets 0 and 8, which hl_drop
@@ -52,22 +53,22 @@ typedef struct direct_glue {
     uint16_t unused;
 } direct_glue;
 
+/* The pair shape's id: drop_pair's trees are made of it. */
+#define MTID_PAIR (HL__MTID_TWO + 1)
+
 /* Both tables are zero-initialised, so that they lie in .bss, where only the pages a program
-** touches take memory; the buffers' entries are filled before main runs (and before any
-** constructor without a priority). Initialised data would be file-backed, and the kernel maps
-** the pages around the first one touched in a file-backed mapping along with it: 64 KiB more
-** peak RSS for every manual program (the data mapping's Rss in /proc/PID/smaps, 68 KiB
-** against 4). */
+** touches take memory; the entries of the buffers and shapes are filled before main runs (and
+** before any constructor without a priority). Initialised data would be file-backed, and the
+** kernel maps the pages around the first one touched in a file-backed mapping along with it:
+** 64 KiB more peak RSS for every manual program (the data mapping's Rss in /proc/PID/smaps,
+** 68 KiB against 4). */
 const hl_type *hl__mtypes[HL__MTYPES];
 static direct_glue glues[HL__MTYPES];
-static uint32_t nmtypes = HL__MTID_REFS + 1;
+static uint32_t nmtypes = HL__MTID_REGISTERED;
 
-__attribute__((constructor(101))) static void mtypes_init(void) {
-    hl__mtypes[HL__MTID_BYTES] = &hl__bytes_type;
-    hl__mtypes[HL__MTID_REFS] = &hl__refs_type;
-    glues[HL__MTID_BYTES] = (direct_glue){GLUE_BYTES, 0, 0, 0};
-    glues[HL__MTID_REFS] = (direct_glue){GLUE_REFS, 0, 0, 0};
-}
+/* The shapes' descriptors: what hl__type_of gives for an object of a shape id. */
+static hl_type shape_types[HL__MTID_REGISTERED];
+static size_t shape_refs[HL__MTID_REGISTERED][2];
 
 static direct_glue glue_of(const hl_type *t) {
     size_t n = t->nrefs;
@@ -80,58 +81,141 @@ static direct_glue glue_of(const hl_type *t) {
     return (direct_glue){GLUE_MANY, 0, 0, 0};
 }
 
-/* The id of t, registered on first use, and cached in the hl_new call site. Ids live as long
-** as the process: a descriptor keeps its id across hl_init/hl_shutdown. */
-uint32_t hl__mtype_register(const hl_type *t, hl_site *at) {
-    if (hl__mtypes[at->id] == t) return at->id;   /* hl_new in a statistics run */
-    uint32_t id = 1;
-    while (id < nmtypes && hl__mtypes[id] != t) id++;
-    if (id == nmtypes) {
-        if (nmtypes == HL__MTYPES) {
-            hl__panic_begin("too many types", at);
-            hl__note("the manual runtime supports %u distinct hl_type descriptors", HL__MTYPES - 3);
-            hl__panic_end();
-        }
-        glues[id] = glue_of(t);
-        hl__mtypes[nmtypes++] = t;
-    }
-    at->id = id;
-    return id;
+/* Give id its entries, for objects of descriptor t. */
+static void mtype_set(uint32_t id, const hl_type *t) {
+    hl__mtypes[id] = t;
+    glues[id] = glue_of(t);
 }
 
-/* The hl_new call sites whose cache is filled (heaplab/direct_fast.h), so that
-** inline_paths_off can empty them. A site whose cache could not be recorded here (memory
-** exhausted) is not filled: it stays on the out-of-line path. */
-static struct {
-    hl_site **items;
-    size_t    len, cap;
-} fast_sites;
-
-static void fast_site_fill(const hl_type *t, hl_site *at, uint32_t id) {
-    if (at->fast_type == NULL) {
-        if (fast_sites.len == fast_sites.cap) {
-            size_t cap = fast_sites.cap ? 2 * fast_sites.cap : 64;
-            hl_site **items = realloc(fast_sites.items, cap * sizeof *items);
-            if (!items) return;
-            fast_sites.items = items, fast_sites.cap = cap;
-        }
-        fast_sites.items[fast_sites.len++] = at;
+/* The shape of id (a shape id, HL__MTID_LEAF up) as a descriptor: nrefs and refs set. */
+static void shape_describe(uint32_t id) {
+    hl_type *t = &shape_types[id];
+    size_t *refs = shape_refs[id];
+    if (id == HL__MTID_LEAF) {
+        t->nrefs = 0;
+    } else if (id < HL__MTID_TWO) {
+        t->nrefs = 1;
+        refs[0] = 8 * (id - HL__MTID_ONE);
+    } else {
+        t->nrefs = 2;
+        refs[0] = 8 * ((id - HL__MTID_TWO) / 8);
+        refs[1] = 8 * ((id - HL__MTID_TWO) % 8);
     }
+    t->name = "object";
+    t->refs = refs;
+}
+
+__attribute__((constructor(101))) static void mtypes_init(void) {
+    mtype_set(HL__MTID_BYTES, &hl__bytes_type);
+    mtype_set(HL__MTID_REFS, &hl__refs_type);
+    glues[HL__MTID_BYTES] = (direct_glue){GLUE_BYTES, 0, 0, 0};
+    glues[HL__MTID_REFS] = (direct_glue){GLUE_REFS, 0, 0, 0};
+    for (uint32_t id = HL__MTID_LEAF; id < HL__MTID_REGISTERED; id++) {
+        shape_describe(id);
+        if (hl__mshape_id(&shape_types[id]) == id) mtype_set(id, &shape_types[id]);   /* not i >= j */
+    }
+}
+
+/* The id of t: its shape id, or its own, registered on first use. Ids live as long as the
+** process: a descriptor keeps its id across hl_init/hl_shutdown. */
+static uint32_t mtype_id(const hl_type *t, const hl_site *at) {
+    uint32_t id = hl__mshape_id(t);
+    if (id) return id;
+    for (id = HL__MTID_REGISTERED; id < nmtypes; id++)
+        if (hl__mtypes[id] == t) return id;
+    if (nmtypes == HL__MTYPES) {
+        hl__panic_begin("too many types", at);
+        hl__note("the manual runtime supports %u types that have more than two owned fields, or fields past "
+                 "the first 64 bytes",
+                 HL__MTYPES - HL__MTID_REGISTERED);
+        hl__panic_end();
+    }
+    mtype_set(nmtypes, t);
+    return nmtypes++;
+}
+
+/* hl_new's and HL_LOCAL's out-of-line path (heaplab/direct_fast.h): t's tag, cached in the
+** call site. */
+uintptr_t hl__mtag_slow(const hl_type *t, hl_site *at) {
+    uintptr_t tag = (uintptr_t)mtype_id(t, at) << HL__TAG_SHIFT;
     at->fast_type = t;
-    at->fast_word = (uintptr_t)id << HL__TAG_SHIFT;
+    at->fast_word = tag;
+    return tag;
 }
 
-/* hl_new's out-of-line path (heaplab/direct_fast.h): the tag of the type's id, and the object
-** counted in a statistics run; otherwise the tag goes into the site's cache. */
-uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
-    direct_start_if_stopped();
-    uint32_t id = hl__mtype_register(t, at);
-    if (hl__count_bytes)
-        hl__count_alloc(t->size);
-    else
-        fast_site_fill(t, at, id);
-    return (uintptr_t)id << HL__TAG_SHIFT;
+/* ---- typed objects' allocation and statistics ------------------------------------------------
+** hl__mnew_alloc (heaplab/direct_fast.h) is malloc in a timed run and alloc_counting in a
+** statistics run, which counts each typed object and notes its size in sizes, an
+** open-addressing table from address to size, so that its drop can count the bytes freed
+** (a shape id does not say the type's size). alloc_starting chooses between the two. */
+static struct {
+    uintptr_t *keys;   /* addresses; 0 empty, 1 deleted */
+    size_t    *vals;   /* sizes */
+    size_t     cap, used;   /* cap a power of two; used counts deleted slots too */
+} sizes;
+
+static size_t sizes_slot(uintptr_t key) { return (size_t)((key >> 4) * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (sizes.cap - 1); }
+
+/* Note p's size n; false when memory for the table is exhausted. */
+static bool sizes_put(uintptr_t p, size_t n);
+
+static bool sizes_grow(void) {
+    uintptr_t *keys = sizes.keys;
+    size_t *vals = sizes.vals, cap = sizes.cap;
+    sizes.cap = cap ? 2 * cap : 1024;
+    sizes.keys = calloc(sizes.cap, sizeof *sizes.keys);
+    sizes.vals = malloc(sizes.cap * sizeof *sizes.vals);
+    sizes.used = 0;
+    if (!sizes.keys || !sizes.vals) return false;
+    for (size_t i = 0; i < cap; i++)
+        if (keys[i] > 1) sizes_put(keys[i], vals[i]);
+    free(keys);
+    free(vals);
+    return true;
 }
+
+static bool sizes_put(uintptr_t p, size_t n) {
+    if (2 * (sizes.used + 1) > sizes.cap && !sizes_grow()) return false;
+    size_t i = sizes_slot(p);
+    while (sizes.keys[i] > 1) i = (i + 1) & (sizes.cap - 1);
+    if (sizes.keys[i] == 0) sizes.used++;
+    sizes.keys[i] = p;
+    sizes.vals[i] = n;
+    return true;
+}
+
+/* The size noted for p, forgotten; 0 if none was (an object made while statistics were off). */
+static size_t sizes_take(uintptr_t p) {
+    if (!sizes.cap) return 0;
+    for (size_t i = sizes_slot(p); sizes.keys[i]; i = (i + 1) & (sizes.cap - 1))
+        if (sizes.keys[i] == p) {
+            sizes.keys[i] = 1;
+            return sizes.vals[i];
+        }
+    return 0;
+}
+
+static void sizes_clear(void) {
+    free(sizes.keys);
+    free(sizes.vals);
+    sizes.keys = NULL, sizes.vals = NULL, sizes.cap = sizes.used = 0;
+}
+
+static void *alloc_counting(size_t n) {
+    void *p = malloc(n);
+    if (!p) return NULL;
+    if (!sizes_put((uintptr_t)p, n)) hl__out_of_memory(n, "the statistics' table of object sizes", NULL);
+    hl__count_alloc(n);
+    return p;
+}
+
+static void *alloc_starting(size_t n) {
+    direct_start_if_stopped();
+    hl__mnew_alloc = hl__count_bytes ? alloc_counting : malloc;
+    return hl__mnew_alloc(n);
+}
+
+void *(*hl__mnew_alloc)(size_t n) = alloc_starting;
 
 /* Whether hl_drop may take its common path (the runtime is running and statistics are off),
 ** kept as the type id of bytes buffers then and as an id no handle has (DROP_NOT_PLAIN)
@@ -142,15 +226,15 @@ uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at) {
 #define DROP_NOT_PLAIN HL__MTYPES
 static uintptr_t drop_plain_bytes_id = DROP_NOT_PLAIN;   /* a word, compared in place */
 
-/* Turn off every path that skips the byte statistics (hl_new's type cache, the inline
+/* Turn off every path that skips the statistics (hl_new's malloc, the inline
 ** hl_new_bytes_uninit, the plain drop); each out-of-line path turns its own on again when it
 ** finds statistics off and the runtime running. Called whenever either may have changed:
 ** hl_init (HEAPLAB_STATS is read again) and hl_shutdown. Before the first hl_init all three are
-** off already (zero, in .bss), so statistics requested at process start are counted from the
-** first allocation. */
+** off already (hl__mnew_alloc is alloc_starting, hl__bytes_inline_max 0, drop_plain_bytes_id
+** DROP_NOT_PLAIN), so statistics requested at process start are counted from the first
+** allocation. */
 static void inline_paths_off(void) {
-    for (size_t i = 0; i < fast_sites.len; i++) fast_sites.items[i]->fast_type = NULL;
-    fast_sites.len = 0;
+    hl__mnew_alloc = alloc_starting;
     hl__bytes_inline_max = 0;
     drop_plain_bytes_id = DROP_NOT_PLAIN;
 }
@@ -184,7 +268,7 @@ static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
 
 /* Free the typed object h; stats: keep the statistics (a constant in each walk). */
 static inline void free_typed(uintptr_t h, bool stats) {
-    if (stats) hl__count_free(hl__mtypes[h >> HL__TAG_SHIFT]->size);
+    if (stats) hl__count_free(sizes_take((uintptr_t)addr(h)));
     free(addr(h));
 }
 
@@ -368,17 +452,10 @@ static __attribute__((noinline)) void drop_tree(uintptr_t h) {
     drop_pair(h & HL__ADDR_MASK, h & ~HL__ADDR_MASK);
 }
 
-/* The object itself is freed here, so that dropping one that owns nothing (the common case:
-** a buffer, a node whose fields were moved out) costs no walk. */
-void hl__drop(hl_ref *r, const hl_site *at) {
-    (void)at;
-    uintptr_t h = r->bits, later;
-    *r = HL_NULL;
-    if (h >> HL__TAG_SHIFT == drop_plain_bytes_id) {
-        free_buf(h, 1, false);
-        return;
-    }
-    if (!h) return;
+/* Drop h, not null, when hl__drop's front has not freed it: the first drop after a start (or
+** every drop of a statistics run), and the objects that may own something. */
+static __attribute__((noinline)) void drop_owner(uintptr_t h) {
+    uintptr_t later;
     if (HL__UNLIKELY(drop_plain_bytes_id == DROP_NOT_PLAIN)) {
         /* After hl_shutdown drops are harmless no-ops, as the contract says, until the runtime
         ** starts again (hl_init, or an allocation, which calls it). */
@@ -393,20 +470,19 @@ void hl__drop(hl_ref *r, const hl_site *at) {
             return;
         }
     }
-    direct_glue g = glues[h >> HL__TAG_SHIFT];
-    if (g.shape == GLUE_PAIR) {
+    if (h >> HL__TAG_SHIFT == MTID_PAIR) {
         const uintptr_t *p = (const uintptr_t *)addr(h);
-        if (is_leaf_at((uintptr_t)p)) {
-            free_typed(h, false);
-            return;
-        }
-        if (same_type(p[0], h) || same_type(p[1], h)) {   /* a tree or a list */
+        uintptr_t first = p[0], last = p[1];
+        if (same_type(first, h) || same_type(last, h)) {   /* a tree or a list */
             drop_tree(h);
             return;
         }
-        /* its fields hold other types only (a pair of buffers): free_one below takes it */
+        free((void *)p);   /* its fields hold other types (a pair of buffers) or nothing */
+        drop_other(first);
+        drop_other(last);
+        return;
     }
-    if (HL__UNLIKELY(g.shape >= GLUE_REFS)) {
+    if (HL__UNLIKELY(glues[h >> HL__TAG_SHIFT].shape >= GLUE_REFS)) {
         drop_rest_objects(h, 0, worklist.len);   /* the shapes that use the worklist */
         return;
     }
@@ -415,6 +491,23 @@ void hl__drop(hl_ref *r, const hl_site *at) {
         drop_rest_objects(next, later, worklist.len);
     else
         drop_other(next);   /* a last field that is a bytes buffer is freed without the walk */
+}
+
+/* The drops that free one block, a bytes buffer or a pair node whose fields are null (a leaf,
+** or a node whose fields were moved out), take no frame and no walk. */
+void hl__drop(hl_ref *r, const hl_site *at) {
+    (void)at;
+    uintptr_t h = r->bits;
+    *r = HL_NULL;
+    if (h >> HL__TAG_SHIFT == drop_plain_bytes_id) {
+        free_buf(h, 1, false);
+        return;
+    }
+    if (h >> HL__TAG_SHIFT == MTID_PAIR && drop_plain_bytes_id != DROP_NOT_PLAIN && is_leaf_at((uintptr_t)addr(h))) {
+        free(addr(h));
+        return;
+    }
+    if (h) drop_owner(h);
 }
 
 const char *hl_runtime_name(void) { return "manual"; }
@@ -432,6 +525,7 @@ size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;
     inline_paths_off();
+    sizes_clear();
     hl__stop();
     return live;
 }

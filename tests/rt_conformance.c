@@ -1088,6 +1088,104 @@ Test(conformance, one_hl_new_call_site_makes_objects_of_several_types) {
     finish();
 }
 
+/* Types of one shape: Twin is laid out as Twig (its two owned fields first) with a longer tail,
+** so manual gives both one shape id and walks a tree of both as one tree of pair nodes. Types
+** outside manual's shapes are registered: Mid's field lies past the first 64 bytes, Rev lists its
+** fields last first (and is dropped in that order). */
+typedef struct Twin {
+    hl_ref  left, right;
+    uint8_t tail[40];
+} Twin;
+HL_TYPE(Twin, left, right);
+
+typedef struct Mid {
+    uint8_t pad[100];
+    hl_ref  next;
+} Mid;
+HL_TYPE(Mid, next);
+
+typedef struct Rev {
+    hl_ref a, b;
+} Rev;
+HL_TYPE(Rev, b, a);
+
+/* A full tree of depth levels, Twig and Twin by turns; adds its objects and bytes to *n, *bytes. */
+static hl_ref kin_tree(int depth, uint64_t *n, size_t *bytes) {
+    hl_ref l = depth ? kin_tree(depth - 1, n, bytes) : HL_NULL, r = depth ? kin_tree(depth - 1, n, bytes) : HL_NULL;
+    hl_ref t;
+    if (depth % 2) {
+        t = hl_new(&Twin_type);
+        HL_WRITE(Twin, w, t);
+        w->left = hl_move(&l), w->right = hl_move(&r);
+        *bytes += sizeof(Twin);
+    } else {
+        t = hl_new(&Twig_type);
+        HL_WRITE(Twig, w, t);
+        w->left = hl_move(&l), w->right = hl_move(&r);
+        *bytes += sizeof(Twig);
+    }
+    ++*n;
+    return t;
+}
+
+/* A Rev owning a list of 50 Mid (in a) and a kin tree of depth 9 (in b); adds as kin_tree. */
+static hl_ref kin_forest(uint64_t *n, size_t *bytes) {
+    hl_ref mids = HL_NULL;
+    for (int i = 0; i < 50; i++) {
+        hl_ref m = hl_new(&Mid_type);
+        HL_WRITE(Mid, w, m);
+        w->next = hl_move(&mids);
+        mids = m;
+    }
+    *n += 50, *bytes += 50 * sizeof(Mid);
+    hl_ref tree = kin_tree(9, n, bytes), rev = hl_new(&Rev_type);
+    HL_WRITE(Rev, w, rev);
+    w->a = hl_move(&mids), w->b = hl_move(&tree);
+    *n += 1, *bytes += sizeof(Rev);
+    return rev;
+}
+
+Test(conformance, types_of_one_shape_and_types_outside_the_shapes_are_dropped_whole) {
+    for (int round = 0; round < 2; round++) {
+        bool stats = round == 1;
+        restart(stats);
+        uint64_t made = 0;
+        size_t bytes = 0;
+        hl_ref all = kin_forest(&made, &bytes);
+        hl_ref pair = kin_tree(1, &made, &bytes);   /* a Twin whose fields are Twig leaves */
+        if (stats) cr_assert_eq(hl_get_stats().bytes_allocated, bytes, "each object counted at its own size");
+        hl_drop(&all);
+        hl_drop(&pair);
+        if (can_count_frees()) cr_assert_eq(frees(), made, "freed %llu of %llu", (unsigned long long)frees(),
+                                            (unsigned long long)made);
+#ifdef HL_RUNTIME_MANUAL
+        cr_assert_eq(hl__count.live_bytes, 0, "every byte counted in is counted out");
+#endif
+    }
+    finish();
+}
+
+#ifdef HL_RUNTIME_MANUAL
+/* manual's tags: one per shape, the same whether hl_new knows the descriptor when compiled or
+** finds it at run time (new_of); a type outside the shapes has one of its own. */
+Test(conformance, manual_tags_a_shape_once_and_other_types_apart) {
+    restart(false);
+    hl_ref o[6] = {hl_new(&Twig_type), hl_new(&Twin_type), new_of(&Twin_type),
+                   hl_new(&Mid_type),  new_of(&Mid_type),  hl_new(&Rev_type)};
+    uint64_t tag[6];
+    for (int i = 0; i < 6; i++) tag[i] = o[i].bits >> HL__TAG_SHIFT;
+    cr_assert(tag[0] == tag[1] && tag[1] == tag[2], "Twig and Twin share a shape: %llu %llu %llu",
+              (unsigned long long)tag[0], (unsigned long long)tag[1], (unsigned long long)tag[2]);
+    cr_assert_eq(tag[3], tag[4], "Mid's id is registered once");
+    cr_assert(tag[3] != tag[0] && tag[5] != tag[0] && tag[5] != tag[3], "Mid and Rev have ids of their own");
+    cr_assert_eq(hl__type_of(o[3]), &Mid_type);
+    cr_assert_eq(hl__type_of(o[1])->nrefs, 2, "a shape's descriptor gives its owned fields");
+    cr_assert_eq(hl__type_of(o[1])->refs[1], offsetof(Twin, right));
+    for (int i = 0; i < 6; i++) hl_drop(&o[i]);
+    finish();
+}
+#endif
+
 Test(conformance, dropping_a_pair_leaf_or_a_node_of_buffers_frees_it) {
     restart(false);
     hl_ref leaf = twig_leaf(), b1 = hl_new_bytes(3), b2 = hl_new_bytes(5);

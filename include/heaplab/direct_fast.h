@@ -36,28 +36,56 @@ static inline bool hl_is_null(hl_ref r) { return r.bits == 0; }
 /* manual: a handle is the payload's address with the object's type id in its top 16 bits
 ** (user-space addresses fit in 48 bits on x86-64 and AArch64). The descriptor is then known
 ** without a word in the object: a typed object is exactly its struct, as malloc gives it to a
-** C programmer, and a buffer carries only its length. Ids index hl__mtypes; 1 and 2 are the
-** bytes and refs buffers, typed objects get theirs on first allocation, cached in the call
-** site (hl_site.id) of each hl_new. */
+** C programmer, and a buffer carries only its length. Ids index hl__mtypes:
+**   1, 2         the bytes and refs buffers;
+**   3 to 75      shape ids, one per shape of typed object that hl_drop knows: no owned field
+**                (3), one at offset 8k (4 + k), or two at offsets 8i < 8j (12 + 8i + j), all
+**                within the first 64 bytes. How an object is dropped depends only on where its
+**                owned fields are, so types of one shape share the id, and its hl__mtypes entry
+**                is a descriptor of the shape (size 0, name "object");
+**   76 and up    every other type, registered on first allocation.
+** A shape id is a function of the descriptor's constant fields: where the descriptor is
+** defined in the file that calls hl_new (HL_TYPE's usual place), the compiler computes it, and
+** hl_new makes no test for the type at all. Elsewhere the id is cached in the call site: its
+** fast_type (the descriptor last made there) and fast_word (that id << 48). */
 #define HL__TAG_SHIFT 48
 #define HL__ADDR_MASK ((UINT64_C(1) << HL__TAG_SHIFT) - 1)
 #define HL__MTYPES (1u << 16)
 #define HL__MTID_BYTES 1u
 #define HL__MTID_REFS 2u
+#define HL__MTID_LEAF 3u         /* typed, no owned field */
+#define HL__MTID_ONE 4u          /* + k: one owned field, at offset 8k */
+#define HL__MTID_TWO 12u         /* + 8i + j: two owned fields, at offsets 8i < 8j */
+#define HL__MTID_REGISTERED 76u  /* the first id of a registered type */
 extern const hl_type *hl__mtypes[HL__MTYPES];
-HL__COLD uint32_t hl__mtype_register(const hl_type *t, hl_site *at);
 
-/* Statistics runs (HEAPLAB_STATS) count objects and bytes, and the inline allocation paths
-** do not: each folds "statistics are off" into a test it makes anyway, so that a timed run
-** pays nothing for statistics. hl_new's is its call site's cache: fast_type, the descriptor
-** last allocated there, and fast_word, its tag (id << 48). The out-of-line path
-** (hl__mnew_slow, which registers the type and counts) fills the cache only while statistics
-** are off; hl_init (statistics may have been requested) and hl_shutdown empty every filled
-** cache. hl_new_bytes_uninit does the same with a size limit (below). */
-HL__COLD uintptr_t hl__mnew_slow(const hl_type *t, hl_site *at);
+/* The shape id of t, or 0 when t has no shape id. */
+static inline uint32_t hl__mshape_id(const hl_type *t) {
+    size_t n = t->nrefs;
+    if (n == 0) return HL__MTID_LEAF;
+    if (n > 2 || t->refs[0] % 8 || t->refs[n - 1] % 8 || t->refs[n - 1] >= 64) return 0;
+    if (n == 1) return HL__MTID_ONE + (uint32_t)(t->refs[0] / 8);
+    if (t->refs[0] >= t->refs[1]) return 0;
+    return HL__MTID_TWO + (uint32_t)(t->refs[0] / 8 * 8 + t->refs[1] / 8);
+}
 
-/* Hide where a pointer came from from the optimiser (an empty asm that "may change" it). */
-#define HL__OPAQUE(p) __asm__("" : "+r"(p))
+/* The handle tag (id << 48) of t: its shape id's when the compiler knows it, else the call
+** site's cache, filled out of line (hl__mtag_slow registers the type). */
+HL__COLD uintptr_t hl__mtag_slow(const hl_type *t, hl_site *at);
+static inline uintptr_t hl__mtag(const hl_type *t, const hl_site *at) {
+    uint32_t id = hl__mshape_id(t);
+    if (__builtin_constant_p(id) && id != 0) return (uintptr_t)id << HL__TAG_SHIFT;
+    if (HL__UNLIKELY(at->fast_type != t)) return hl__mtag_slow(t, (hl_site *)at);
+    return at->fast_word;
+}
+
+/* Typed objects come from hl__mnew_alloc: malloc itself in a timed run, so that a statistics
+** run costs a timed run nothing (the inline allocation paths test nothing for statistics), and
+** a counting malloc in a statistics run (HEAPLAB_STATS). It starts as, and hl_init and
+** hl_shutdown set it back to, a function that starts the runtime if it is stopped, reads
+** whether statistics were requested and installs one of the two. A call through it is one
+** instruction, where a call to malloc goes through the PLT's jump as well. */
+extern void *(*hl__mnew_alloc)(size_t n);
 
 static inline void *hl__ptr(hl_ref r) { return (void *)(uintptr_t)(r.bits & HL__ADDR_MASK); }
 static inline void *hl__bufp(hl_ref r) { return hl__ptr(r); }
@@ -67,24 +95,19 @@ static inline size_t hl__buf_len(hl_ref r) { return ((const size_t *)hl__ptr(r))
 /* (Telling GCC that a payload's address fits in 48 bits lets it drop hl__ptr's mask from a
 ** handle just made: 0.8% of graph_arena's instructions, but fifo_queue then ran 3% longer, in
 ** interleaved runs, so the hint is not given.) */
-static inline hl_ref hl__tagged(void *payload, uint32_t id) {
-    return (hl_ref){(uintptr_t)payload | (uint64_t)id << HL__TAG_SHIFT};
-}
+static inline hl_ref hl__tagged(void *payload, uintptr_t tag) { return (hl_ref){(uintptr_t)payload | tag}; }
 /* The handle of a buffer whose block (its length word) is at blk; kind: 1 refs, 0 bytes. */
 static inline hl_ref hl__buf_handle(size_t *blk, int kind) {
-    return hl__tagged(blk + 1, kind ? HL__MTID_REFS : HL__MTID_BYTES);
+    return hl__tagged(blk + 1, (uintptr_t)(kind ? HL__MTID_REFS : HL__MTID_BYTES) << HL__TAG_SHIFT);
 }
 
 static inline hl_ref hl__new(const hl_type *t, const hl_site *at) {
     /* malloc and clear (the size is a constant: a few stores), not calloc: glibc's calloc
     ** bypasses its per-thread cache. */
-    void *obj = malloc(t->size ? t->size : 1);   /* a distinct object even when empty */
+    void *obj = hl__mnew_alloc(t->size ? t->size : 1);   /* a distinct object even when empty */
     if (HL__UNLIKELY(!obj)) hl__out_of_memory(t->size, t->name, at);
-    HL__OPAQUE(obj);   /* or GCC fuses malloc + memset back into calloc */
     memset(obj, 0, t->size);
-    uintptr_t tag = at->fast_word;
-    if (HL__UNLIKELY(at->fast_type != t)) tag = hl__mnew_slow(t, (hl_site *)at);
-    return (hl_ref){(uintptr_t)obj | tag};
+    return hl__tagged(obj, hl__mtag(t, at));
 }
 
 /* Frees the object and, through its descriptor's drop glue, what it owns (out of line). */
@@ -273,9 +296,7 @@ static inline void hl__dlocal_end(const hl_ref *r) {
 static inline hl_ref hl__dlocal_init(void *obj, size_t size, const hl_type *t, const hl_site *at) {
     memset(obj, 0, size);
 #if defined(HL_RUNTIME_MANUAL)
-    uint32_t id = at->id;
-    if (HL__UNLIKELY(hl__mtypes[id] != t)) id = hl__mtype_register(t, (hl_site *)at);
-    return hl__tagged(obj, id);
+    return hl__tagged(obj, hl__mtag(t, at));
 #else
     (void)t, (void)at;
     return (hl_ref){(uintptr_t)obj};
