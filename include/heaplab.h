@@ -120,8 +120,8 @@ typedef struct hl_site {
     uint32_t    id;       /* runtime-private (owned: interned index); starts at 0 */
     uint32_t    hint;     /* runtime-private (owned: the type id a borrow here expects, cached);
                              starts at HL__NO_HINT */
-    const void *fast_type;   /* runtime-private (manual: the type hl_new here made last, and */
-    uintptr_t   fast_word;   /* the handle tag of its id; heaplab/direct_fast.h); start 0 */
+    const void *fast_type;   /* runtime-private (manual: the type hl_new or HL_LOCAL here made */
+    uintptr_t   fast_word;   /* last, and its handle tag; heaplab/direct_fast.h); start 0 */
 } hl_site;
 
 /* ------------------------------------------------------------------------------------------

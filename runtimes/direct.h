@@ -62,8 +62,8 @@ static HL__COLD HL__NORETURN void direct_buf_oom(int kind, size_t n, const hl_si
 /* An allocation that finds the runtime stopped (before hl_init, or after hl_shutdown) starts
 ** it, as hl_init would, statistics requested in the environment included. The inline paths
 ** stay off until a start, so every first allocation comes out of line: through
-** direct_buf_new, or the runtime's own hl_new path (manual's hl__mnew_slow, gc's
-** hl__gc_new_slow, region's chunk allocation). */
+** direct_buf_new, or the runtime's own hl_new path (manual's first hl__mnew_alloc,
+** alloc_starting; gc's hl__gc_new_slow; region's chunk allocation). */
 static inline void direct_start_if_stopped(void) {
     if (HL__UNLIKELY(!running)) hl_init();
 }
