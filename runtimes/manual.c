@@ -369,10 +369,10 @@ static HL__COLD void drop_rest_stats(uintptr_t next, size_t base) { drop_rest(ne
 
 /* Trees of pair nodes (GLUE_PAIR: binary trees, expression trees, keyed lists) are dropped as
 ** a type-specific free drops them: recursively, with the fields' offsets constants. A walk
-** holds the tree's tag and the addresses of its nodes: a field minus the tag is the child's
-** address when the child is a node of the same type, and out of address range (above
-** HL__ADDR_MASK) otherwise, null included, so that one subtraction and one comparison both
-** check a child's type and untag it. Leaves (both fields null) are freed without a call.
+** holds the tree's tag (the pair shape's, which every type of that shape shares) and the
+** addresses of its nodes: a field minus the tag is the child's address when the child is a pair
+** node too, and out of address range (above HL__ADDR_MASK) otherwise, null included, so that
+** one subtraction and one comparison both check a child's shape and untag it. Leaves (both fields null) are freed without a call.
 ** The first field recurses, the last is a loop, so a list costs no stack. Each call walks
 ** three levels of the tree (drop_pair_level inlined into itself twice), so that a call's
 ** prologue and epilogue are paid once for up to seven nodes, as GCC does for a hand-written
@@ -386,7 +386,7 @@ static HL__COLD void drop_rest_stats(uintptr_t next, size_t base) { drop_rest(ne
 /* The lowest frame address at which drop_pair still recurses (set by drop_tree). */
 static uintptr_t drop_frame_min;
 
-static inline bool same_type(uintptr_t a, uintptr_t b) { return (a ^ b) >> HL__TAG_SHIFT == 0; }
+static inline bool same_tag(uintptr_t a, uintptr_t b) { return (a ^ b) >> HL__TAG_SHIFT == 0; }
 
 /* Drop h (HL_NULL included), a field of a node that drop_pair does not walk itself: a bytes
 ** buffer inline, the rest through the general walk. */
@@ -473,7 +473,7 @@ static __attribute__((noinline)) void drop_owner(uintptr_t h) {
     if (h >> HL__TAG_SHIFT == MTID_PAIR) {
         const uintptr_t *p = (const uintptr_t *)addr(h);
         uintptr_t first = p[0], last = p[1];
-        if (same_type(first, h) || same_type(last, h)) {   /* a tree or a list */
+        if (same_tag(first, h) || same_tag(last, h)) {   /* a tree or a list */
             drop_tree(h);
             return;
         }
