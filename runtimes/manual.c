@@ -29,6 +29,7 @@ static inline void direct_free(void *p) { free(p); }
 #define DIRECT_DROP_FREES 1
 #define DIRECT_BYTES_INLINE_MAX (SIZE_MAX - DIRECT_BUF_HDR)
 #include "direct.h"
+#include "size_map.h"
 
 /* ---- type ids and their drop glue ----------------------------------------------------------
 ** A handle's tag is its type id (heaplab/direct_fast.h): a shape id, or a registered type's.
@@ -112,7 +113,8 @@ __attribute__((constructor(101))) static void mtypes_init(void) {
     glues[HL__MTID_REFS] = (direct_glue){GLUE_REFS, 0, 0, 0};
     for (uint32_t id = HL__MTID_LEAF; id < HL__MTID_REGISTERED; id++) {
         shape_describe(id);
-        if (hl__mshape_id(&shape_types[id]) == id) mtype_set(id, &shape_types[id]);   /* not i >= j */
+        if (hl__mshape_id(&shape_types[id]) == id)   /* not the ids of i >= j, which name no shape */
+            mtype_set(id, &shape_types[id]);
     }
 }
 
@@ -145,66 +147,17 @@ uintptr_t hl__mtag_slow(const hl_type *t, hl_site *at) {
 
 /* ---- typed objects' allocation and statistics ------------------------------------------------
 ** hl__mnew_alloc (heaplab/direct_fast.h) is malloc in a timed run and alloc_counting in a
-** statistics run, which counts each typed object and notes its size in sizes, an
-** open-addressing table from address to size, so that its drop can count the bytes freed
-** (a shape id does not say the type's size). alloc_starting chooses between the two. */
-static struct {
-    uintptr_t *keys;   /* addresses; 0 empty, 1 deleted */
-    size_t    *vals;   /* sizes */
-    size_t     cap, used;   /* cap a power of two; used counts deleted slots too */
-} sizes;
-
-static size_t sizes_slot(uintptr_t key) { return (size_t)((key >> 4) * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (sizes.cap - 1); }
-
-/* Note p's size n; false when memory for the table is exhausted. */
-static bool sizes_put(uintptr_t p, size_t n);
-
-static bool sizes_grow(void) {
-    uintptr_t *keys = sizes.keys;
-    size_t *vals = sizes.vals, cap = sizes.cap;
-    sizes.cap = cap ? 2 * cap : 1024;
-    sizes.keys = calloc(sizes.cap, sizeof *sizes.keys);
-    sizes.vals = malloc(sizes.cap * sizeof *sizes.vals);
-    sizes.used = 0;
-    if (!sizes.keys || !sizes.vals) return false;
-    for (size_t i = 0; i < cap; i++)
-        if (keys[i] > 1) sizes_put(keys[i], vals[i]);
-    free(keys);
-    free(vals);
-    return true;
-}
-
-static bool sizes_put(uintptr_t p, size_t n) {
-    if (2 * (sizes.used + 1) > sizes.cap && !sizes_grow()) return false;
-    size_t i = sizes_slot(p);
-    while (sizes.keys[i] > 1) i = (i + 1) & (sizes.cap - 1);
-    if (sizes.keys[i] == 0) sizes.used++;
-    sizes.keys[i] = p;
-    sizes.vals[i] = n;
-    return true;
-}
-
-/* The size noted for p, forgotten; 0 if none was (an object made while statistics were off). */
-static size_t sizes_take(uintptr_t p) {
-    if (!sizes.cap) return 0;
-    for (size_t i = sizes_slot(p); sizes.keys[i]; i = (i + 1) & (sizes.cap - 1))
-        if (sizes.keys[i] == p) {
-            sizes.keys[i] = 1;
-            return sizes.vals[i];
-        }
-    return 0;
-}
-
-static void sizes_clear(void) {
-    free(sizes.keys);
-    free(sizes.vals);
-    sizes.keys = NULL, sizes.vals = NULL, sizes.cap = sizes.used = 0;
-}
+** statistics run, which counts each typed object and notes its size in sizes, so that its drop
+** can count the bytes freed (a shape id does not say the type's size). alloc_starting chooses
+** between the two. */
+static size_map sizes;
 
 static void *alloc_counting(size_t n) {
     void *p = malloc(n);
     if (!p) return NULL;
-    if (!sizes_put((uintptr_t)p, n)) hl__out_of_memory(n, "the statistics' table of object sizes", NULL);
+    if (!size_map_put(&sizes, (uintptr_t)p, n))
+        hl__out_of_memory(2 * sizes.cap * (sizeof *sizes.keys + sizeof *sizes.vals), "the statistics' object sizes",
+                          NULL);
     hl__count_alloc(n);
     return p;
 }
@@ -268,7 +221,7 @@ static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
 
 /* Free the typed object h; stats: keep the statistics (a constant in each walk). */
 static inline void free_typed(uintptr_t h, bool stats) {
-    if (stats) hl__count_free(sizes_take((uintptr_t)addr(h)));
+    if (stats) hl__count_free(size_map_take(&sizes, (uintptr_t)addr(h)));
     free(addr(h));
 }
 
@@ -367,20 +320,20 @@ static inline __attribute__((always_inline)) void drop_rest(uintptr_t next, uint
 static void drop_rest_objects(uintptr_t next, uintptr_t later, size_t base) { drop_rest(next, later, base, false); }
 static HL__COLD void drop_rest_stats(uintptr_t next, size_t base) { drop_rest(next, 0, base, true); }
 
-/* Trees of pair nodes (GLUE_PAIR: binary trees, expression trees, keyed lists) are dropped as
-** a type-specific free drops them: recursively, with the fields' offsets constants. A walk
-** holds the tree's tag (the pair shape's, which every type of that shape shares) and the
-** addresses of its nodes: a field minus the tag is the child's address when the child is a pair
-** node too, and out of address range (above HL__ADDR_MASK) otherwise, null included, so that
-** one subtraction and one comparison both check a child's shape and untag it. Leaves (both fields null) are freed without a call.
-** The first field recurses, the last is a loop, so a list costs no stack. Each call walks
-** three levels of the tree (drop_pair_level inlined into itself twice), so that a call's
-** prologue and epilogue are paid once for up to seven nodes, as GCC does for a hand-written
-** recursive free. Recursion stops DROP_PAIR_STACK bytes below the frame of drop_tree, which
-** begins the walk: a subtree below that, or a field of another type, goes to the general walk.
-** binary_trees (callgrind, size 12): 15 instructions a node besides free's own, against 26 in
-** the general walk; its C peer's hand-written free takes 7.4, knowing that a node without a
-** left child is a leaf and so never reading a leaf's fields or a tag. */
+/* Trees of pair nodes (GLUE_PAIR: binary trees, expression trees, keyed lists) are dropped as a
+** type-specific free drops them: recursively, with the fields' offsets constants. A walk holds the
+** tree's tag (the pair shape's, which every type of that shape shares) and the addresses of its
+** nodes: a field minus the tag is the child's address when the child is a pair node too, and out
+** of address range (above HL__ADDR_MASK) otherwise, null included, so that one subtraction and one
+** comparison both check a child's shape and untag it. Leaves (both fields null) are freed without
+** a call. The first field recurses, the last is a loop, so a list costs no stack. Each call walks
+** three levels of the tree (drop_pair_level inlined into itself twice), so that a call's prologue
+** and epilogue are paid once for up to seven nodes, as GCC does for a hand-written recursive free.
+** Recursion stops DROP_PAIR_STACK bytes below the frame of drop_tree, which begins the walk: a
+** subtree below that, or a field of another shape, goes to the general walk. binary_trees
+** (callgrind, size 12): 15 instructions a node besides free's own, against 26 in the general walk;
+** its C peer's hand-written free takes 7.4, knowing that a node without a left child is a leaf and
+** so never reading a leaf's fields or a tag. */
 #define DROP_PAIR_STACK (24 * 1024)
 
 /* The lowest frame address at which drop_pair still recurses (set by drop_tree). */
@@ -525,7 +478,7 @@ size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;
     inline_paths_off();
-    sizes_clear();
+    size_map_clear(&sizes);
     hl__stop();
     return live;
 }
