@@ -29,7 +29,7 @@ static inline void direct_free(void *p) { free(p); }
 #define DIRECT_DROP_FREES 1
 #define DIRECT_BYTES_INLINE_MAX (SIZE_MAX - DIRECT_BUF_HDR)
 #include "direct.h"
-#include "size_map.h"
+#include "addr_map.h"
 
 /* ---- type ids and their drop glue ----------------------------------------------------------
 ** A handle's tag is its type id (heaplab/direct_fast.h): a shape id, or a registered type's.
@@ -118,13 +118,16 @@ __attribute__((constructor(101))) static void mtypes_init(void) {
     }
 }
 
+/* The registered types' ids, by descriptor address. */
+static addr_map registered;
+
 /* The id of t: its shape id, or its own, registered on first use. Ids live as long as the
 ** process: a descriptor keeps its id across hl_init/hl_shutdown. */
 static uint32_t mtype_id(const hl_type *t, const hl_site *at) {
     uint32_t id = hl__mshape_id(t);
     if (id) return id;
-    for (id = HL__MTID_REGISTERED; id < nmtypes; id++)
-        if (hl__mtypes[id] == t) return id;
+    id = (uint32_t)addr_map_get(&registered, (uintptr_t)t);
+    if (id) return id;
     if (nmtypes == HL__MTYPES) {
         hl__panic_begin("too many types", at);
         hl__note("the manual runtime supports %u types that have more than two owned fields, or fields past "
@@ -132,6 +135,8 @@ static uint32_t mtype_id(const hl_type *t, const hl_site *at) {
                  HL__MTYPES - HL__MTID_REGISTERED);
         hl__panic_end();
     }
+    if (!addr_map_put(&registered, (uintptr_t)t, nmtypes))
+        hl__out_of_memory(addr_map_next_bytes(&registered), "the table of type ids", at);
     mtype_set(nmtypes, t);
     return nmtypes++;
 }
@@ -150,14 +155,13 @@ uintptr_t hl__mtag_slow(const hl_type *t, hl_site *at) {
 ** statistics run, which counts each typed object and notes its size in sizes, so that its drop
 ** can count the bytes freed (a shape id does not say the type's size). alloc_starting chooses
 ** between the two. */
-static size_map sizes;
+static addr_map sizes;
 
 static void *alloc_counting(size_t n) {
     void *p = malloc(n);
     if (!p) return NULL;
-    if (!size_map_put(&sizes, (uintptr_t)p, n))
-        hl__out_of_memory(2 * sizes.cap * (sizeof *sizes.keys + sizeof *sizes.vals), "the statistics' object sizes",
-                          NULL);
+    if (!addr_map_put(&sizes, (uintptr_t)p, n))
+        hl__out_of_memory(addr_map_next_bytes(&sizes), "the statistics' object sizes", NULL);
     hl__count_alloc(n);
     return p;
 }
@@ -221,7 +225,7 @@ static inline char *addr(uintptr_t h) { return (char *)(h & HL__ADDR_MASK); }
 
 /* Free the typed object h; stats: keep the statistics (a constant in each walk). */
 static inline void free_typed(uintptr_t h, bool stats) {
-    if (stats) hl__count_free(size_map_take(&sizes, (uintptr_t)addr(h)));
+    if (stats) hl__count_free(addr_map_take(&sizes, (uintptr_t)addr(h)));
     free(addr(h));
 }
 
@@ -478,7 +482,7 @@ size_t hl_shutdown(void) {
     size_t live = (size_t)(hl__count.allocations - hl__count.frees);
     running = false;
     inline_paths_off();
-    size_map_clear(&sizes);
+    addr_map_clear(&sizes);
     hl__stop();
     return live;
 }

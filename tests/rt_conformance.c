@@ -1184,6 +1184,40 @@ Test(conformance, manual_tags_a_shape_once_and_other_types_apart) {
     for (int i = 0; i < 6; i++) hl_drop(&o[i]);
     finish();
 }
+
+/* Registered ids run out after HL__MTYPES - HL__MTID_REGISTERED types outside the shapes: the
+** next type gets a diagnostic and exit 101, not a wrong tag. Each type here has three owned
+** fields, and is found at run time (new_of), as a descriptor built by a program would be. */
+enum { REGISTRABLE_TYPES = HL__MTYPES - HL__MTID_REGISTERED };
+static const size_t three_refs[] = {0, 8, 16};
+
+static void register_one_type_too_many(void) {
+    hl_init();
+    hl_type *types = calloc(REGISTRABLE_TYPES + 1, sizeof *types);
+    CHILD_CHECK(types != NULL);
+    for (size_t i = 0; i <= REGISTRABLE_TYPES; i++) {
+        types[i] = (hl_type){"Many", 3 * sizeof(hl_ref), 3, three_refs};
+        if (i == REGISTRABLE_TYPES) {
+            printf("registered %zu types\n", i);
+            fflush(stdout);
+        }
+        hl_ref r = new_of(&types[i]);
+        hl_drop(&r);
+    }
+}
+
+Test(conformance, manual_reports_too_many_types) {
+    hl_child c = hl_child_run(register_one_type_too_many);
+    cr_assert(c.exited && c.code == 101, "%s; stderr: %s", hl_child_status(&c), c.err);
+    char expect[64];
+    snprintf(expect, sizeof expect, "registered %d types\n", REGISTRABLE_TYPES);
+    cr_assert_str_eq(c.out, expect, "every id was given before the panic");
+    cr_assert(strstr(c.err, "heaplab: error: too many types\n  --> ") == c.err, "%s", c.err);
+    cr_assert(strstr(c.err, "rt_conformance.c:") != NULL, "the call site that ran out: %s", c.err);
+    snprintf(expect, sizeof expect, "supports %d types that have more than two", REGISTRABLE_TYPES);
+    cr_assert(strstr(c.err, expect) != NULL, "%s", c.err);
+    hl_child_free(&c);
+}
 #endif
 
 Test(conformance, dropping_a_pair_leaf_or_a_node_of_buffers_frees_it) {
