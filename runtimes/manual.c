@@ -88,33 +88,25 @@ static void mtype_set(uint32_t id, const hl_type *t) {
     glues[id] = glue_of(t);
 }
 
-/* The shape of id (a shape id, HL__MTID_LEAF up) as a descriptor: nrefs and refs set. */
-static void shape_describe(uint32_t id) {
-    hl_type *t = &shape_types[id];
-    size_t *refs = shape_refs[id];
-    if (id == HL__MTID_LEAF) {
-        t->nrefs = 0;
-    } else if (id < HL__MTID_TWO) {
-        t->nrefs = 1;
-        refs[0] = 8 * (id - HL__MTID_ONE);
-    } else {
-        t->nrefs = 2;
-        refs[0] = 8 * ((id - HL__MTID_TWO) / 8);
-        refs[1] = 8 * ((id - HL__MTID_TWO) % 8);
-    }
-    t->name = "object";
-    t->refs = refs;
+/* Describe the shape of n owned fields at offsets a and b (as many as n says) and give its id,
+** which hl__mshape_id computes from that description, its entries. */
+static void shape_add(size_t n, size_t a, size_t b) {
+    size_t refs[2] = {a, b};
+    uint32_t id = hl__mshape_id(&(hl_type){"object", 0, n, refs});
+    shape_refs[id][0] = a, shape_refs[id][1] = b;
+    shape_types[id] = (hl_type){"object", 0, n, shape_refs[id]};
+    mtype_set(id, &shape_types[id]);
 }
 
 __attribute__((constructor(101))) static void mtypes_init(void) {
-    mtype_set(HL__MTID_BYTES, &hl__bytes_type);
-    mtype_set(HL__MTID_REFS, &hl__refs_type);
+    hl__mtypes[HL__MTID_BYTES] = &hl__bytes_type;
+    hl__mtypes[HL__MTID_REFS] = &hl__refs_type;
     glues[HL__MTID_BYTES] = (direct_glue){GLUE_BYTES, 0, 0, 0};
     glues[HL__MTID_REFS] = (direct_glue){GLUE_REFS, 0, 0, 0};
-    for (uint32_t id = HL__MTID_LEAF; id < HL__MTID_REGISTERED; id++) {
-        shape_describe(id);
-        if (hl__mshape_id(&shape_types[id]) == id)   /* not the ids of i >= j, which name no shape */
-            mtype_set(id, &shape_types[id]);
+    shape_add(0, 0, 0);
+    for (size_t i = 0; i < 8; i++) {
+        shape_add(1, 8 * i, 0);
+        for (size_t j = i + 1; j < 8; j++) shape_add(2, 8 * i, 8 * j);
     }
 }
 
