@@ -1061,9 +1061,10 @@ static void drop_twig_forest(bool bytes) {
 Test(conformance, drop_glue_frees_trees_of_pair_nodes) { drop_twig_forest(false); }
 Test(conformance, drop_glue_frees_trees_of_pair_nodes_counting_bytes) { drop_twig_forest(true); }
 
-/* manual caches the type id of each hl_new call site: a site that makes objects of several
-** types must give each its own, in every round (a restart empties the caches; statistics runs
-** do not fill them). A Node taken for a Twig would have its value dropped as a handle. */
+/* manual caches the type id of each hl_new call site whose descriptor it finds at run time (as
+** here: new_of takes it as an argument): a site that makes objects of several types must give
+** each its own, in every round, with statistics and without. A Node taken for a Twig would have
+** its value dropped as a handle. */
 static __attribute__((noinline)) hl_ref new_of(const hl_type *t) { return hl_new(t); }
 
 Test(conformance, one_hl_new_call_site_makes_objects_of_several_types) {
