@@ -165,8 +165,35 @@ static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, in
     return (char *)hl__bufp(v->buf) + len * es;
 }
 
+/* One growth function per element size a program commonly pushes (refs, and bytes vectors of
+** 1, 2, 4 or 8-byte elements), each with its size a constant: the capacity's division by the
+** element size becomes a shift, and each keeps only the registers its own path needs. A vector
+** of any other element size takes the general one. hl__dvec_place_slow picks one by a tail
+** call, so the inline push keeps a single out-of-line entry. */
+static HL__SLOW void *vec_grow_refs(hl_vec *v, size_t n, const hl_site *at) {
+    return direct_vec_grow(v, 1, sizeof(hl_ref), n, at);
+}
+#define DIRECT_VEC_GROW_BYTES(es)                                                          \
+    static HL__SLOW void *vec_grow_bytes_##es(hl_vec *v, size_t n, const hl_site *at) {     \
+        return direct_vec_grow(v, 0, es, n, at);                                           \
+    }
+DIRECT_VEC_GROW_BYTES(1)
+DIRECT_VEC_GROW_BYTES(2)
+DIRECT_VEC_GROW_BYTES(4)
+DIRECT_VEC_GROW_BYTES(8)
+static HL__SLOW void *vec_grow_bytes(hl_vec *v, size_t es, size_t n, const hl_site *at) {
+    return direct_vec_grow(v, 0, es, n, at);
+}
+
 void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
-    return kind ? direct_vec_grow(v, 1, es, n, at) : direct_vec_grow(v, 0, es, n, at);
+    if (kind) return vec_grow_refs(v, n, at);
+    switch (es) {
+    case 1: return vec_grow_bytes_1(v, n, at);
+    case 2: return vec_grow_bytes_2(v, n, at);
+    case 4: return vec_grow_bytes_4(v, n, at);
+    case 8: return vec_grow_bytes_8(v, n, at);
+    default: return vec_grow_bytes(v, es, n, at);
+    }
 }
 
 hl_vec hl__vec_with_capacity(int kind, size_t es, size_t n, const hl_site *at) {

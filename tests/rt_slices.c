@@ -38,6 +38,12 @@ typedef struct Pt {
 } Pt;
 HL_SLICE_TYPES(Pt);
 
+/* An element of 12 bytes: a size the runtimes' growth has no special case for. */
+typedef struct Rgb {
+    uint32_t r, g, b;
+} Rgb;
+HL_SLICE_TYPES(Rgb);
+
 static bool rt_is(const char *name) { return strcmp(hl_runtime_name(), name) == 0; }
 static bool sees_frees(void) { return !rt_is("gc") && !rt_is("region"); }
 static bool checks_indices(void) { return HL__INDEX_CHECKS; }
@@ -360,6 +366,35 @@ Test(vectors, push_pop_len_and_capacity) {
     cr_assert_eq(HL_VEC_POP(uint64_t, &v), 0, "popping an empty vector gives a zero element");
     cr_assert_eq(HL_VEC_CAP(uint64_t, &v), 128, "popping keeps the capacity");
     hl_drop(&v.buf);
+}
+
+/* Growth is written once per element size (1, 2, 4, 8 bytes, handles, and any other size):
+** each keeps what was pushed and doubles from 4 elements. */
+Test(vectors, elements_of_every_size_survive_growth) {
+    hl_vec half = HL_VEC_NEW, rgb = HL_VEC_NEW;
+    for (uint32_t i = 0; i < 40; i++) {
+        HL_VEC_PUSH(uint16_t, &half, (uint16_t)(7 * i));
+        HL_VEC_PUSH(Rgb, &rgb, ((Rgb){i, 2 * i, 3 * i}));
+        if (i == 0) {
+            cr_assert_eq(HL_VEC_CAP(uint16_t, &half), 4, "two-byte elements start at 4");
+            cr_assert_eq(HL_VEC_CAP(Rgb, &rgb), 4, "twelve-byte elements start at 4");
+        }
+    }
+    cr_assert_eq(HL_VEC_CAP(uint16_t, &half), 64);
+    cr_assert_eq(HL_VEC_CAP(Rgb, &rgb), 64);
+    cr_assert_eq(hl_len(rgb.buf), 64 * sizeof(Rgb));
+    {
+        HL_READ_VEC(uint16_t, h, &half);
+        HL_READ_VEC(Rgb, c, &rgb);
+        cr_assert_eq(h.len, 40);
+        cr_assert_eq(c.len, 40);
+        for (uint32_t i = 0; i < 40; i++) {
+            cr_assert_eq(HL_AT(h, i), 7 * i);
+            cr_assert(HL_AT(c, i).r == i && HL_AT(c, i).g == 2 * i && HL_AT(c, i).b == 3 * i, "element %u", i);
+        }
+    }
+    hl_drop(&half.buf);
+    hl_drop(&rgb.buf);
 }
 
 Test(vectors, one_byte_elements_start_at_8) {
