@@ -1281,6 +1281,25 @@ Test(conformance, stats_count_what_they_say) {
     finish();
 }
 
+Test(conformance, stats_count_a_vectors_growth) {
+    hl_vec words = HL_VEC_NEW, text = HL_VEC_NEW;
+    for (uint32_t i = 0; i < 5; i++) HL_VEC_PUSH(uint32_t, &words, i);   /* 16 bytes, then 32 */
+    for (uint8_t i = 0; i < 9; i++) HL_VEC_PUSH(uint8_t, &text, i);      /* 8 bytes, then 16 */
+    hl_stats s = hl_get_stats();
+    cr_assert_eq(s.allocations, 2, "a vector's first buffer is an allocation, its growth is not");
+    cr_assert_eq(s.bytes_allocated, 32 + 16, "growth counts the bytes it adds: %llu",
+                 (unsigned long long)s.bytes_allocated);
+    if (sees_frees()) cr_assert_eq(s.peak_live_bytes, 32 + 16, "peak_live_bytes = %llu", (unsigned long long)s.peak_live_bytes);
+    hl_drop(&words.buf);
+    hl_drop(&text.buf);
+    if (sees_frees()) {
+        s = hl_get_stats();
+        cr_assert_eq(s.frees, 2);
+        cr_assert_eq(s.live_objects, 0);
+    }
+    finish();
+}
+
 Test(conformance, stats_bytes_only_when_requested) {
     restart(false);
     hl_ref a = node_new(1), b = hl_new_bytes(100);
