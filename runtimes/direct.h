@@ -102,19 +102,20 @@ hl_ref hl__new_refs(size_t n, const hl_site *at) { return direct_buf_new(1, n, t
 void hl__drop_at_scope_end(hl_ref *r) { hl__drop(r, NULL); }
 
 /* Resize *r, a buffer of kind, to n elements (inlined per kind, as direct_buf_new); zero_tail:
-** clear the elements it gains, as hl_resize must. */
+** clear the elements it gains, as hl_resize must. The statistics are counted before the
+** reallocation (a failure exits), so that less lives across the call. */
 static inline __attribute__((always_inline)) void direct_resize(hl_ref *r, size_t n, int kind, bool zero_tail,
                                                                 const hl_site *at) {
     size_t es = DIRECT_ES(kind), old = hl__buf_len(*r);
     if (DIRECT_DROP_FREES && kind)
         for (size_t i = n; i < old; i++) hl__drop(hl__slot(*r, i, at), at);
     if (HL__UNLIKELY(n > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, n, at);
+    hl__count_resize(old * es, n * es);
     char *blk = direct_buf_block(*r);
     blk = direct_realloc(blk, old * es + DIRECT_BUF_HDR, n * es + DIRECT_BUF_HDR, !kind);
     if (HL__UNLIKELY(!blk)) direct_buf_oom(kind, n, at);
     if (zero_tail && n > old) memset(blk + DIRECT_BUF_HDR + old * es, 0, (n - old) * es);
     *(size_t *)blk = n;
-    hl__count_resize(old * es, n * es);
     *r = hl__buf_handle((size_t *)blk, kind);
 }
 
@@ -146,49 +147,28 @@ static size_t direct_vec_grown(size_t cap, size_t len, size_t n, size_t es, cons
     return want > need ? want : need;
 }
 
-/* A bytes vector's growth, inlined per element size es (below). The capacity it gains, its
-** first buffer's included, is left as the allocator gives it, as Rust's Vec leaves it: no
-** operation of the vector reads past len, and what lies there is already unspecified after a
-** truncate or a pop. A C program growing an array with realloc does the same, and the pages of
-** a capacity never filled are never touched. Pushes into many small vectors (graph_arena's edge
-** lists) grow often, so this is written for few steps: one overflow test covers the new size,
-** and the statistics are counted before the allocation (a failure exits), so that only the
-** vector, its new len and the new size live across the call. A first buffer comes from
-** direct_alloc, not from a realloc of NULL, which on gc would make a block the collector scans. */
-static inline __attribute__((always_inline)) void *direct_bytes_vec_grow(hl_vec *v, size_t es, size_t n,
-                                                                         const hl_site *at) {
-    hl_ref b = v->buf;
-    size_t len = v->len, old = b.bits ? hl__buf_len(b) : 0, cap = old / es;
-    if (HL__UNLIKELY(len > cap)) hl__vec_len_fail(len, cap, 0, at);
+/* A vector's growth, inlined per kind and element size es (below): the vector's kind is known,
+** so its buffer's need not be looked up (on gc that asks the collector). The capacity a bytes
+** vector gains, its first buffer's included, is left as the allocator gives it, as Rust's Vec
+** leaves it: no operation of the vector reads past len, and what lies there is already
+** unspecified after a truncate or a pop. A C program growing an array with realloc does the
+** same, and the pages of a capacity never filled are never touched. A refs vector's gain is
+** cleared: its elements past len must stay HL_NULL. */
+static inline __attribute__((always_inline)) void *direct_vec_grow(hl_vec *v, int kind, size_t es, size_t n,
+                                                                   const hl_site *at) {
+    size_t units = hl__dunits(kind, es), len = v->len, cap = direct_vec_checked_cap(v, kind, es, at);
     size_t ncap = direct_vec_grown(cap, len, n, es, at);
-    if (HL__UNLIKELY(ncap > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(0, SIZE_MAX, at);
-    size_t bytes = ncap * es;
-    size_t *blk;
-    if (b.bits) {
-        hl__count_resize(old, bytes);
-        blk = direct_realloc(direct_buf_block(b), old + DIRECT_BUF_HDR, bytes + DIRECT_BUF_HDR, true);
-    } else {
-        direct_start_if_stopped();
-        hl__count_alloc(bytes);
-        blk = direct_alloc(bytes + DIRECT_BUF_HDR, true, false);
-    }
-    if (HL__UNLIKELY(!blk)) direct_buf_oom(0, bytes, at);
-    blk[0] = bytes;
-    v->buf = hl__buf_handle(blk, 0);
+    if (HL__UNLIKELY(ncap > (SIZE_MAX - DIRECT_BUF_HDR) / es)) direct_buf_oom(kind, SIZE_MAX, at);
+    if (v->buf.bits)
+        direct_resize(&v->buf, ncap * units, kind, kind != 0, at);
+    else
+        v->buf = direct_buf_new(kind, ncap * units, kind != 0, at);
     v->len = len + n;
-    return (char *)(blk + 1) + len * es;
+    return (char *)hl__bufp(v->buf) + len * es;
 }
 
-/* A refs vector's growth: its gain is cleared, since its elements past len must stay HL_NULL. */
 static HL__SLOW void *vec_grow_refs(hl_vec *v, size_t n, const hl_site *at) {
-    size_t len = v->len, cap = direct_vec_checked_cap(v, 1, sizeof(hl_ref), at);
-    size_t ncap = direct_vec_grown(cap, len, n, sizeof(hl_ref), at);
-    if (v->buf.bits)
-        direct_resize(&v->buf, ncap, 1, true, at);
-    else
-        v->buf = direct_buf_new(1, ncap, true, at);
-    v->len = len + n;
-    return (hl_ref *)hl__bufp(v->buf) + len;
+    return direct_vec_grow(v, 1, sizeof(hl_ref), n, at);
 }
 
 /* One bytes growth function per element size a program commonly pushes (1, 2, 4 and 8 bytes),
@@ -198,14 +178,14 @@ static HL__SLOW void *vec_grow_refs(hl_vec *v, size_t n, const hl_site *at) {
 ** entry. */
 #define DIRECT_VEC_GROW_BYTES(es)                                                          \
     static HL__SLOW void *vec_grow_bytes_##es(hl_vec *v, size_t n, const hl_site *at) {     \
-        return direct_bytes_vec_grow(v, es, n, at);                                        \
+        return direct_vec_grow(v, 0, es, n, at);                                           \
     }
 DIRECT_VEC_GROW_BYTES(1)
 DIRECT_VEC_GROW_BYTES(2)
 DIRECT_VEC_GROW_BYTES(4)
 DIRECT_VEC_GROW_BYTES(8)
 static HL__SLOW void *vec_grow_bytes(hl_vec *v, size_t es, size_t n, const hl_site *at) {
-    return direct_bytes_vec_grow(v, es, n, at);
+    return direct_vec_grow(v, 0, es, n, at);
 }
 
 void *hl__dvec_place_slow(hl_vec *v, int kind, size_t es, size_t n, const hl_site *at) {
