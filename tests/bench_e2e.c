@@ -213,6 +213,46 @@ Test(e2e, missing_peer_is_named) {
     rm_rf(dir);
 }
 
+/* How many lines of the file at path are exactly line (with its newline). */
+static int count_lines(const char *path, const char *line) {
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    char buf[256];
+    int n = 0;
+    while (fgets(buf, sizeof buf, f)) n += !strcmp(buf, line);
+    fclose(f);
+    return n;
+}
+
+/* A runtime variant runs once more than its measured runs, for its statistics; a peer, which
+** has no runtime to count, does not: each fake binary logs its runs, marking the one given
+** HEAPLAB_STATS (the driver's --help probes log their argument, and are not counted). */
+Test(e2e, peers_skip_the_statistics_run) {
+    char *dir = tmpdir("statsrun");
+    const char *rel[] = {"peers/c/binary_trees", "manual/binary_trees"}, *logs[] = {"c", "manual"};
+    for (int k = 0; k < 2; k++) {
+        char text[600];
+        snprintf(text, sizeof text,
+                 "#!/bin/sh\necho \"${HEAPLAB_STATS:+stats }run $*\" >> '%s/%s.log'\n"
+                 "echo 'binary_trees size=1 checksum=ab'\n",
+                 dir, logs[k]);
+        script(dir, rel[k], text);
+    }
+    hlb_proc_result r = run((char *[]){HEAPLAB, "bench", "--build", dir, "--programs", "binary_trees", "--runtimes",
+                                       "c,manual", "--reps", "2", "--warmup", "1", "--format", "csv", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "[5/5] binary_trees on manual: run 2/2"), "%s", r.err);
+    hlb_proc_result_free(&r);
+    char path[600];
+    snprintf(path, sizeof path, "%s/c.log", dir);
+    cr_assert_eq(count_lines(path, "run \n"), 2, "the peer runs its 2 measured runs");
+    cr_assert_eq(count_lines(path, "stats run \n"), 0, "and no statistics run");
+    snprintf(path, sizeof path, "%s/manual.log", dir);
+    cr_assert_eq(count_lines(path, "run \n"), 2, "manual runs its 2 measured runs");
+    cr_assert_eq(count_lines(path, "stats run \n"), 1, "and one statistics run");
+    rm_rf(dir);
+}
+
 Test(e2e, sweep_small, .timeout = 120) {
     char *dir = tmpdir("sweep");
     hlb_proc_result r = run((char *[]){HEAPLAB, "sweep", "binary_trees", "--size", "small", "--reps", "1", "--factors",

@@ -75,13 +75,18 @@ static void label(const hlb_cell *c, char *buf, size_t len) {
     else snprintf(buf, len, "%s at %.2fx", c->variant, c->factor);
 }
 
+/* A peer's statistics run would only repeat a timed run: it has no runtime to count. */
+static int skips_stats_run(const hlb_cell *c) { return c->var && c->var->peer; }
+
 int hlb_schedule_run(hlb_results *r, FILE *progress) {
     double t0 = hlb_now();
     for (size_t i = 0; i < r->ncells; i++) hlb_cell_alloc(&r->cells[i], r->reps);
     /* The runtime statistics come from one instrumented run per cell, never a timed one: the
-    ** first warmup run, or an extra unmeasured run (rep -1) when there is no warmup. */
+    ** first warmup run, or an extra unmeasured run (rep -1) when there is no warmup. A peer has
+    ** no runtime and no statistics: it skips that run (so, with one warmup, it has none). */
     int first_rep = r->warmup > 0 ? 0 : -1;
-    size_t total = r->ncells * (size_t)(r->warmup + r->reps - first_rep), run = 0;
+    size_t total = 0, run = 0;
+    for (size_t i = 0; i < r->ncells; i++) total += (size_t)(r->warmup + r->reps - first_rep - skips_stats_run(&r->cells[i]));
     for (size_t first = 0; first < r->ncells && !r->interrupted;) {
         size_t end = first;
         while (end < r->ncells && !strcmp(r->cells[end].program, r->cells[first].program)) end++;
@@ -90,6 +95,7 @@ int hlb_schedule_run(hlb_results *r, FILE *progress) {
             for (size_t i = first; i < end && !r->interrupted; i++) {
                 hlb_cell *c = &r->cells[i];
                 char name[96];
+                if (stats_run && skips_stats_run(c)) continue;
                 run++;
                 if (c->status != HLB_OK) continue;   /* a failed cell is not run again */
                 label(c, name, sizeof name);
