@@ -706,6 +706,30 @@ Test(regions, many_objects_across_chunks) {
     finish();
 }
 
+/* More memory in one region than the region runtime takes in 1 MiB chunks (32 MiB; past it,
+** its chunks are 2 MiB huge-page ones): every buffer keeps its bytes until the end, and the
+** chunks reused after it hand out zeroed buffers. */
+Test(regions, past_the_huge_page_threshold) {
+    enum { N = 40000, SIZE = 1024 };
+    static hl_ref bufs[N];
+    for (int round = 0; round < 2; round++) {
+        hl_region m = hl_region_begin();
+        for (int i = 0; i < N; i++) {
+            bufs[i] = hl_new_bytes(SIZE);
+            cr_assert_eq(hl_byte(bufs[i], 0) | hl_byte(bufs[i], SIZE - 1), 0, "round %d: buffer %d not zeroed", round, i);
+            hl_set_byte(bufs[i], 0, (uint8_t)i);
+            hl_set_byte(bufs[i], SIZE - 1, (uint8_t)(i >> 8));
+        }
+        for (int i = 0; i < N; i++) {
+            cr_assert_eq(hl_byte(bufs[i], 0), (uint8_t)i, "round %d: buffer %d lost its first byte", round, i);
+            cr_assert_eq(hl_byte(bufs[i], SIZE - 1), (uint8_t)(i >> 8), "round %d: buffer %d lost its last byte", round, i);
+            hl_drop(&bufs[i]);
+        }
+        hl_region_end(m);
+    }
+    finish();
+}
+
 /* Stack objects are not the region's: one declared inside may outlive the region's end. */
 Test(regions, stack_objects_are_not_region_objects) {
     {
