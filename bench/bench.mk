@@ -56,8 +56,14 @@ TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
 # space-time sweep of binary_trees (results/sweep_binary_trees.*), the safety matrix, the
 # lesson's claims (results/claims.*: from those results, and stack_vs_heap run on each
 # runtime) and the one-page report (results/report.html). Every figure is measured afresh.
-# The plan for the 10-minute budget: 12 variants x 9 programs need 3 reps, not 5 (with 5 reps
-# and 7 variants the matrix alone took 6 minutes).
+# The plan for the 10-minute budget: 11 variants x 9 programs need 3 reps, not 5 (with 5 reps
+# and 7 variants the matrix alone took 6 minutes). On a machine whose page faults cost 12-17
+# microseconds (3 to 4.6 s per GiB first touched; measured on the machines here in December
+# 2026), memory first touched is what costs most, and the whole of make bench took 10m43s with
+# 12 variants. So: a peer skips the statistics run it has no use for (measure/schedule.c);
+# region takes huge pages once it holds 32 MiB (its alloc_mix cell went from 10.8 s a run to
+# under 2); and gc-tuned, whose 256 MiB heap costs every run 0.7 s of first touches, runs only
+# when named (--runtimes gc-tuned): the sweep measures Boehm given more memory.
 HLB_BENCH_ARGS ?= --reps 3 --warmup 1
 HLB_SWEEP_ARGS ?= --reps 2
 HLB_SWEEP_PROGRAM ?= binary_trees

@@ -110,7 +110,14 @@ Test(e2e, bench_every_program_small, .timeout = 240) {
         cr_assert(q == q && lo <= q && q <= hi, "%s on %s: ratio %g [%g, %g]", hlb_json_str(o, "program"), v, q, lo, hi);
         if (!strcmp(v, hlb_json_str(o, "ratio_to"))) cr_assert_float_eq(q, 1.0, 1e-9);
         manual_cells += !strcmp(v, "manual");
+        cr_assert_str_neq(v, "gc-tuned", "gc-tuned runs on request only");
     }
+    /* ... and a notice says so (gc is built by make, so gc-tuned is available) */
+    const hlb_json *notes = hlb_json_get(j, "notices");
+    int named = 0;
+    for (size_t i = 0; notes && i < notes->n; i++)
+        named |= notes->items[i]->kind == HLB_JSTR && strstr(notes->items[i]->str, "gc-tuned runs on request only");
+    cr_assert(named, "no notice names gc-tuned");
     /* Every program source has its manual cell. */
     DIR *d = opendir(HLB_TEST_ROOT "/programs");
     size_t sources = 0;
@@ -175,8 +182,14 @@ Test(e2e, list_and_run) {
     r = run((char *[]){HEAPLAB, "list", NULL});
     cr_assert_eq(r.code, 0);
     cr_assert(strstr(r.out, "binary_trees"));
-    cr_assert(strstr(r.out, "gc-tuned"));
+    cr_assert(strstr(r.out, "(256 MiB initial heap) [bench on request: --runtimes]"), "%s", r.out);
     cr_assert(strstr(r.out, "manual+asan"));
+    hlb_proc_result_free(&r);
+    /* a variant on request runs when named */
+    r = run((char *[]){HEAPLAB, "bench", "--programs", "binary_trees", "--runtimes", "manual,gc-tuned", "--size", "small",
+                       "--reps", "1", "--warmup", "0", "--format", "csv", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nbinary_trees,gc-tuned,"), "%s", r.out);
     hlb_proc_result_free(&r);
 }
 

@@ -36,7 +36,8 @@ const hlb_opt hlb_opt_programs = {"--programs", "--program", HLB_OPT_LIST, "LIST
                                   "programs, comma-separated or repeated (default: all; see heaplab list)",
                                   OFF(programs)};
 const hlb_opt hlb_opt_runtimes = {"--runtimes", "--runtime", HLB_OPT_LIST, "LIST", NULL, 0, 0, 0,
-                                  "runtime variants, comma-separated or repeated (default: all available)",
+                                  "runtime variants, comma-separated or repeated (default: all available, but those "
+                                  "heaplab list marks 'on request', which run only when named)",
                                   OFF(runtimes)};
 const hlb_opt hlb_opt_faults = {"--faults", "--fault", HLB_OPT_LIST, "LIST", NULL, 0, 0, 0,
                                 "fault programs, comma-separated or repeated (default: all)", OFF(faults)};

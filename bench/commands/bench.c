@@ -34,8 +34,8 @@ const hlb_cmd_spec hlb_bench_spec = {
     "interrupted. How each figure is measured: docs/measuring.md\n",
 };
 
-/* The variants to run, in the order of the one list: --runtimes or every available one, plus
-** the baseline. Returns 0, or the exit status after an error. */
+/* The variants to run, in the order of the one list: --runtimes or every available one that is
+** not on request only, plus the baseline. Returns 0, or the exit status after an error. */
 static int pick_variants(hlb_ctx *ctx, const hlb_variant *base, const hlb_variant **vars, size_t *nvars,
                          hlb_strlist *notices) {
     hlb_catalog *c = ctx->cat;
@@ -48,7 +48,12 @@ static int pick_variants(hlb_ctx *ctx, const hlb_variant *base, const hlb_varian
     for (size_t i = 0; i < c->nvars; i++) {
         const hlb_variant *v = &c->vars[i];
         int chosen = want->n ? hlb_strlist_has(want, v->name) || (v->alias && hlb_strlist_has(want, v->alias))
-                             : v->bench;
+                             : v->bench && !v->on_request;
+        if (!want->n && v->on_request && v->available) {
+            char *msg = hlb_fmt("%s runs on request only (--runtimes %s): see heaplab list", v->name, v->name);
+            hlb_strlist_add(notices, msg);
+            free(msg);
+        }
         if (v == base && !chosen && want->n) {
             char *msg = hlb_fmt("%s (the baseline) added to the runtimes", v->name);
             hlb_strlist_add(notices, msg);

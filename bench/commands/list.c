@@ -32,7 +32,10 @@ int hlb_cmd_list(hlb_ctx *ctx) {
     printf("variants (rows of bench and run; safety's columns are marked):\n");
     for (size_t i = 0; i < c->nvars; i++) {
         hlb_variant *v = &c->vars[i];
-        const char *use = v->bench && v->safety ? "bench, safety" : v->safety ? "safety" : "bench";
+        const char *use = v->bench && v->safety ? "bench, safety"
+                        : v->safety                   ? "safety"
+                        : v->on_request               ? "bench on request: --runtimes"
+                                                      : "bench";
         printf("  %-20s %s [%s]\n", v->name, v->about, use);
         if (!v->available) printf("  %-20s not available: %s\n", "", v->notice);
     }

@@ -7,7 +7,8 @@
 **                             a peer may lack a program
 **   manual                    build/manual/ (malloc/free through the API)
 **   manual+jemalloc, +mimalloc manual with a Debian allocator preloaded (LD_PRELOAD)
-**   gc, gc-tuned              build/gc/; gc-tuned adds GC_INITIAL_HEAP_SIZE=256 MiB
+**   gc, gc-tuned              build/gc/; gc-tuned adds GC_INITIAL_HEAP_SIZE=256 MiB and is
+**                             benched on request only (make bench's budget: see variants.c)
 **   owned                     build/owned/
 **   <other>                   any other build/<name>/ holding program or fault binaries
 **   manual+asan               build/asan/faults/: the faults under AddressSanitizer + UBSan
@@ -34,6 +35,7 @@ typedef struct hlb_variant {
     const char *const *wrap; /* command the binary runs under (valgrind ...), or NULL */
     int peer;                /* a peer implementation (only some programs exist) */
     int bench;               /* a row of bench and run (has program binaries) */
+    int on_request;          /* a bench row only when named (--runtimes): left out of the default */
     int safety;              /* a column of safety (has fault binaries) */
     int available;           /* usable on this machine */
     char *about;             /* one line for `heaplab list` */
