@@ -57,13 +57,13 @@ TEST_BINS += $(addprefix $(B)/tests/,$(HLB_TESTS))
 # lesson's claims (results/claims.*: from those results, and stack_vs_heap run on each
 # runtime) and the one-page report (results/report.html). Every figure is measured afresh.
 # The plan for the 10-minute budget: 11 variants x 9 programs need 3 reps, not 5 (with 5 reps
-# and 7 variants the matrix alone took 6 minutes). On a machine whose page faults cost 12-17
-# microseconds (3 to 4.6 s per GiB first touched; measured on the machines here in December
-# 2026), memory first touched is what costs most, and the whole of make bench took 10m43s with
-# 12 variants. So: a peer skips the statistics run it has no use for (measure/schedule.c);
-# region takes huge pages once it holds 32 MiB (its alloc_mix cell went from 10.8 s a run to
-# under 2); and gc-tuned, whose 256 MiB heap costs every run 0.7 s of first touches, runs only
-# when named (--runtimes gc-tuned): the sweep measures Boehm given more memory.
+# and 7 variants the matrix alone takes 6 minutes). Where page faults cost 12-17 microseconds
+# (3 to 4.6 s per GiB first touched, as on the machines here), memory first touched costs most:
+# with 12 variants and 4 runs a cell the whole of make bench takes 10m43s there. So a peer skips
+# the statistics run it has no use for (measure/schedule.c); region takes huge pages once it
+# holds 32 MiB (runtimes/region.c: 10.8 s a run of alloc_mix with 4 KiB pages, under 2 s with
+# them); and gc-tuned, whose 256 MiB heap costs each run 0.7 s of first touches, runs only when
+# named (--runtimes gc-tuned), since the sweep measures Boehm given more memory. 9 minutes there.
 HLB_BENCH_ARGS ?= --reps 3 --warmup 1
 HLB_SWEEP_ARGS ?= --reps 2
 HLB_SWEEP_PROGRAM ?= binary_trees

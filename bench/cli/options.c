@@ -52,7 +52,8 @@ const hlb_opt hlb_opt_baseline = {"--baseline", NULL, HLB_OPT_STR, "NAME", NULL,
 const hlb_opt hlb_opt_reps = {"--reps", NULL, HLB_OPT_INT, "N", "3", 1, 1000, 0,
                               "measured runs per cell (median, min and max reported)", OFF(reps)};
 const hlb_opt hlb_opt_warmup = {"--warmup", NULL, HLB_OPT_INT, "N", "1", 0, 100, 0,
-                                "unmeasured runs per cell first (the first one collects the runtime's statistics; a peer, which has none, skips it)",
+                                "unmeasured runs per cell first (the first one collects the runtime's statistics; "
+                                "a peer, which has none, skips it)",
                                 OFF(warmup)};
 const hlb_opt hlb_opt_jobs = {"--jobs", NULL, HLB_OPT_INT, "N", NULL, 1, 64, 0,
                               "runs at once (default: the number of CPUs)", OFF(jobs)};

@@ -86,7 +86,8 @@ int hlb_schedule_run(hlb_results *r, FILE *progress) {
     ** no runtime and no statistics: it skips that run (so, with one warmup, it has none). */
     int first_rep = r->warmup > 0 ? 0 : -1;
     size_t total = 0, run = 0;
-    for (size_t i = 0; i < r->ncells; i++) total += (size_t)(r->warmup + r->reps - first_rep - skips_stats_run(&r->cells[i]));
+    for (size_t i = 0; i < r->ncells; i++)
+        total += (size_t)(r->warmup + r->reps - first_rep - skips_stats_run(&r->cells[i]));
     for (size_t first = 0; first < r->ncells && !r->interrupted;) {
         size_t end = first;
         while (end < r->ncells && !strcmp(r->cells[end].program, r->cells[first].program)) end++;
