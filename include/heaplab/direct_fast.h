@@ -165,7 +165,7 @@ static inline void hl__drop(hl_ref *r, const hl_site *at) {
 ** it as a pointer, and finds its block fastest from the block's start. Typed objects carry no
 ** header (the collector needs no drop glue); a buffer carries its length: [len][payload].
 ** (Without the word, a length would be GC_size's block size less a count kept in Boehm's spare
-** bytes: a call per length read, which made fifo_queue 7-13% slower for alloc_mix's 5%:
+** bytes: a call per length read, which made fifo_queue 6-13% slower for alloc_mix's 5%:
 ** docs/performance.md, alloc_mix.)
 ** Allocation is inline so the descriptor's constant size folds into the call; blocks of
 ** 64 KiB and more use Boehm's _ignore_off_page variant (a handle points at the block's start). */
