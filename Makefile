@@ -48,7 +48,8 @@ endif
 GC_CFLAGS := $(shell pkg-config --cflags bdw-gc)
 GC_LIBS   := $(shell pkg-config --libs bdw-gc)
 CRIT_CFLAGS := $(shell pkg-config --cflags criterion)
-CRIT_LIBS   := $(shell pkg-config --libs criterion)
+# Every Criterion suite links libgit2's lazy start (tests/support/hl_lazy_libgit2.c says why).
+CRIT_LIBS   := $(B)/tests/hl_lazy_libgit2.o $(shell pkg-config --libs criterion)
 endif
 
 # ---- runtimes -------------------------------------------------------------------------------
@@ -133,7 +134,8 @@ PCFILES := $(foreach rt,$(RUNTIMES),$(B)/pkgconfig/heaplab-$(rt).pc)
 # tests/*.mk         further suites (driver, safety), each fragment adds to TEST_BINS
 RT_TESTS    := $(basename $(notdir $(wildcard tests/rt_*.c)))
 OWNED_TESTS := $(basename $(notdir $(wildcard tests/owned_*.c)))
-TEST_SUPPORT := $(wildcard tests/support/*.c)
+CRIT_LAZY_GIT := tests/support/hl_lazy_libgit2.c
+TEST_SUPPORT := $(filter-out $(CRIT_LAZY_GIT),$(wildcard tests/support/*.c))
 TEST_SUPPORT_H := $(wildcard tests/support/*.h)
 
 define TEST_RULES
@@ -152,6 +154,11 @@ TEST_BINS := $(foreach t,$(RT_TESTS),$(foreach rt,$(RUNTIMES),$(B)/tests/$(t)-$(
 # Suites contributed by other parts of the tree (driver, safety) add to TEST_BINS and ALL.
 ALL := $(LIBS) $(PROG_BINS) $(FAULT_BINS) $(PCFILES)
 -include bench/*.mk bench/peers/*.mk tests/*.mk
+
+$(B)/tests/hl_lazy_libgit2.o: $(CRIT_LAZY_GIT) tests/support/hl_lazy_libgit2.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(OPT) $(CFLAGS) $(CRIT_CFLAGS) -Itests/support -c $< -o $@
+$(TEST_BINS): $(B)/tests/hl_lazy_libgit2.o
 
 # ---- targets --------------------------------------------------------------------------------
 .PHONY: all test bench install uninstall clean san help
