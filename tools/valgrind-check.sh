@@ -16,10 +16,6 @@
 # definite); tests/valgrind.supp names the few leaks a test makes on purpose. Memcheck runs
 # about 30x slower than native code: the suites take most of the gate's time, the programs'
 # small sizes a few seconds; everything runs $VALGRIND_JOBS (default: the CPU count) at a time.
-# A suite gets twice as many Criterion jobs: its runner starts workers one at a time (BoxFort
-# waits for each new worker to stop after its exec, which under valgrind includes valgrind's
-# own start, about half a second), so with more jobs than cores the other workers' tests run
-# meanwhile (4 suites on 2 cores: 158 s with 2 jobs, 144 s with 4, 151 s with 8).
 # Without valgrind the gate is skipped with a notice (tools/deps.sh optional installs it as
 # root). The last line is "valgrind: N passed, N failed".
 set -u
@@ -56,7 +52,7 @@ for suite in "$@"; do
     mkdir -p "$work/$name"
     start=$SECONDS
     timeout -k 10 600 "${vg[@]}" --trace-children=yes --trace-children-skip='*/addr2line' --log-file="$work/$name/%p.log" \
-        "$suite" --jobs $((2 * jobs)) >"$work/$name/out" 2>&1
+        "$suite" --jobs "$jobs" >"$work/$name/out" 2>&1
     rc=$?
     logs=("$work/$name"/*.log)
     bad=$(grep -l 'ERROR SUMMARY: [1-9]' "${logs[@]}" 2>/dev/null | wc -l)
