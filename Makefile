@@ -175,16 +175,22 @@ san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
 # manual and owned runtime suites and every program (manual, owned, plain C peer; small
 # size) under memcheck (skipped with a notice without valgrind); analyzer-check compiles every
 # runtime's sources with gcc -fanalyzer, with that runtime's flags.
+# The memcheck gate runs from the start, beside everything else, and its report is printed
+# last: a suite's runner starts its valgrind'ed workers one at a time, each start taking about
+# half a second, so alone the gate leaves most of a core idle (docs/testing.md).
 VALGRIND_SUITES  := $(foreach t,$(RT_TESTS),$(B)/tests/$(t)-manual $(B)/tests/$(t)-owned) \
                     $(foreach t,$(OWNED_TESTS),$(B)/tests/$(t)-owned)
 ANALYZER_CONFIGS := $(foreach rt,$(RUNTIMES),'$(rt)|$(call rt_cflags,$(rt),)|$(RT_SRC_$(rt))')
 test: all san $(TEST_BINS)
-	@status=0; tools/run-tests.sh $(TEST_BINS) || status=1; \
+	@status=0; gate=$(B)/valgrind-check; \
+	 echo "valgrind: the memcheck gate runs beside the suites; its report comes last" >&2; \
+	 B='$(B)' tools/valgrind-check.sh $(VALGRIND_SUITES) >$$gate.out 2>$$gate.err & gate_pid=$$!; \
+	 tools/run-tests.sh $(TEST_BINS) || status=1; \
 	 tools/check-pkgconfig.sh $(RUNTIMES) || status=1; \
 	 tools/check-readme.sh $(RUNTIMES) || status=1; \
 	 B='$(B)' tools/check-report.sh || status=1; \
-	 B='$(B)' tools/valgrind-check.sh $(VALGRIND_SUITES) || status=1; \
-	 CC='$(CC)' tools/analyzer-check.sh $(ANALYZER_CONFIGS) || status=1; exit $$status
+	 CC='$(CC)' tools/analyzer-check.sh $(ANALYZER_CONFIGS) || status=1; \
+	 wait $$gate_pid || status=1; cat $$gate.err >&2; cat $$gate.out; exit $$status
 
 # tools/install.sh lists what it writes in $(PREFIX)/lib/heaplab/install-manifest.txt;
 # uninstall removes exactly that.
