@@ -175,34 +175,22 @@ san: $(SAN_BINS) $(foreach rt,manual owned,$(B)/san/lib/libheaplab-$(rt).a)
 # manual and owned runtime suites and every program (manual, owned, plain C peer; small
 # size) under memcheck (skipped with a notice without valgrind); analyzer-check compiles every
 # runtime's sources with gcc -fanalyzer, with that runtime's flags.
-# The memcheck gate starts as soon as its own binaries are built and runs beside the rest of
-# the build, the other suites and checks; its report is printed last. A suite's runner starts
-# its valgrind'ed workers one at a time, each start taking about half a second, so alone the
-# gate leaves most of a core idle (docs/testing.md). Each half records its exit status in
-# $(B)/test-*.status, so that `test` reports both even when one fails.
+# The memcheck gate runs from the start, beside everything else, and its report is printed
+# last: a suite's runner starts its valgrind'ed workers one at a time, each start taking about
+# half a second, so alone the gate leaves most of a core idle (docs/testing.md).
 VALGRIND_SUITES  := $(foreach t,$(RT_TESTS),$(B)/tests/$(t)-manual $(B)/tests/$(t)-owned) \
                     $(foreach t,$(OWNED_TESTS),$(B)/tests/$(t)-owned)
 ANALYZER_CONFIGS := $(foreach rt,$(RUNTIMES),'$(rt)|$(call rt_cflags,$(rt),)|$(RT_SRC_$(rt))')
-GATE_BINS := $(VALGRIND_SUITES) $(foreach rt,manual owned,$(addprefix $(B)/$(rt)/,$(PROGRAMS))) \
-             $(addprefix $(B)/peers/c/,$(PEER_C_NAMES))
-.PHONY: test-gate test-rest
-test-gate: $(GATE_BINS)
-	@B='$(B)' tools/valgrind-check.sh $(VALGRIND_SUITES) >$(B)/valgrind-check.out 2>$(B)/valgrind-check.err; \
-	 echo $$? >$(B)/test-gate.status
-
-test-rest: all san $(TEST_BINS)
-	@status=0; tools/run-tests.sh $(TEST_BINS) || status=1; \
+test: all san $(TEST_BINS)
+	@status=0; gate=$(B)/valgrind-check; \
+	 echo "valgrind: the memcheck gate runs beside the suites; its report comes last" >&2; \
+	 B='$(B)' tools/valgrind-check.sh $(VALGRIND_SUITES) >$$gate.out 2>$$gate.err & gate_pid=$$!; \
+	 tools/run-tests.sh $(TEST_BINS) || status=1; \
 	 tools/check-pkgconfig.sh $(RUNTIMES) || status=1; \
 	 tools/check-readme.sh $(RUNTIMES) || status=1; \
 	 B='$(B)' tools/check-report.sh || status=1; \
-	 CC='$(CC)' tools/analyzer-check.sh $(ANALYZER_CONFIGS) || status=1; echo $$status >$(B)/test-rest.status
-
-test:
-	@rm -f $(B)/test-gate.status $(B)/test-rest.status
-	@echo "valgrind: the memcheck gate runs beside the build and the suites; its report comes last" >&2
-	@$(MAKE) --no-print-directory test-gate test-rest
-	@cat $(B)/valgrind-check.err >&2; cat $(B)/valgrind-check.out; \
-	 test "$$(cat $(B)/test-gate.status $(B)/test-rest.status 2>/dev/null | tr -d '\n')" = 00
+	 CC='$(CC)' tools/analyzer-check.sh $(ANALYZER_CONFIGS) || status=1; \
+	 wait $$gate_pid || status=1; cat $$gate.err >&2; cat $$gate.out; exit $$status
 
 # tools/install.sh lists what it writes in $(PREFIX)/lib/heaplab/install-manifest.txt;
 # uninstall removes exactly that.
