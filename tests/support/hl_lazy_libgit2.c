@@ -18,7 +18,6 @@
 
 #include <dlfcn.h>
 #include <git2/diff.h>
-#include <git2/errors.h>
 #include <git2/global.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -29,8 +28,8 @@ typedef int git_diff_buffers_fn(const void *, size_t, const char *, const void *
                                 git_diff_hunk_cb, git_diff_line_cb, void *);
 
 static pthread_once_t real_init_once = PTHREAD_ONCE_INIT;
-static int            real_init_result;   /* the real git_libgit2_init's: < 0 is an error */
-static int            real_inits;         /* 1 once the real init has run */
+static int            real_init_result;   /* the real git_libgit2_init's: 0 until it has run,
+                                             ** then the count of inits, or < 0 on error */
 
 /* libgit2's own definition of NAME, the next one after this executable's. */
 static void *real(const char *name) {
@@ -42,13 +41,12 @@ static void *real(const char *name) {
 static void real_init(void) {
     git_global_fn *init = (git_global_fn *)real("git_libgit2_init");
     real_init_result = init ? init() : -1;
-    real_inits = real_init_result >= 0;
 }
 
 int git_libgit2_init(void) { return 1; }
 
 int git_libgit2_shutdown(void) {
-    if (!real_inits) return 0;
+    if (real_init_result <= 0) return 0;
     git_global_fn *shutdown = (git_global_fn *)real("git_libgit2_shutdown");
     return shutdown ? shutdown() : 0;
 }
@@ -64,4 +62,4 @@ int git_diff_buffers(const void *old_buffer, size_t old_len, const char *old_as_
                 hunk_cb, line_cb, payload);
 }
 
-int hl_lazy_libgit2_real_inits(void) { return real_inits; }
+int hl_lazy_libgit2_real_inits(void) { return real_init_result > 0; }
